@@ -1,0 +1,129 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings every Swift target shares (as Hummingbird's manifest does).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Portrait",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "portrait", targets: ["portrait"]),
+        .library(name: "PortraitCore", targets: ["PortraitCore"]),
+        .library(name: "PortraitService", targets: ["PortraitService"]),
+        .plugin(name: "ScaffoldConnector", targets: ["ScaffoldConnector"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    ],
+    targets: [
+        // System libraries, wrapped by module maps with shims for the variadic C calls.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // Embeds `schemas/*.json` into PortraitCore at build time: `schemas/` stays the single source of truth.
+        .executableTarget(name: "EmbedSchemasTool", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedSchemas", capability: .buildTool(), dependencies: ["EmbedSchemasTool"]),
+
+        .target(
+            name: "PortraitCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedSchemas"]
+        ),
+        .target(
+            name: "PortraitConfig",
+            dependencies: ["PortraitCore", "Yams"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PortraitStore",
+            dependencies: ["PortraitCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PortraitStoreSQLite",
+            dependencies: ["PortraitCore", "PortraitStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PortraitHTTP",
+            dependencies: ["CCurl", "PortraitCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PortraitConnectors",
+            dependencies: ["PortraitCore", "PortraitHTTP", "CLibXML2"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PortraitService",
+            dependencies: [
+                "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitStoreSQLite", "PortraitConnectors",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "portrait",
+            dependencies: [
+                "PortraitService", "PortraitCore", "PortraitConfig", "PortraitStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Writes a new connector kind: `swift package --allow-writing-to-package-directory scaffold-connector --name Foo`.
+        .plugin(
+            name: "ScaffoldConnector",
+            capability: .command(
+                intent: .custom(verb: "scaffold-connector", description: "Create a new connector kind with its config schema, mapping example and test"),
+                permissions: [.writeToPackageDirectory(reason: "Writes the new connector's source, schema, docs and test")]
+            )
+        ),
+
+        // Helpers for tests and benchmarks only: temporary workspaces, loopback servers.
+        .target(
+            name: "PortraitTesting",
+            dependencies: [
+                "PortraitCore", "PortraitStore", "PortraitStoreSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "PortraitTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "PortraitConfigTests", dependencies: ["PortraitConfig", "PortraitConnectors"], swiftSettings: swiftSettings),
+        .testTarget(name: "PortraitStoreTests", dependencies: ["PortraitStore", "PortraitStoreSQLite", "PortraitTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PortraitHTTPTests",
+            dependencies: ["PortraitHTTP", "CCurl", "CLibXML2", "PortraitTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortraitServiceTests",
+            dependencies: ["PortraitService", "PortraitTesting", "portrait"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

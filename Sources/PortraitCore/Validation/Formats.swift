@@ -1,0 +1,75 @@
+/// The string formats the canonical schemas use.
+enum Formats {
+    static func isValid(_ string: String, format: String) -> Bool {
+        switch format {
+        case "date": return isDate(string)
+        case "date-time": return isDateTime(string)
+        case "email": return isEmail(string)
+        default: return true  // Unknown formats are annotations in 2020-12.
+        }
+    }
+
+    /// `YYYY-MM-DD`, a real calendar day.
+    static func isDate(_ string: String) -> Bool {
+        let bytes = Array(string.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10])
+        else { return false }
+        return (1...12).contains(month) && (1...daysIn(month: month, year: year)).contains(day)
+    }
+
+    /// RFC 3339: `2024-05-02T14:31:00Z`, `2024-05-02T14:31:00.250+08:00`.
+    static func isDateTime(_ string: String) -> Bool {
+        let bytes = Array(string.utf8)
+        guard bytes.count >= 20, isDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let hour = number(bytes[11..<13]), let minute = number(bytes[14..<16]), let second = number(bytes[17..<19]),
+            hour < 24, minute < 60, second <= 60
+        else { return false }
+        var index = 19
+        if bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let start = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            if index == start { return false }
+        }
+        guard index < bytes.count else { return false }
+        let zone = bytes[index...]
+        if zone.count == 1 { return zone.first == UInt8(ascii: "Z") || zone.first == UInt8(ascii: "z") }
+        guard zone.count == 6, zone.first == UInt8(ascii: "+") || zone.first == UInt8(ascii: "-"),
+            zone[zone.startIndex + 3] == UInt8(ascii: ":"),
+            let zoneHour = number(zone[(zone.startIndex + 1)..<(zone.startIndex + 3)]),
+            let zoneMinute = number(zone[(zone.startIndex + 4)..<(zone.startIndex + 6)])
+        else { return false }
+        return zoneHour < 24 && zoneMinute < 60
+    }
+
+    /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
+    static func isEmail(_ string: String) -> Bool {
+        let parts = string.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
+        let domain = parts[1]
+        guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else {
+            return false
+        }
+        return !string.contains { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    private static func number(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for byte in bytes {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+}

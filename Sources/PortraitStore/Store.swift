@@ -1,0 +1,296 @@
+public import Foundation
+public import PortraitCore
+
+/// Where Portrait keeps records, checkpoints, quarantine and run history.
+///
+/// SQLite (`SQLiteStore`) is the default; a PostgreSQL backend implements the same protocol, so connectors and
+/// the engines never see which one is in use. Every method that writes is one transaction.
+public protocol Store: Sendable {
+    /// Records the start of a sync run for `connector`.
+    func startRun(connector: String, startedAt: Date) async throws -> Int64
+
+    /// Records how a run ended.
+    func finishRun(_ runID: Int64, outcome: RunOutcome) async throws
+
+    /// The last checkpoint committed for `connector`, or nil before its first commit.
+    func checkpoint(connector: String) async throws -> ConnectorState?
+
+    /// Commits a batch in one transaction: records are upserted by (connector, stream, source id) and compared by
+    /// content hash, quarantine entries are added or refreshed, resolved quarantine entries are removed, and the
+    /// checkpoint (if any) is saved. Either all of it lands or none of it.
+    func commit(_ batch: CommitBatch) async throws -> CommitCounts
+
+    /// The checkpoint is dropped so the next run reads from the start (`portrait sync --full`).
+    func resetCheckpoint(connector: String) async throws
+
+    /// Recent runs, newest first, optionally for one connector.
+    func runs(connector: String?, limit: Int) async throws -> [RunRecord]
+
+    /// Per-connector totals: records, deleted, quarantined, last run.
+    func connectorTotals() async throws -> [ConnectorTotals]
+
+    /// Quarantine entries, oldest first, optionally for one connector.
+    func quarantineEntries(connector: String?, limit: Int) async throws -> [QuarantineEntry]
+
+    /// One quarantine entry by id.
+    func quarantineEntry(id: Int64) async throws -> QuarantineEntry?
+
+    /// Streams stored records to `body`, ordered by connector, stream and source id.
+    func forEachRecord(connector: String?, _ body: (StoredRecord) throws -> Void) async throws
+
+    /// Streams identity rows (one per stored record that carries a customer) to `body`.
+    func forEachIdentity(_ body: (IdentityRow) throws -> Void) async throws
+
+    /// Streams profiles to `body`.
+    func forEachProfile(_ body: (ProfileRow) throws -> Void) async throws
+}
+
+/// One batch to commit atomically.
+public struct CommitBatch: Sendable {
+    public var connector: String
+    public var runID: Int64?
+    public var records: [RecordWrite]
+    public var quarantine: [QuarantineWrite]
+    /// Quarantine entries that a replay has now stored as records.
+    public var resolvedQuarantine: [Int64]
+    /// Saved with the records; covers everything the connector yielded before it.
+    public var checkpoint: ConnectorState?
+
+    public init(
+        connector: String, runID: Int64?, records: [RecordWrite] = [], quarantine: [QuarantineWrite] = [],
+        resolvedQuarantine: [Int64] = [], checkpoint: ConnectorState? = nil
+    ) {
+        self.connector = connector
+        self.runID = runID
+        self.records = records
+        self.quarantine = quarantine
+        self.resolvedQuarantine = resolvedQuarantine
+        self.checkpoint = checkpoint
+    }
+}
+
+/// A mapped, valid record with its raw original (lineage).
+public struct RecordWrite: Sendable, Hashable {
+    public var stream: String
+    public var sourceID: String
+    public var entity: Entity
+    public var raw: JSONValue
+    public var canonical: JSONValue
+    public var location: String
+    public var isDeletion: Bool
+    /// Content hash over raw and canonical; an unchanged hash means an unchanged record.
+    public var contentHash: String
+
+    public init(
+        stream: String, sourceID: String, entity: Entity, raw: JSONValue, canonical: JSONValue, location: String,
+        isDeletion: Bool = false, contentHash: String? = nil
+    ) {
+        self.stream = stream
+        self.sourceID = sourceID
+        self.entity = entity
+        self.raw = raw
+        self.canonical = canonical
+        self.location = location
+        self.isDeletion = isDeletion
+        self.contentHash = contentHash ?? ContentHash.of(raw: raw, canonical: canonical, deleted: isDeletion)
+    }
+}
+
+/// A record that failed mapping or validation, with every reason.
+public struct QuarantineWrite: Sendable, Hashable {
+    public var stream: String
+    /// The source id when the connector knew it; the entry is replaced when the same record fails again.
+    public var sourceID: String?
+    public var location: String
+    /// The raw payload: the fields as received, or the raw text of an unreadable record.
+    public var raw: JSONValue
+    public var reasons: [String]
+
+    public init(stream: String, sourceID: String?, location: String, raw: JSONValue, reasons: [String]) {
+        self.stream = stream
+        self.sourceID = sourceID
+        self.location = location
+        self.raw = raw
+        self.reasons = reasons
+    }
+}
+
+/// How one commit's records compared with what was stored.
+public struct CommitCounts: Sendable, Hashable, Codable {
+    public var new = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var quarantined = 0
+
+    public init(new: Int = 0, updated: Int = 0, unchanged: Int = 0, quarantined: Int = 0) {
+        self.new = new
+        self.updated = updated
+        self.unchanged = unchanged
+        self.quarantined = quarantined
+    }
+
+    public static func += (lhs: inout CommitCounts, rhs: CommitCounts) {
+        lhs.new += rhs.new
+        lhs.updated += rhs.updated
+        lhs.unchanged += rhs.unchanged
+        lhs.quarantined += rhs.quarantined
+    }
+
+    public var total: Int { new + updated + unchanged + quarantined }
+}
+
+public enum RunStatus: String, Sendable, Codable, Hashable {
+    case running
+    case succeeded
+    case failed
+}
+
+/// How a run ended: its counts and, if it failed, why.
+public struct RunOutcome: Sendable, Hashable {
+    public var status: RunStatus
+    public var read: Int
+    public var counts: CommitCounts
+    public var warnings: Int
+    public var error: String?
+    public var finishedAt: Date
+
+    public init(status: RunStatus, read: Int, counts: CommitCounts, warnings: Int, error: String?, finishedAt: Date) {
+        self.status = status
+        self.read = read
+        self.counts = counts
+        self.warnings = warnings
+        self.error = error
+        self.finishedAt = finishedAt
+    }
+}
+
+public struct RunRecord: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var connector: String
+    public var status: RunStatus
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var read: Int
+    public var counts: CommitCounts
+    public var warnings: Int
+    public var error: String?
+
+    public init(
+        id: Int64, connector: String, status: RunStatus, startedAt: Date, finishedAt: Date?, read: Int,
+        counts: CommitCounts, warnings: Int, error: String?
+    ) {
+        self.id = id
+        self.connector = connector
+        self.status = status
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.read = read
+        self.counts = counts
+        self.warnings = warnings
+        self.error = error
+    }
+}
+
+public struct ConnectorTotals: Sendable, Hashable, Codable {
+    public var connector: String
+    public var records: Int
+    public var deleted: Int
+    public var quarantined: Int
+    public var lastRun: RunRecord?
+
+    public init(connector: String, records: Int, deleted: Int, quarantined: Int, lastRun: RunRecord?) {
+        self.connector = connector
+        self.records = records
+        self.deleted = deleted
+        self.quarantined = quarantined
+        self.lastRun = lastRun
+    }
+}
+
+public struct QuarantineEntry: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var connector: String
+    public var stream: String
+    public var sourceID: String?
+    public var location: String
+    public var raw: JSONValue
+    public var reasons: [String]
+    public var firstSeenAt: Date
+    public var lastSeenAt: Date
+    /// How many runs have put this record in quarantine.
+    public var attempts: Int
+
+    public init(
+        id: Int64, connector: String, stream: String, sourceID: String?, location: String, raw: JSONValue,
+        reasons: [String], firstSeenAt: Date, lastSeenAt: Date, attempts: Int
+    ) {
+        self.id = id
+        self.connector = connector
+        self.stream = stream
+        self.sourceID = sourceID
+        self.location = location
+        self.raw = raw
+        self.reasons = reasons
+        self.firstSeenAt = firstSeenAt
+        self.lastSeenAt = lastSeenAt
+        self.attempts = attempts
+    }
+}
+
+public struct StoredRecord: Sendable, Hashable {
+    public var connector: String
+    public var stream: String
+    public var sourceID: String
+    public var entity: Entity
+    public var raw: JSONValue
+    public var canonical: JSONValue
+    public var location: String
+    public var isDeleted: Bool
+    public var contentHash: String
+    public var firstSeenAt: Date
+    public var updatedAt: Date
+
+    public init(
+        connector: String, stream: String, sourceID: String, entity: Entity, raw: JSONValue, canonical: JSONValue,
+        location: String, isDeleted: Bool, contentHash: String, firstSeenAt: Date, updatedAt: Date
+    ) {
+        self.connector = connector
+        self.stream = stream
+        self.sourceID = sourceID
+        self.entity = entity
+        self.raw = raw
+        self.canonical = canonical
+        self.location = location
+        self.isDeleted = isDeleted
+        self.contentHash = contentHash
+        self.firstSeenAt = firstSeenAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Which profile a source record belongs to. `profileID` is nil until identity resolution has placed it.
+public struct IdentityRow: Sendable, Hashable {
+    public var connector: String
+    public var stream: String
+    public var sourceID: String
+    public var profileID: String?
+
+    public init(connector: String, stream: String, sourceID: String, profileID: String?) {
+        self.connector = connector
+        self.stream = stream
+        self.sourceID = sourceID
+        self.profileID = profileID
+    }
+}
+
+public struct ProfileRow: Sendable, Hashable {
+    public var id: String
+    public var profile: JSONValue
+    public var updatedAt: Date
+
+    public init(id: String, profile: JSONValue, updatedAt: Date) {
+        self.id = id
+        self.profile = profile
+        self.updatedAt = updatedAt
+    }
+}
