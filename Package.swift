@@ -94,12 +94,15 @@ let package = Package(
         ),
 
         // Writes a new connector kind: `swift package --allow-writing-to-package-directory scaffold-connector --name Foo`.
+        .target(name: "ConnectorScaffolding", swiftSettings: swiftSettings),
+        .executableTarget(name: "portrait-scaffold", dependencies: ["ConnectorScaffolding"], swiftSettings: swiftSettings),
         .plugin(
             name: "ScaffoldConnector",
             capability: .command(
                 intent: .custom(verb: "scaffold-connector", description: "Create a new connector kind with its config schema, mapping example and test"),
                 permissions: [.writeToPackageDirectory(reason: "Writes the new connector's source, schema, docs and test")]
-            )
+            ),
+            dependencies: ["portrait-scaffold"]
         ),
 
         // Helpers for tests and benchmarks only: temporary workspaces, loopback servers.
@@ -120,6 +123,12 @@ let package = Package(
             dependencies: ["PortraitHTTP", "CCurl", "CLibXML2", "PortraitTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "PortraitConnectorsTests",
+            dependencies: ["PortraitConnectors", "PortraitTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ConnectorScaffoldingTests", dependencies: ["ConnectorScaffolding"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PortraitServiceTests",
             dependencies: ["PortraitService", "PortraitTesting", "portrait"],
