@@ -44,4 +44,18 @@ static inline CURLcode portrait_curl_easy_getinfo_off_t(CURL *handle, CURLINFO i
     return curl_easy_getinfo(handle, info, value);
 }
 
+// Added for PortraitHTTP: transfer progress (used to abort a transfer whose Swift task was cancelled) and the
+// global init flags, which are a macro expression Swift does not import.
+typedef int (*portrait_curl_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+                                               curl_off_t ultotal, curl_off_t ulnow);
+
+static inline CURLcode portrait_curl_easy_setopt_xferinfo_function(CURL *handle, CURLoption option,
+                                                                   portrait_curl_xferinfo_callback callback) {
+    return curl_easy_setopt(handle, option, callback);
+}
+
+static inline CURLcode portrait_curl_global_init_default(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 #endif
