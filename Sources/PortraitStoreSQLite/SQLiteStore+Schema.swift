@@ -1,0 +1,118 @@
+import GRDB
+import PortraitCore
+
+extension SQLiteStore {
+    /// The schema, one named step per change. Never edit a released step: append a new one (`v2-…`).
+    ///
+    /// Times are unix seconds (`REAL`); JSON columns hold `JSONValue.canonicalText`.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-records") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        connector TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        started_at REAL NOT NULL,
+                        finished_at REAL,
+                        "read" INTEGER NOT NULL DEFAULT 0,
+                        "new" INTEGER NOT NULL DEFAULT 0,
+                        "updated" INTEGER NOT NULL DEFAULT 0,
+                        "unchanged" INTEGER NOT NULL DEFAULT 0,
+                        quarantined INTEGER NOT NULL DEFAULT 0,
+                        warnings INTEGER NOT NULL DEFAULT 0,
+                        error TEXT
+                    );
+                    CREATE INDEX sync_runs_by_connector ON sync_runs(connector, id);
+
+                    CREATE TABLE checkpoints (
+                        connector TEXT PRIMARY KEY NOT NULL,
+                        state TEXT NOT NULL,
+                        updated_at REAL NOT NULL,
+                        run_id INTEGER
+                    );
+
+                    CREATE TABLE records (
+                        connector TEXT NOT NULL CHECK (connector <> ''),
+                        stream TEXT NOT NULL CHECK (stream <> ''),
+                        source_id TEXT NOT NULL CHECK (source_id <> ''),
+                        entity TEXT NOT NULL,
+                        raw TEXT NOT NULL,
+                        canonical TEXT NOT NULL,
+                        location TEXT NOT NULL,
+                        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+                        content_hash TEXT NOT NULL,
+                        profile_id TEXT,
+                        first_seen_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        run_id INTEGER,
+                        PRIMARY KEY (connector, stream, source_id)
+                    );
+                    CREATE INDEX records_by_profile ON records(profile_id);
+                    CREATE INDEX records_by_entity ON records(entity);
+
+                    CREATE TABLE quarantine (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        connector TEXT NOT NULL,
+                        stream TEXT NOT NULL,
+                        source_id TEXT,
+                        location TEXT NOT NULL,
+                        raw TEXT NOT NULL,
+                        reasons TEXT NOT NULL,
+                        first_seen_at REAL NOT NULL,
+                        last_seen_at REAL NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 1,
+                        run_id INTEGER
+                    );
+                    CREATE UNIQUE INDEX quarantine_by_source_id ON quarantine(connector, stream, source_id)
+                        WHERE source_id IS NOT NULL;
+                    CREATE UNIQUE INDEX quarantine_by_location ON quarantine(connector, stream, location)
+                        WHERE source_id IS NULL;
+                    CREATE INDEX quarantine_by_connector ON quarantine(connector, id);
+
+                    CREATE TABLE profiles (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        profile TEXT NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }()
+
+    /// Refuses files that are not Portrait stores or that a newer Portrait migrated, then applies missing steps.
+    static func migrate(_ writer: any DatabaseWriter, location: String) throws {
+        let migrator = Self.migrator
+        do {
+            let (applied, otherTables) = try writer.read { db in
+                let applied = try migrator.appliedIdentifiers(db)
+                let otherTables =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                    ) ?? 0
+                return (applied, otherTables)
+            }
+            if applied.isEmpty && otherTables > 0 {
+                throw PortraitError.store(
+                    "\(location) is not a Portrait store (it is another program's SQLite database). Move it "
+                        + "aside, or point store.path in portrait.yml at another file."
+                )
+            }
+            // Refuse rather than guess: a newer schema may mean something this version would write wrongly.
+            let unknown = applied.subtracting(migrator.migrations).sorted()
+            if !unknown.isEmpty {
+                throw PortraitError.store(
+                    "\(location) was written by a newer version of Portrait (schema steps this version does not "
+                        + "know: \(unknown.joined(separator: ", "))). Upgrade portrait, or point store.path in "
+                        + "portrait.yml at another file."
+                )
+            }
+            try migrator.migrate(writer)
+        } catch {
+            throw StoreErrors.translate(error, location: location, action: "update the store's schema")
+        }
+    }
+}

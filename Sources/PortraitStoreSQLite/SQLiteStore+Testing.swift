@@ -1,0 +1,30 @@
+package import Foundation
+import GRDB
+
+// Hooks for this package's tests: they put a store into states Portrait itself never writes (a schema from a
+// newer version, a lock held by another process). Not public API.
+
+extension SQLiteStore {
+    /// Runs raw SQL in one transaction.
+    package func executeForTesting(_ sql: String) async throws {
+        try await writer.write { db in try db.execute(sql: sql) }
+    }
+}
+
+/// Another connection holding the write lock on a store file, as another `portrait` process would mid-sync.
+package final class StoreWriteLockForTesting: Sendable {
+    private let queue: DatabaseQueue
+
+    /// Opens `path` and takes the write lock until ``release()``.
+    package init(path: URL) throws {
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true  // The transaction deliberately outlives the access.
+        queue = try DatabaseQueue(path: path.path, configuration: configuration)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+    }
+
+    package func release() throws {
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        try queue.close()
+    }
+}
