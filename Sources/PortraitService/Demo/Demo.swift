@@ -1,0 +1,111 @@
+public import Foundation
+public import Logging
+import PortraitConfig
+import PortraitCore
+import PortraitStore
+
+/// `portrait demo`: a scratch workspace with small samples for each source kind, synced end to end.
+public struct Demo: Sendable {
+    /// Marks a folder as a demo workspace, so a rerun may replace it but never anything else.
+    static let markerFile = ".portrait-demo"
+
+    public var directory: URL
+    public var logger: Logger
+
+    public init(directory: URL, logger: Logger) {
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// Sample files per source kind, relative to the workspace.
+    static let samples: [(path: String, kind: String, text: String)] = [
+        ("samples/crm/contacts.jsonl", "jsonl", DemoSamples.crmContacts),
+        ("samples/survey/responses.jsonl", "jsonl", DemoSamples.surveyResponses),
+        ("samples/stores/pos_20240502.csv", "csv_drop", DemoSamples.storeReceipts),
+        ("samples/feed/orders.xml", "xml_feed", DemoSamples.orderFeed),
+    ]
+
+    /// Builds the workspace, syncs every connector twice (the second run shows that nothing changes), and
+    /// prints what happened and what to try next.
+    ///
+    /// - Returns: the sync reports of the first pass.
+    @discardableResult
+    public func run(say: (String) -> Void) async throws -> [SyncReport] {
+        try prepareDirectory()
+        for sample in Self.samples {
+            try write(sample.text + "\n", to: sample.path)
+        }
+        try write(DemoConfig.text + "\n", to: HubConfig.defaultFileName)
+        try write("This folder was made by `portrait demo`; running the demo again replaces it.\n", to: Self.markerFile)
+
+        say("Portrait demo workspace: \(directory.path)")
+        let workspace = try Workspace.open(configFile: directory.appendingPathComponent(HubConfig.defaultFileName))
+        let runner = SyncRunner(store: workspace.store, registry: workspace.registry, logger: logger)
+
+        say("\nFirst sync: every record is new, bad ones go to quarantine with their reasons.")
+        var reports: [SyncReport] = []
+        for connector in workspace.config.enabledConnectors {
+            let report = try await runner.sync(connector, config: workspace.config)
+            reports.append(report)
+            say("  " + report.summaryLine)
+        }
+
+        say("\nSecond sync of the same files: records are upserted by key and content hash, so nothing changes.")
+        for connector in workspace.config.enabledConnectors {
+            _ = try await workspace.store.resetCheckpoint(connector: connector.name)
+            let report = try await runner.sync(connector, config: workspace.config)
+            say("  " + report.summaryLine)
+        }
+
+        let quarantined = try await workspace.store.quarantineEntries(connector: nil, limit: 3)
+        if !quarantined.isEmpty {
+            say("\nIn quarantine, for example:")
+            for entry in quarantined {
+                say("  #\(entry.id) \(entry.connector) \(entry.location): \(entry.reasons.joined(separator: "; "))")
+            }
+        }
+
+        let waiting = Self.samples.filter { workspace.registry.kind(named: $0.kind) == nil }
+        if !waiting.isEmpty {
+            say("\nSamples waiting for connector kinds not in this build yet:")
+            for sample in waiting { say("  \(sample.path)  (kind \(sample.kind))") }
+        }
+
+        let folder = directory.path
+        say(
+            """
+
+            Next, in \(folder):
+              portrait status                          what each connector did, record and quarantine counts
+              portrait quarantine list                 why records were quarantined
+              portrait export records --format jsonl   the canonical records, with their raw originals
+              edit portrait.yml, then: portrait quarantine replay   to map quarantined records again
+            """)
+        return reports
+    }
+
+    private func prepareDirectory() throws {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+            let contents = (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []
+            let isDemo = fileManager.fileExists(atPath: directory.appendingPathComponent(Self.markerFile).path)
+            guard isDirectory.boolValue, isDemo || contents.isEmpty else {
+                throw PortraitError.usage(
+                    "\(directory.path) exists and is not a demo workspace; pass --dir with a new or empty folder")
+            }
+            if isDemo { try fileManager.removeItem(at: directory) }
+        }
+        do {
+            try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw PortraitError.io("\(directory.path): cannot create the demo folder (\(error.localizedDescription))")
+        }
+    }
+
+    private func write(_ text: String, to relativePath: String) throws {
+        let url = directory.appendingPathComponent(relativePath)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+}

@@ -1,0 +1,53 @@
+/// Small bundled samples for each of the four source kinds, written into the demo workspace.
+///
+/// They include deliberate defects (an invalid email, an out-of-range NPS, a malformed line) so the demo shows
+/// quarantine at work.
+enum DemoSamples {
+    /// A CRM's contacts as its REST API returns them (HubSpot-style `properties`), exported as JSON Lines.
+    static let crmContacts = #"""
+        {"id":"1001","properties":{"email":"Ana.Garcia@Example.com","phone":"+1 (415) 555-0123","name":"Ana Garcia","gender":"F","birthday":"1988-04-12","city":"San Francisco","lifecycle":"customer"},"updatedAt":"2024-05-01T10:00:00Z"}
+        {"id":"1002","properties":{"email":"wang.xiaoming@example.cn","phone":"138 1234 5678","name":"王小明","gender":"男","birthday":"1990/07/21","city":"上海","lifecycle":"lead"},"updatedAt":"2024-05-02T08:30:00Z"}
+        {"id":"1003","properties":{"email":"ouyang.nana@example.cn","phone":"0086-139-8765-4321","name":"欧阳娜娜","gender":"女","birthday":"1995-11-03","city":"北京","lifecycle":"customer"},"updatedAt":"2024-05-02T09:00:00Z"}
+        {"id":"1004","properties":{"email":"j.smith@example.com","phone":"+1 212-555-0187","name":"John Smith","gender":"M","birthday":"1979-02-28","city":"New York","lifecycle":"customer"},"updatedAt":"2024-05-03T11:15:00Z"}
+        {"id":"1005","properties":{"email":"li.na(at)example.cn","phone":"13698765432","name":"李娜","gender":"女","birthday":"1992-02-30","city":"杭州","lifecycle":"lead"},"updatedAt":"2024-05-03T12:00:00Z"}
+        {"id":"1006","properties":{"email":"old.account@example.com","name":"Mary Ann Smith","gender":"female","city":"Boston","lifecycle":"archived"},"archived":true,"updatedAt":"2024-05-04T07:45:00Z"}
+        {"id":"1007","properties":{"email":"zhang.wei@example.cn","phone":"021-6234 5678","name":"张伟","gender":"男","city":"上海","lifecycle":"customer"},"updatedAt":"2024-05-04T09:20:00Z"}
+        {"id":"1008", "properties": {"email": "broken json line"
+        """#
+
+    /// Survey responses exported from a form tool, one response per line.
+    static let surveyResponses = #"""
+        {"response_id":"r-1","form":"post-purchase","submitted_at":"2024-05-03T12:00:00Z","email":"ana.garcia@example.com","nps":"9","comment":"Fast delivery, friendly staff."}
+        {"response_id":"r-2","form":"post-purchase","submitted_at":"2024-05-03T18:20:00+08:00","member_card":"M0042","nps":"3","comment":"价格太贵，物流慢"}
+        {"response_id":"r-3","form":"post-purchase","submitted_at":"2024-05-04T09:05:00Z","email":"j.smith@example.com","nps":"11","comment":"Ten out of ten!"}
+        {"response_id":"r-4","form":"store-exit","submitted_at":"2024-05-04T20:10:00+08:00","member_card":"M0077","nps":"8","comment":"店员很热情"}
+        """#
+
+    /// Receipts exported by a store till, for the `csv_drop` connector kind.
+    static let storeReceipts = """
+        receipt_id,store_id,timestamp,member_card,phone,name,category,amount
+        R-20240502-0007,SH-01,2024-05-02 09:12:00,M0042,13812345678,王小明,grocery,77.00
+        R-20240502-0008,SH-01,2024-05-02 10:40:00,,13698765432,李娜,beauty,"1,299.00"
+        R-20240503-0001,BJ-02,2024-05-03 15:05:00,M0077,13987654321,欧阳娜娜,sports,459.90
+
+        """
+
+    /// A namespaced e-commerce order feed, for the `xml_feed` connector kind.
+    static let orderFeed = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <shop:feed xmlns:shop="https://shop.example.com/ns/feed">
+          <shop:order id="SO-5001" updated="2024-05-02T14:31:00Z">
+            <shop:customer><shop:email>ana.garcia@example.com</shop:email><shop:name>Ana Garcia</shop:name></shop:customer>
+            <shop:line sku="RUN-42" category="sports" qty="1" price="129.90"/>
+            <shop:line sku="SOCK-3" category="sports" qty="3" price="5.00"/>
+            <shop:total currency="USD">144.90</shop:total>
+          </shop:order>
+          <shop:order id="SO-5002" updated="2024-05-03T09:02:00Z">
+            <shop:customer><shop:email>wang.xiaoming@example.cn</shop:email><shop:name>王小明</shop:name></shop:customer>
+            <shop:line sku="TEA-1" category="grocery" qty="2" price="38.50"/>
+            <shop:total currency="CNY">77.00</shop:total>
+          </shop:order>
+        </shop:feed>
+
+        """
+}

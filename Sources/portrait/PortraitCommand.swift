@@ -1,0 +1,88 @@
+public import ArgumentParser
+import Foundation
+import Logging
+import PortraitConfig
+import PortraitCore
+import PortraitService
+
+/// The `portrait` command line. Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+@main
+struct Portrait: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portrait",
+        abstract: "Portrait: customer-data integration hub. Connect silos, merge identities, keep profiles current.",
+        discussion: """
+            Exit codes: 0 success, 1 a runtime failure (a source, the store), 2 a usage or configuration error.
+            The config file is ./portrait.yml unless --config or PORTRAIT_CONFIG says otherwise.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Init.self, Check.self, Connectors.self, Sync.self, Status.self, Quarantine.self, Export.self, Demo.self,
+        ]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            Foundation.exit(report(error))
+        }
+    }
+
+    /// Prints an error the way an operator should see it (no Swift types, no stack) and picks the exit code.
+    static func report(_ error: any Error) -> Int32 {
+        switch error {
+        case let error as PortraitError:
+            Terminal.error("error: \(error.message)")
+            return error.exitCode
+        case let error as ConfigError:
+            Terminal.error("error: \(error.description)")
+            return 2
+        case let error as ExitCode:
+            return error.rawValue
+        default:
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            Terminal.error(message)
+            return code == .validationFailure ? 2 : 1
+        }
+    }
+}
+
+/// Options every command that reads the config shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Path of portrait.yml (default: $PORTRAIT_CONFIG or ./portrait.yml).")
+    var config: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    var configFile: URL {
+        let path = config ?? ProcessInfo.processInfo.environment["PORTRAIT_CONFIG"] ?? HubConfig.defaultFileName
+        return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+    }
+
+    func logger(redactor: SecretRedactor = SecretRedactor()) -> Logger {
+        var logger = Logger(label: "portrait") { label in
+            RedactingLogHandler(wrapping: StreamLogHandler.standardError(label: label), redactor: redactor)
+        }
+        logger.logLevel = logLevel
+        return logger
+    }
+
+    func openWorkspace() throws -> Workspace {
+        try Workspace.open(configFile: configFile)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

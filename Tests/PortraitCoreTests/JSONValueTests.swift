@@ -1,0 +1,49 @@
+import Foundation
+import PortraitCore
+import Testing
+
+struct JSONValueTests {
+    @Test func canonicalTextSortsKeysSoHashesIgnoreKeyOrder() throws {
+        let a = try JSONValue(parsing: Data(#"{"b":1,"a":{"y":true,"x":null}}"#.utf8))
+        let b = try JSONValue(parsing: Data(#"{"a":{"x":null,"y":true},"b":1}"#.utf8))
+        #expect(a.canonicalText == #"{"a":{"x":null,"y":true},"b":1}"#)
+        #expect(ContentHash.of(raw: a, canonical: b, deleted: false) == ContentHash.of(raw: b, canonical: a, deleted: false))
+        #expect(ContentHash.of(raw: a, canonical: a, deleted: false) != ContentHash.of(raw: a, canonical: a, deleted: true))
+    }
+
+    @Test func moneyKeepsItsDecimalsExactly() throws {
+        let value = try JSONValue(parsing: Data(#"{"total":1299.10}"#.utf8))
+        #expect(value["total"] == .number(Decimal(string: "1299.1")!))
+        #expect(value.canonicalText == #"{"total":1299.1}"#)
+    }
+
+    @Test func canonicalTextEscapesControlCharactersAndKeepsUnicode() throws {
+        let value: JSONValue = ["text": "价格\n\"贵\"\u{1}"]
+        #expect(value.canonicalText == #"{"text":"价格\n\"贵\"\u0001"}"#)
+        #expect(try JSONValue(parsing: Data(value.canonicalText.utf8)) == value)
+    }
+
+    @Test func invalidJSONIsAnInvalidInputError() {
+        #expect(throws: PortraitError.self) { try JSONValue(parsing: Data("{\"a\":".utf8)) }
+    }
+
+    @Test func dottedPathsReadAndWriteNestedValues() {
+        var value: JSONValue = ["properties": ["email": "a@b.co"], "lines": [["sku": "X"]]]
+        #expect(value.value(atPath: "properties.email") == "a@b.co")
+        #expect(value.value(atPath: "lines.0.sku") == "X")
+        #expect(value.value(atPath: "properties.phone") == nil)
+        value.setValue("SH", atPath: "address.city")
+        #expect(value["address"]?["city"] == "SH")
+    }
+
+    @Test func leavesListsEveryNestedFieldByPath() {
+        let value: JSONValue = ["a": 1, "b": ["c": "x", "d": ["e": true]], "f": [1, 2]]
+        #expect(value.leaves().map(\.0) == ["a", "b.c", "b.d.e", "f"])
+    }
+
+    @Test func suggestionsFindTyposButNotUnrelatedWords() {
+        #expect(Suggestions.closest(to: "enabeld", among: ["enabled", "kind", "name"]) == "enabled")
+        #expect(Suggestions.closest(to: "optoins", among: ["enabled", "options"]) == "options")
+        #expect(Suggestions.closest(to: "zzz", among: ["enabled", "options"]) == nil)
+    }
+}

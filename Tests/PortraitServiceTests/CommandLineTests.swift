@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// The `portrait` binary as an operator runs it: exit codes, messages, and the README's first steps.
+struct CommandLineTests {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `portrait` executable built beside the test bundle.
+    static var executable: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle, bundle.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("portrait")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/portrait")
+    }
+
+    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "PORTRAIT_CONFIG")
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func initCheckAndDemoWorkInAnEmptyFolder() async throws {
+        try await withScratchDirectory { directory in
+            let initResult = try run(["init"], in: directory)
+            #expect(initResult.status == 0, "\(initResult.stderr)")
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("portrait.yml").path))
+
+            let check = try run(["check"], in: directory)
+            #expect(check.status == 0, "\(check.stderr)")
+            #expect(check.stdout.contains("portrait.yml: valid"))
+
+            let demo = try run(["demo"], in: directory)
+            #expect(demo.status == 0, "\(demo.stderr)")
+            #expect(demo.stdout.contains("crm: read 8 · new 6 · updated 0 · unchanged 0 · quarantined 2"), "\(demo.stdout)")
+            #expect(demo.stdout.contains("crm: read 8 · new 0 · updated 0 · unchanged 6 · quarantined 2"), "\(demo.stdout)")
+            #expect(demo.stdout.contains("portrait quarantine list"))
+
+            let workspace = directory.appendingPathComponent("portrait-demo")
+            let status = try run(["status", "--json"], in: workspace)
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(status.stdout.contains("\"records\" : 5"))
+
+            let identities = try run(["export", "identities", "--format", "csv"], in: workspace)
+            #expect(identities.status == 0)
+            #expect(identities.stdout.hasPrefix("connector,stream,source_id,profile_id\n"))
+            #expect(identities.stdout.contains("crm,contacts,1001,"))
+
+            let list = try run(["quarantine", "list"], in: workspace)
+            #expect(list.stdout.contains("samples/crm/contacts.jsonl:5"))
+        }
+    }
+
+    @Test func initRefusesToOverwrite() async throws {
+        try await withScratchDirectory { directory in
+            _ = try run(["init"], in: directory)
+            let again = try run(["init"], in: directory)
+            #expect(again.status == 2)
+            #expect(again.stderr.contains("already exists; pass --force"))
+        }
+    }
+
+    @Test func configErrorExitsTwoWithLineAndNoStackTrace() async throws {
+        try await withScratchDirectory { directory in
+            try Data("connectors:\n  - name: crm\n    kind: jsonl\n    optoins: {}\n".utf8)
+                .write(to: directory.appendingPathComponent("portrait.yml"))
+            let result = try run(["check"], in: directory)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("portrait.yml:4:5: connectors[0].optoins: unknown key 'optoins'; did you mean 'options'?"))
+            #expect(result.stderr.contains("portrait.yml:2:5: connectors[0].options.path: required") == false)
+            #expect(!result.stderr.contains("Fatal error"))
+        }
+    }
+
+    @Test func missingEnvironmentVariableExitsTwo() async throws {
+        try await withScratchDirectory { directory in
+            try Data("connectors:\n  - name: crm\n    kind: jsonl\n    options: { path: \"${NO_SUCH_VAR_X}\" }\n".utf8)
+                .write(to: directory.appendingPathComponent("portrait.yml"))
+            let result = try run(["sync"], in: directory)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("environment variable NO_SUCH_VAR_X is not set"))
+        }
+    }
+
+    @Test func unknownConnectorKindSuggestsTheRealOne() async throws {
+        try await withScratchDirectory { directory in
+            try Data("connectors:\n  - name: crm\n    kind: jsnl\n".utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let result = try run(["check"], in: directory)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("unknown connector kind 'jsnl'; did you mean 'jsonl'?"))
+        }
+    }
+
+    @Test func corruptStoreExitsOneWithTheFix() async throws {
+        try await withScratchDirectory { directory in
+            _ = try run(["init"], in: directory)
+            let storeDirectory = directory.appendingPathComponent(".portrait")
+            try FileManager.default.createDirectory(at: storeDirectory, withIntermediateDirectories: true)
+            try Data(repeating: 0x5A, count: 4096).write(to: storeDirectory.appendingPathComponent("portrait.db"))
+            let result = try run(["status"], in: directory)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("not a Portrait store"), "\(result.stderr)")
+        }
+    }
+
+    @Test func usageErrorsExitTwoAndHelpExitsZero() async throws {
+        try await withScratchDirectory { directory in
+            #expect(try run(["frobnicate"], in: directory).status == 2)
+            #expect(try run(["export", "widgets"], in: directory).status == 2)
+            let help = try run(["--help"], in: directory)
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("quarantine"))
+            #expect(try run(["quarantine", "replay", "--help"], in: directory).status == 0)
+        }
+    }
+
+    @Test func failingConnectorMakesSyncExitOneButOthersStillRun() async throws {
+        try await withScratchDirectory { directory in
+            try Data(#"{"id":"1","email":"a@example.com"}"#.utf8).write(to: directory.appendingPathComponent("good.jsonl"))
+            let config = """
+                connectors:
+                  - { name: missing, kind: jsonl, options: { path: nowhere.jsonl } }
+                  - name: good
+                    kind: jsonl
+                    options: { path: good.jsonl }
+                    mapping: { "*": { entity: customer, fields: { identifiers.email: email } } }
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let result = try run(["sync"], in: directory)
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("good: read 1 · new 1"))
+            #expect(result.stdout.contains("nowhere.jsonl: file not found"))
+        }
+    }
+}
