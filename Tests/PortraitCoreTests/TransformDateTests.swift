@@ -112,8 +112,8 @@ struct TransformDateTests {
     // MARK: configuration
 
     static let badFormats: [(JSONValue, String)] = [
-        (["date": ["formats": ["YYYY-MM-DD"]]],
-         "fields.x.transform[0].date.formats[0]: unknown token 'YYYY' in format 'YYYY-MM-DD'; did you mean 'yyyy'?"),
+        (["date": ["formats": ["YYYY-MM-dd"]]],
+         "fields.x.transform[0].date.formats[0]: unknown token 'YYYY' in format 'YYYY-MM-dd'; did you mean 'yyyy'?"),
         (["date": ["formats": ["yyyy-mm-dd"]]],
          "fields.x.transform[0].date.formats[0]: format 'yyyy-mm-dd' has no month (MM or M); 'mm' is minutes, months are 'MM'"),
         (["date": ["formats": ["yyyy-MM-dd", "dd/MM/yyy"]]],

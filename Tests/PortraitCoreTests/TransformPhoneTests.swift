@@ -15,7 +15,7 @@ struct TransformPhoneTests {
         ("8613812345678", "+8613812345678"),
         ("  19912345678 ", "+8619912345678"),
         ("１３８１２３４５６７８", "+8613812345678"),
-        ("010-12345678", "+861012345678"),
+        ("010-62345678", "+861062345678"),
         ("021-6123 4567", "+862161234567"),
         ("(0755) 2345 6789", "+8675523456789"),
         ("0571-8765432", "+865718765432"),
@@ -39,6 +39,7 @@ struct TransformPhoneTests {
         "138123456789",  // twelve digits
         "2161234567",  // landline without its trunk 0
         "021-0123456",  // subscriber numbers do not start with 0
+        "010-12345678",  // nor with 1
         "+86 12812345678",
         "138 1234 5678 ext 2",
         "tel: 13812345678",
@@ -76,7 +77,7 @@ struct TransformPhoneTests {
         "1155550123",  // area code starts 1
         "4151550123",  // exchange starts 1
         "2 415 555 0123",  // eleven digits not starting 1
-        "13812345678",  // a CN mobile is not a US number
+        "415 555 012",  // nine digits
         "+1 015 555 0123",
     ]
 

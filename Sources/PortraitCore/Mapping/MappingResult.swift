@@ -17,5 +17,8 @@ public struct MappingResult: Sendable, Hashable {
     }
 
     /// True when the record mapped cleanly.
-    public var isValid: Bool { reasons.isEmpty && canonical != nil }
+    public var isValid: Bool {
+        guard case .some = canonical else { return false }
+        return reasons.isEmpty
+    }
 }

@@ -13,7 +13,7 @@ extension RecordMapping {
 
         guard case .object = record.fields else {
             return MappingResult(
-                canonical: nil, sourceID: record.sourceID, entity: entity,
+                canonical: .none, sourceID: record.sourceID, entity: entity,
                 reasons: ["(root): the record's fields are \(record.fields.typeName), not a mapping of fields"])
         }
 
@@ -52,7 +52,9 @@ extension RecordMapping {
             if !alreadyReported { reasons.append(violation.description) }
         }
 
-        return MappingResult(canonical: reasons.isEmpty ? canonical : nil, sourceID: sourceID, entity: entity, reasons: reasons)
+        // Spelled out: JSONValue is ExpressibleByNilLiteral, so a bare `nil` here would become `.some(.null)`.
+        let output: JSONValue? = reasons.isEmpty ? .some(canonical) : .none
+        return MappingResult(canonical: output, sourceID: sourceID, entity: entity, reasons: reasons)
     }
 
     private static func place(_ value: JSONValue, at destination: TargetCatalog.Destination, in canonical: inout JSONValue) {

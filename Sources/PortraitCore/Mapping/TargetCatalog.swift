@@ -84,10 +84,28 @@ struct TargetCatalog: Sendable {
 
     private func unknown(_ target: String) -> TargetProblem {
         var message = "unknown target '\(target)' for entity \(entity.rawValue)"
-        if let suggestion = Suggestions.closest(to: target, among: knownPaths) {
+        if let suggestion = customerBlockSuggestion(for: target) ?? Suggestions.closest(to: target, among: knownPaths) {
             message += "; did you mean '\(suggestion)'?"
         }
         return TargetProblem(message: message)
+    }
+
+    /// The same path written for the customer block this entity actually has: `identifiers.email` on an order
+    /// is `customer.identifiers.email`; `customer.name` on feedback is `respondent.name`. Edit distance cannot
+    /// find these (the prefix is long), and they are the commonest mistake when copying a mapping.
+    private func customerBlockSuggestion(for target: String) -> String? {
+        var candidates: [String] = []
+        for block in ["customer", "respondent"] where target.hasPrefix(block + ".") && block != entity.customerPath {
+            let rest = String(target.dropFirst(block.count + 1))
+            candidates.append(entity.customerPath.isEmpty ? rest : "\(entity.customerPath).\(rest)")
+        }
+        if !entity.customerPath.isEmpty, !target.hasPrefix(entity.customerPath + ".") {
+            candidates.append("\(entity.customerPath).\(target)")
+        }
+        return candidates.first { candidate in
+            if case .success = resolve(candidate) { return true }
+            return false
+        }
     }
 
     static func isIdentifierType(_ type: String) -> Bool {

@@ -9,7 +9,7 @@ struct ValueMap: Sendable, Hashable {
     var defaultValue: JSONValue?
     var caseSensitive: Bool
 
-    init(values: [String: JSONValue], defaultValue: JSONValue? = nil, caseSensitive: Bool = false) {
+    init(values: [String: JSONValue], defaultValue: JSONValue? = .none, caseSensitive: Bool = false) {
         self.caseSensitive = caseSensitive
         self.defaultValue = defaultValue
         var folded: [String: JSONValue] = [:]
