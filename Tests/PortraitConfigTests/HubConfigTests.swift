@@ -138,7 +138,7 @@ struct HubConfigTests {
                   path: ${CRM_EXPORT}
             """)
         #expect(found.map(\.description) == [
-            "portrait.yml:5:13: connectors[0].options.path: environment variable CRM_EXPORT is not set; export it before running portrait"
+            "portrait.yml:5:7: connectors[0].options.path: environment variable CRM_EXPORT is not set; export it before running portrait"
         ])
     }
 

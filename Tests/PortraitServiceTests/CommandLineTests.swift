@@ -89,7 +89,8 @@ struct CommandLineTests {
             let result = try run(["check"], in: directory)
             #expect(result.status == 2)
             #expect(result.stderr.contains("portrait.yml:4:5: connectors[0].optoins: unknown key 'optoins'; did you mean 'options'?"))
-            #expect(result.stderr.contains("portrait.yml:2:5: connectors[0].options.path: required") == false)
+            #expect(result.stderr.contains("2 problems in the config"))
+            #expect(result.stderr.contains("portrait.yml:2:5: connectors[0].options.path: required"))
             #expect(!result.stderr.contains("Fatal error"))
         }
     }

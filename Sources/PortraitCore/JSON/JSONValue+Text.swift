@@ -8,7 +8,7 @@ extension JSONValue {
         do {
             self = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw PortraitError.invalidInput("not valid JSON: \(Self.describe(error))")
+            throw PortraitError.invalidInput("not valid JSON: \(Self.describe(error, data: data))")
         }
     }
 
@@ -64,10 +64,20 @@ extension JSONValue {
         out += "\""
     }
 
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription
+    /// JSONDecoder only says "not valid JSON"; JSONSerialization says where, so ask it on the (rare) failure path.
+    private static func describe(_ error: any Error, data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            if let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String {
+                return detail.hasSuffix(".") ? String(detail.dropLast()).lowercasedFirst : detail.lowercasedFirst
+            }
         }
+        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
         return String(describing: error)
     }
+}
+
+extension String {
+    fileprivate var lowercasedFirst: String { prefix(1).lowercased() + dropFirst() }
 }
