@@ -42,13 +42,25 @@ struct MappingConfigurationTests {
 
     static let targetProblems: [(String, String, String)] = [
         // (entity, target, message)
-        ("customer", "identifier.email", "unknown target 'identifier.email' for entity customer; did you mean 'identifiers.email'?"),
-        ("order", "identifiers.email", "unknown target 'identifiers.email' for entity order; did you mean 'customer.identifiers.email'?"),
+        (
+            "customer", "identifier.email",
+            "unknown target 'identifier.email' for entity customer; did you mean 'identifiers.email'?"
+        ),
+        (
+            "order", "identifiers.email",
+            "unknown target 'identifiers.email' for entity order; did you mean 'customer.identifiers.email'?"
+        ),
         ("order", "placedat", "unknown target 'placedat' for entity order; did you mean 'placed_at'?"),
         ("order", "lines.sku", "'lines' is a list (map the whole list); 'lines.sku' cannot be written below it"),
         ("customer", "birth_date.year", "'birth_date' is a single value; 'birth_date.year' cannot be written below it"),
-        ("feedback", "customer.identifiers.email", "unknown target 'customer.identifiers.email' for entity feedback; did you mean 'respondent.identifiers.email'?"),
-        ("event", "customer.identifiers.Device", "identifier type 'Device' must be lower_snake_case (a-z, 0-9 and _, starting with a letter), as in customer.identifiers.member_card"),
+        (
+            "feedback", "customer.identifiers.email",
+            "unknown target 'customer.identifiers.email' for entity feedback; did you mean 'respondent.identifiers.email'?"
+        ),
+        (
+            "event", "customer.identifiers.Device",
+            "identifier type 'Device' must be lower_snake_case (a-z, 0-9 and _, starting with a letter), as in customer.identifiers.member_card"
+        ),
         ("customer", "name..full", "'name..full' is not a target path (empty part between dots)"),
     ]
 
@@ -71,19 +83,42 @@ struct MappingConfigurationTests {
     }
 
     static let streamProblems: [(JSONValue, String)] = [
-        (["entity": "custmer"], "connectors[0].mapping.contacts.entity: unknown entity 'custmer'; did you mean 'customer'?"),
+        (
+            ["entity": "custmer"],
+            "connectors[0].mapping.contacts.entity: unknown entity 'custmer'; did you mean 'customer'?"
+        ),
         (["fields": [:]], "connectors[0].mapping.contacts.entity: required: one of customer, order, event, feedback"),
-        (["entity": "customer", "unmapped": "keep"], "connectors[0].mapping.contacts.unmapped: unknown unmapped mode 'keep'; allowed: attributes, drop"),
-        (["entity": "customer", "feilds": [:]], "connectors[0].mapping.contacts.feilds: unknown key 'feilds'; did you mean 'fields'?"),
-        (["entity": "customer", "source_id": ""], "connectors[0].mapping.contacts.source_id: source_id must be a source field name"),
-        (["entity": "customer", "fields": ["gender": ["from": "sex", "const": "male"]]],
-         "connectors[0].mapping.contacts.fields.gender: use either 'from' or 'const', not both"),
-        (["entity": "customer", "fields": ["gender": ["from": []]]],
-         "connectors[0].mapping.contacts.fields.gender.from: from must be a source field name or a non-empty list of them"),
-        (["entity": "customer", "fields": ["gender": ["from": "sex", "required": "yes"]]],
-         "connectors[0].mapping.contacts.fields.gender.required: required must be true or false"),
-        (["entity": "customer", "fields": ["name.full": ["from": ["a", "b"], "transform": ["concat", "concat"]]]],
-         "connectors[0].mapping.contacts.fields.name.full.transform[1]: concat may appear once in a chain"),
+        (
+            ["entity": "customer", "unmapped": "keep"],
+            "connectors[0].mapping.contacts.unmapped: unknown unmapped mode 'keep'; allowed: attributes, drop"
+        ),
+        (
+            ["entity": "customer", "feilds": [:]],
+            "connectors[0].mapping.contacts.feilds: unknown key 'feilds'; did you mean 'fields'?"
+        ),
+        (
+            ["entity": "customer", "source_id": ""],
+            "connectors[0].mapping.contacts.source_id: source_id must be a source field name"
+        ),
+        (
+            ["entity": "customer", "fields": ["gender": ["from": "sex", "const": "male"]]],
+            "connectors[0].mapping.contacts.fields.gender: use either 'from' or 'const', not both"
+        ),
+        (
+            ["entity": "customer", "fields": ["gender": ["from": []]]],
+            "connectors[0].mapping.contacts.fields.gender.from: from must be a source field name or a non-empty list of them"
+        ),
+        (
+            ["entity": "customer", "fields": ["gender": ["from": "sex", "required": "yes"]]],
+            "connectors[0].mapping.contacts.fields.gender.required: required must be true or false"
+        ),
+        (
+            [
+                "entity": "customer",
+                "fields": ["name.full": ["from": ["a", "b"], "transform": ["concat", "concat"]]],
+            ],
+            "connectors[0].mapping.contacts.fields.name.full.transform[1]: concat may appear once in a chain"
+        ),
         ("customer", "connectors[0].mapping.contacts: a stream mapping is a mapping with entity and fields"),
     ]
 
@@ -104,7 +139,10 @@ struct MappingConfigurationTests {
     @Test func connectorMappingCollectsEveryStreamsProblems() {
         let json: JSONValue = [
             "contacts": ["entity": "customer", "fields": ["gendr": "sex"]],
-            "orders": ["entity": "order", "fields": ["placed_at": ["from": "ts", "transform": [["datetime": ["time_zone": "Mars/Base"]]]]]],
+            "orders": [
+                "entity": "order",
+                "fields": ["placed_at": ["from": "ts", "transform": [["datetime": ["time_zone": "Mars/Base"]]]]],
+            ],
             "*": ["entity": "event", "fields": ["type": ["const": "visit"]]],
         ]
         do {

@@ -14,7 +14,9 @@ struct MappingRecordTests {
             "identifiers.email": ["from": "email", "transform": ["email"]],
             "identifiers.phone": ["from": ["mobile", "tel"], "transform": [["phone": ["country": "CN"]]]],
             "name": ["from": "full_name", "transform": ["split_name"]],
-            "birth_date": ["from": "dob", "transform": [["date": ["formats": ["yyyy-MM-dd", "dd/MM/yyyy", "yyyy年M月d日"]]]]],
+            "birth_date": [
+                "from": "dob", "transform": [["date": ["formats": ["yyyy-MM-dd", "dd/MM/yyyy", "yyyy年M月d日"]]]],
+            ],
             "gender": ["from": "sex", "transform": ["gender"]],
             "address.city": "city",
             "address.country": ["from": "country", "transform": ["upper"], "required": true],
@@ -36,7 +38,8 @@ struct MappingRecordTests {
     ]
 
     static func record(_ fields: JSONValue, stream: String = "contacts", deleted: Bool = false) -> SourceRecord {
-        SourceRecord(stream: stream, sourceID: "line-7", fields: fields, location: "contacts.jsonl:7", isDeletion: deleted)
+        SourceRecord(
+            stream: stream, sourceID: "line-7", fields: fields, location: "contacts.jsonl:7", isDeletion: deleted)
     }
 
     @Test func fullCustomerEndToEnd() throws {
@@ -73,7 +76,9 @@ struct MappingRecordTests {
                     "id": "receipt_no",
                     "placed_at": [
                         "from": "ts",
-                        "transform": [["datetime": ["formats": ["yyyy-MM-dd HH:mm:ss"], "time_zone": "Asia/Shanghai"]]],
+                        "transform": [
+                            ["datetime": ["formats": ["yyyy-MM-dd HH:mm:ss"], "time_zone": "Asia/Shanghai"]]
+                        ],
                     ],
                     "total": ["from": "amount", "transform": ["money"]],
                     "currency": ["from": "amount", "transform": [["currency": ["default": "CNY"]]]],
@@ -109,7 +114,9 @@ struct MappingRecordTests {
             "channel": "offline",
             "store_id": "SH-01",
             "customer": [
-                "identifiers": [["type": "member_card", "value": "M0042"], ["type": "phone", "value": "+8613812345678"]],
+                "identifiers": [
+                    ["type": "member_card", "value": "M0042"], ["type": "phone", "value": "+8613812345678"],
+                ],
                 "name": ["given": "娜娜", "family": "欧阳", "full": "欧阳娜娜"],
             ],
             "lines": [["sku": "TEA-1", "category": "grocery", "qty": 2, "unit_price": 38.5]],
@@ -168,7 +175,10 @@ struct MappingRecordTests {
                 ],
             ], path: Self.path)
         let result = mapping.map(Self.record(["no": "A1", "ts": "yesterday"]))
-        #expect(result.reasons == ["placed_at: 'yesterday' from field 'ts' matches none of the datetime formats yyyy-MM-dd HH:mm"])
+        #expect(
+            result.reasons == [
+                "placed_at: 'yesterday' from field 'ts' matches none of the datetime formats yyyy-MM-dd HH:mm"
+            ])
         let missing = mapping.map(Self.record(["no": "A1"]))
         #expect(missing.reasons == ["placed_at: required"])
     }
@@ -204,17 +214,20 @@ struct MappingRecordTests {
                     "name.full": ["from": ["first", "middle", "last"], "transform": ["trim", "concat"]],
                 ],
             ], path: Self.path)
-        let result = mapping.map(Self.record(["display": "Ana Garcia", "first": " Ana ", "middle": "", "last": "García"]))
+        let result = mapping.map(
+            Self.record(["display": "Ana Garcia", "first": " Ana ", "middle": "", "last": "García"]))
         #expect(result.canonical?["name"] == ["given": "Ana", "family": "Garcia", "full": "Ana García"])
     }
 
     @Test func identicalIdentifiersAreKeptOnce() throws {
         let mapping = try RecordMapping(
-            json: ["entity": "customer", "fields": ["identifiers": "ids", "identifiers.email": "email"]], path: Self.path)
+            json: ["entity": "customer", "fields": ["identifiers": "ids", "identifiers.email": "email"]],
+            path: Self.path)
         let result = mapping.map(
             Self.record(["ids": [["type": "email", "value": "a@example.com"]], "email": "a@example.com"]))
         #expect(result.canonical?["identifiers"] == [["type": "email", "value": "a@example.com"]])
-        let other = mapping.map(Self.record(["ids": [["type": "email", "value": "a@example.com"]], "email": "b@example.com"]))
+        let other = mapping.map(
+            Self.record(["ids": [["type": "email", "value": "a@example.com"]], "email": "b@example.com"]))
         #expect(other.canonical?["identifiers"]?.arrayValue?.count == 2)
     }
 
@@ -237,7 +250,8 @@ struct MappingRecordTests {
                     "properties.page": "meta.page",
                 ],
             ], path: Self.path)
-        let result = mapping.map(Self.record(["at": 1714612320, "device": "d-77", "meta": ["page": "/shoes", "ref": "ad"], "sku": "RUN-42"]))
+        let result = mapping.map(
+            Self.record(["at": 1714612320, "device": "d-77", "meta": ["page": "/shoes", "ref": "ad"], "sku": "RUN-42"]))
         #expect(result.reasons == [])
         #expect(result.canonical?["properties"] == ["page": "/shoes", "meta.ref": "ad", "sku": "RUN-42"])
         #expect(result.canonical?["timestamp"] == "2024-05-02T01:12:00Z")
@@ -245,9 +259,13 @@ struct MappingRecordTests {
 
     @Test func aFromOfAnObjectConsumesEverythingUnderIt() throws {
         let mapping = try RecordMapping(
-            json: ["entity": "feedback", "fields": ["form_id": ["const": "nps"], "submitted_at": "at", "answers": "properties"]],
+            json: [
+                "entity": "feedback",
+                "fields": ["form_id": ["const": "nps"], "submitted_at": "at", "answers": "properties"],
+            ],
             path: Self.path)
-        let result = mapping.map(Self.record(["at": "2024-05-03T12:00:00Z", "properties": ["q1": "yes", "q2": ["a": 1]], "extra": true]))
+        let result = mapping.map(
+            Self.record(["at": "2024-05-03T12:00:00Z", "properties": ["q1": "yes", "q2": ["a": 1]], "extra": true]))
         #expect(result.reasons == [])
         #expect(result.canonical?["answers"] == ["q1": "yes", "q2": ["a": 1]])
         #expect(result.canonical?["attributes"] == ["extra": true])
@@ -263,9 +281,13 @@ struct MappingRecordTests {
     }
 
     @Test func aMappingIsNotAnIdentifierValue() throws {
-        let mapping = try RecordMapping(json: ["entity": "customer", "fields": ["identifiers.crm_id": "id"]], path: Self.path)
+        let mapping = try RecordMapping(
+            json: ["entity": "customer", "fields": ["identifiers.crm_id": "id"]], path: Self.path)
         let result = mapping.map(Self.record(["id": ["a": 1]]))
-        #expect(result.reasons == ["identifiers.crm_id: a mapping from field 'id' is not text, and identifiers.crm_id holds text"])
+        #expect(
+            result.reasons == [
+                "identifiers.crm_id: a mapping from field 'id' is not text, and identifiers.crm_id holds text"
+            ])
     }
 
     @Test func missingSourceIDFieldIsAReasonAndKeepsTheConnectorsID() throws {

@@ -3,7 +3,9 @@ import Testing
 
 /// `date` and `datetime`: operator formats, real calendar dates only, and offsets from the zone's rules.
 struct TransformDateTests {
-    static let dateFormats: JSONValue = ["date": ["formats": ["yyyy-MM-dd", "dd/MM/yyyy", "yyyy年M月d日", "yyyyMMdd", "d.M.yy"]]]
+    static let dateFormats: JSONValue = [
+        "date": ["formats": ["yyyy-MM-dd", "dd/MM/yyyy", "yyyy年M月d日", "yyyyMMdd", "d.M.yy"]]
+    ]
 
     static let goodDates: [(String, String)] = [
         ("2024-05-02", "2024-05-02"),
@@ -23,7 +25,9 @@ struct TransformDateTests {
         #expect(try TransformFixture.text(Self.dateFormats, input) == expected)
     }
 
-    static let impossibleDates = ["2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "31/02/2024", "2024年2月30日"]
+    static let impossibleDates = [
+        "2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "31/02/2024", "2024年2月30日",
+    ]
 
     @Test(arguments: impossibleDates)
     func impossibleCalendarDatesAreRefused(input: String) throws {
@@ -81,7 +85,9 @@ struct TransformDateTests {
     }
 
     @Test func utcIsTheDefaultZone() throws {
-        #expect(try TransformFixture.text(["datetime": ["formats": ["yyyy-MM-dd HH:mm"]]], "2024-05-02 09:12") == "2024-05-02T09:12:00Z")
+        #expect(
+            try TransformFixture.text(["datetime": ["formats": ["yyyy-MM-dd HH:mm"]]], "2024-05-02 09:12")
+                == "2024-05-02T09:12:00Z")
     }
 
     @Test func unixSecondsAsAJSONNumber() throws {
@@ -112,23 +118,42 @@ struct TransformDateTests {
     // MARK: configuration
 
     static let badFormats: [(JSONValue, String)] = [
-        (["date": ["formats": ["YYYY-MM-dd"]]],
-         "fields.x.transform[0].date.formats[0]: unknown token 'YYYY' in format 'YYYY-MM-dd'; did you mean 'yyyy'?"),
-        (["date": ["formats": ["yyyy-mm-dd"]]],
-         "fields.x.transform[0].date.formats[0]: format 'yyyy-mm-dd' has no month (MM or M); 'mm' is minutes, months are 'MM'"),
-        (["date": ["formats": ["yyyy-MM-dd", "dd/MM/yyy"]]],
-         "fields.x.transform[0].date.formats[1]: unknown token 'yyy' in format 'dd/MM/yyy'; did you mean 'yyyy'?"),
-        (["date": ["formats": ["yyyy-MM-dd'T"]]], "fields.x.transform[0].date.formats[0]: unclosed quote in format 'yyyy-MM-dd'T'"),
-        (["date": ["formats": ["unix"]]],
-         "fields.x.transform[0].date.formats[0]: 'unix' is an instant, not a calendar date; use the datetime transform"),
-        (["date": ["formats": []]],
-         "fields.x.transform[0].date.formats: formats must be a non-empty list of formats, such as [\"yyyy-MM-dd\", \"dd/MM/yyyy\"]"),
-        (["datetime": ["formats": ["yyyy-MM-dd hh:mm"]]],
-         "fields.x.transform[0].datetime.formats[0]: unknown token 'hh' in format 'yyyy-MM-dd hh:mm'; did you mean 'HH'?"),
-        (["datetime": ["time_zone": "Asia/Shangai"]],
-         "fields.x.transform[0].datetime.time_zone: unknown time zone 'Asia/Shangai'; did you mean 'Asia/Shanghai'? (use an IANA name such as Asia/Shanghai)"),
-        (["datetime": ["timezone": "UTC"]],
-         "fields.x.transform[0].datetime.timezone: unknown option 'timezone'; did you mean 'time_zone'? (for 'datetime')"),
+        (
+            ["date": ["formats": ["YYYY-MM-dd"]]],
+            "fields.x.transform[0].date.formats[0]: unknown token 'YYYY' in format 'YYYY-MM-dd'; did you mean 'yyyy'?"
+        ),
+        (
+            ["date": ["formats": ["yyyy-mm-dd"]]],
+            "fields.x.transform[0].date.formats[0]: format 'yyyy-mm-dd' has no month (MM or M); 'mm' is minutes, months are 'MM'"
+        ),
+        (
+            ["date": ["formats": ["yyyy-MM-dd", "dd/MM/yyy"]]],
+            "fields.x.transform[0].date.formats[1]: unknown token 'yyy' in format 'dd/MM/yyy'; did you mean 'yyyy'?"
+        ),
+        (
+            ["date": ["formats": ["yyyy-MM-dd'T"]]],
+            "fields.x.transform[0].date.formats[0]: unclosed quote in format 'yyyy-MM-dd'T'"
+        ),
+        (
+            ["date": ["formats": ["unix"]]],
+            "fields.x.transform[0].date.formats[0]: 'unix' is an instant, not a calendar date; use the datetime transform"
+        ),
+        (
+            ["date": ["formats": []]],
+            "fields.x.transform[0].date.formats: formats must be a non-empty list of formats, such as [\"yyyy-MM-dd\", \"dd/MM/yyyy\"]"
+        ),
+        (
+            ["datetime": ["formats": ["yyyy-MM-dd hh:mm"]]],
+            "fields.x.transform[0].datetime.formats[0]: unknown token 'hh' in format 'yyyy-MM-dd hh:mm'; did you mean 'HH'?"
+        ),
+        (
+            ["datetime": ["time_zone": "Asia/Shangai"]],
+            "fields.x.transform[0].datetime.time_zone: unknown time zone 'Asia/Shangai'; did you mean 'Asia/Shanghai'? (use an IANA name such as Asia/Shanghai)"
+        ),
+        (
+            ["datetime": ["timezone": "UTC"]],
+            "fields.x.transform[0].datetime.timezone: unknown option 'timezone'; did you mean 'time_zone'? (for 'datetime')"
+        ),
     ]
 
     @Test(arguments: badFormats)

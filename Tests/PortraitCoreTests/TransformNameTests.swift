@@ -47,6 +47,8 @@ struct TransformNameTests {
     }
 
     @Test func anObjectIsNotAName() throws {
-        #expect(try TransformFixture.failure("split_name", ["first": "Ana"]) == "is not text (transform 'split_name' takes text)")
+        #expect(
+            try TransformFixture.failure("split_name", ["first": "Ana"])
+                == "is not text (transform 'split_name' takes text)")
     }
 }

@@ -65,13 +65,17 @@ struct TransformNumberTests {
 
     @Test func decimalKeepsDigitsExactly() throws {
         #expect(try TransformFixture.apply("decimal", to: "0.1").get() == .number(Self.exact("0.1")))
-        #expect(try TransformFixture.apply("decimal", to: "123456789012345678.25").get() == .number(Self.exact("123456789012345678.25")))
+        #expect(
+            try TransformFixture.apply("decimal", to: "123456789012345678.25").get()
+                == .number(Self.exact("123456789012345678.25")))
         #expect(try TransformFixture.apply("decimal", to: "1,000").get() == .number(1000))
         #expect(try TransformFixture.apply("decimal", to: 42).get() == .number(42))
     }
 
     @Test func decimalRefusesCurrenciesSoTheyAreNoticed() throws {
-        #expect(try TransformFixture.failure("decimal", "¥12") == "is not a number (it carries a currency: use the money transform)")
+        #expect(
+            try TransformFixture.failure("decimal", "¥12")
+                == "is not a number (it carries a currency: use the money transform)")
     }
 
     @Test func nonTextIsRefusedClearly() throws {
@@ -98,12 +102,18 @@ struct TransformNumberTests {
     }
 
     static let badOptions: [(JSONValue, String)] = [
-        (["money": ["decimal_separator": ";"]],
-         "fields.x.transform[0].money.decimal_separator: decimal_separator must be \".\" or \",\", found ';'"),
-        (["currency": ["default": "RMB"]],
-         "fields.x.transform[0].currency.default: 'RMB' is not an ISO 4217 currency code (such as CNY, USD, EUR)"),
-        (["money": ["separator": ","]],
-         "fields.x.transform[0].money.separator: unknown option 'separator'; allowed: decimal_separator (for 'money')"),
+        (
+            ["money": ["decimal_separator": ";"]],
+            "fields.x.transform[0].money.decimal_separator: decimal_separator must be \".\" or \",\", found ';'"
+        ),
+        (
+            ["currency": ["default": "RMB"]],
+            "fields.x.transform[0].currency.default: 'RMB' is not an ISO 4217 currency code (such as CNY, USD, EUR)"
+        ),
+        (
+            ["money": ["separator": ","]],
+            "fields.x.transform[0].money.separator: unknown option 'separator'; allowed: decimal_separator (for 'money')"
+        ),
     ]
 
     @Test(arguments: badOptions)

@@ -83,7 +83,9 @@ struct TransformPhoneTests {
 
     @Test(arguments: usBad)
     func unitedStatesRefuses(input: String) throws {
-        #expect(try TransformFixture.failure(["phone": ["country": "US"]], .string(input)) == "is not a valid US phone number")
+        #expect(
+            try TransformFixture.failure(["phone": ["country": "US"]], .string(input))
+                == "is not a valid US phone number")
     }
 
     @Test func numbersStoredAsJSONNumbersAreRead() throws {
@@ -98,7 +100,9 @@ struct TransformPhoneTests {
     @Test func unsupportedCountryIsAConfigError() {
         let problems = TransformFixture.compile(["phone": ["country": "JP"]]).failureLines
         #expect(problems.count == 1)
-        #expect(problems.first?.hasPrefix("fields.x.transform[0].phone.country: unsupported phone country 'JP'; supported: CN, US") == true)
+        #expect(
+            problems.first?.hasPrefix(
+                "fields.x.transform[0].phone.country: unsupported phone country 'JP'; supported: CN, US") == true)
     }
 }
 

@@ -46,14 +46,26 @@ struct TransformValueMapTests {
     }
 
     static let badMaps: [(JSONValue, String)] = [
-        ("map", "fields.x.transform[0]: the map transform needs values: a mapping from source value to canonical value"),
-        (["map": ["values": [:]]],
-         "fields.x.transform[0].map.values: values must be a non-empty mapping from source value to canonical value"),
-        (["map": ["values": ["a": "x", "A": "y"]]],
-         "fields.x.transform[0].map.values: 'A' and 'a' are the same key when case is ignored but map to different values"),
-        (["map": ["valus": ["a": "x"]]],
-         "fields.x.transform[0].map.valus: unknown option 'valus'; did you mean 'values'? (for 'map')"),
-        (["gender": ["values": ["a": "x"]]], "fields.x.transform[0].gender.values: transform 'gender' takes no options"),
+        (
+            "map",
+            "fields.x.transform[0]: the map transform needs values: a mapping from source value to canonical value"
+        ),
+        (
+            ["map": ["values": [:]]],
+            "fields.x.transform[0].map.values: values must be a non-empty mapping from source value to canonical value"
+        ),
+        (
+            ["map": ["values": ["a": "x", "A": "y"]]],
+            "fields.x.transform[0].map.values: 'A' and 'a' are the same key when case is ignored but map to different values"
+        ),
+        (
+            ["map": ["valus": ["a": "x"]]],
+            "fields.x.transform[0].map.valus: unknown option 'valus'; did you mean 'values'? (for 'map')"
+        ),
+        (
+            ["gender": ["values": ["a": "x"]]],
+            "fields.x.transform[0].gender.values: transform 'gender' takes no options"
+        ),
         (["map": "S"], "fields.x.transform[0].map: the options of 'map' must be a mapping, such as { country: CN }"),
     ]
 
@@ -87,8 +99,12 @@ struct TransformValueMapTests {
     }
 
     @Test func unknownTransformSuggestsTheClosest() {
-        #expect(TransformFixture.compile("phon").failureLines == ["fields.x.transform[0]: unknown transform 'phon'; did you mean 'phone'?"])
-        #expect(TransformFixture.compile(["splitname": [:]]).failureLines
-            == ["fields.x.transform[0]: unknown transform 'splitname'; did you mean 'split_name'?"])
+        #expect(
+            TransformFixture.compile("phon").failureLines == [
+                "fields.x.transform[0]: unknown transform 'phon'; did you mean 'phone'?"
+            ])
+        #expect(
+            TransformFixture.compile(["splitname": [:]]).failureLines
+                == ["fields.x.transform[0]: unknown transform 'splitname'; did you mean 'split_name'?"])
     }
 }

@@ -81,7 +81,8 @@ struct DatePattern: Sendable, Hashable {
                     if let suggestion = Suggestions.closest(to: token, among: tokenNames) {
                         message += "; did you mean '\(suggestion)'?"
                     } else {
-                        message += "; tokens are \(tokenNames.joined(separator: " ")), and letters meant literally go in quotes ('T')"
+                        message +=
+                            "; tokens are \(tokenNames.joined(separator: " ")), and letters meant literally go in quotes ('T')"
                     }
                     problems.append(message)
                 }
@@ -122,7 +123,9 @@ struct DatePattern: Sendable, Hashable {
         case "mm": return .number(.minute, minDigits: 2, maxDigits: 2)
         case "ss": return .number(.second, minDigits: 2, maxDigits: 2)
         default:
-            if token.allSatisfy({ $0 == "S" }), token.count <= 9 { return .number(.fraction, minDigits: 1, maxDigits: 9) }
+            if token.allSatisfy({ $0 == "S" }), token.count <= 9 {
+                return .number(.fraction, minDigits: 1, maxDigits: 9)
+            }
             return nil
         }
     }

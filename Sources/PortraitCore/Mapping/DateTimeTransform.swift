@@ -65,7 +65,8 @@ struct DateTimeTransform: Sendable, Hashable {
     ///
     /// Ambiguous times (the repeated hour when clocks go back) resolve to the first occurrence.
     private func local(_ c: DatePattern.Components) -> String? {
-        let wanted = DateComponents(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second)
+        let wanted = DateComponents(
+            year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second)
         guard let date = calendar.date(from: wanted) else { return nil }
         let actual = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         guard actual.year == c.year, actual.month == c.month, actual.day == c.day, actual.hour == c.hour,

@@ -81,7 +81,11 @@ struct FieldMapping: Sendable {
                 source = compileFrom(from, at: path.appending("from"), problems: &problems)
             }
             if let flag = object["required"] {
-                if case .bool(let value) = flag { required = value } else { problems.add(path.appending("required"), "required must be true or false") }
+                if case .bool(let value) = flag {
+                    required = value
+                } else {
+                    problems.add(path.appending("required"), "required must be true or false")
+                }
             }
             if let steps = object["transform"] {
                 transforms = compileTransforms(steps, at: path.appending("transform"), problems: &problems)
@@ -90,10 +94,13 @@ struct FieldMapping: Sendable {
             problems.add(path, "a field is a source field name or a mapping with from/const, transform and required")
         }
         guard problems.violations.count == before, let destination, let source else { return nil }
-        return FieldMapping(target: target, destination: destination, source: source, transforms: transforms, required: required)
+        return FieldMapping(
+            target: target, destination: destination, source: source, transforms: transforms, required: required)
     }
 
-    private static func compileFrom(_ from: JSONValue, at path: JSONPath, problems: inout ConfigurationProblems) -> Source? {
+    private static func compileFrom(_ from: JSONValue, at path: JSONPath, problems: inout ConfigurationProblems)
+        -> Source?
+    {
         switch from {
         case .string(let field) where !field.isEmpty:
             return .fields([field])
@@ -105,7 +112,9 @@ struct FieldMapping: Sendable {
         }
     }
 
-    private static func compileTransforms(_ steps: JSONValue, at path: JSONPath, problems: inout ConfigurationProblems) -> [Transform] {
+    private static func compileTransforms(_ steps: JSONValue, at path: JSONPath, problems: inout ConfigurationProblems)
+        -> [Transform]
+    {
         guard case .array(let entries) = steps else {
             problems.add(path, "transform must be a list, such as [trim, lower]")
             return []
@@ -113,7 +122,9 @@ struct FieldMapping: Sendable {
         var transforms: [Transform] = []
         var sawConcat = false
         for (index, entry) in entries.enumerated() {
-            guard let transform = Transform.compile(entry, at: path.appending(index), problems: &problems) else { continue }
+            guard let transform = Transform.compile(entry, at: path.appending(index), problems: &problems) else {
+                continue
+            }
             if case .concat = transform {
                 if sawConcat { problems.add(path.appending(index), "concat may appear once in a chain") }
                 sawConcat = true
@@ -131,7 +142,9 @@ struct FieldMapping: Sendable {
             inputs = [(value, nil)]
         case .fields(let paths):
             for path in paths {
-                if let value = fields.value(atPath: path), !TextTransforms.isBlank(value) { inputs.append((value, path)) }
+                if let value = fields.value(atPath: path), !TextTransforms.isBlank(value) {
+                    inputs.append((value, path))
+                }
             }
         }
         guard let first = inputs.first else { return .absent }
@@ -206,7 +219,8 @@ struct FieldMapping: Sendable {
         switch source {
         case .constant: return "required, but the constant is empty"
         case .fields(let paths) where paths.count == 1: return "required, but field '\(paths[0])' is missing or empty"
-        case .fields(let paths): return "required, but none of the fields \(paths.map { "'\($0)'" }.joined(separator: ", ")) has a value"
+        case .fields(let paths):
+            return "required, but none of the fields \(paths.map { "'\($0)'" }.joined(separator: ", ")) has a value"
         }
     }
 }

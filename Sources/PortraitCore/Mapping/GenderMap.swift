@@ -40,6 +40,7 @@ enum GenderMap {
         let key = TextTransforms.trimmed(text).lowercased()
         if let gender = spellings[key] { return gender.rawValue }
         throw TransformFailure(
-            original, "is not a gender spelling the gender transform knows (use a map transform for this source's codes)")
+            original,
+            "is not a gender spelling the gender transform knows (use a map transform for this source's codes)")
     }
 }

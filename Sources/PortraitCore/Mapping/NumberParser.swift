@@ -82,13 +82,15 @@ struct NumberParser: Sendable, Hashable {
     /// Digits with optional grouping and one decimal separator.
     private func unsigned(_ text: String) -> Decimal? {
         let groupSeparators: Set<Character> =
-            decimalSeparator == "." ? [",", " ", "'", "\u{00A0}", "\u{202F}"] : [".", " ", "'", "\u{00A0}", "\u{202F}"]
+            decimalSeparator == "."
+            ? [",", " ", "'", "\u{00A0}", "\u{202F}"] : [".", " ", "'", "\u{00A0}", "\u{202F}"]
         let halves = text.split(separator: decimalSeparator, maxSplits: 1, omittingEmptySubsequences: false)
         let integerText = halves[0]
         let fractionText = halves.count > 1 ? halves[1] : ""
         if halves.count > 1, fractionText.isEmpty { return nil }
         guard fractionText.allSatisfy(TextTransforms.isASCIIDigit) else { return nil }
-        let groups = integerText.split(omittingEmptySubsequences: false, whereSeparator: { groupSeparators.contains($0) })
+        let groups = integerText.split(
+            omittingEmptySubsequences: false, whereSeparator: { groupSeparators.contains($0) })
         for (index, group) in groups.enumerated() {
             guard group.allSatisfy(TextTransforms.isASCIIDigit) else { return nil }
             if groups.count > 1 {

@@ -57,7 +57,9 @@ extension RecordMapping {
         return MappingResult(canonical: output, sourceID: sourceID, entity: entity, reasons: reasons)
     }
 
-    private static func place(_ value: JSONValue, at destination: TargetCatalog.Destination, in canonical: inout JSONValue) {
+    private static func place(
+        _ value: JSONValue, at destination: TargetCatalog.Destination, in canonical: inout JSONValue
+    ) {
         switch destination {
         case .path(let path, _):
             canonical.setValue(value, atPath: path)

@@ -39,14 +39,19 @@ public struct RecordMapping: Sendable {
         var entity: Entity?
         switch object["entity"] {
         case nil:
-            problems.add(path.appending("entity"), "required: one of \(Entity.allCases.map(\.rawValue).joined(separator: ", "))")
+            problems.add(
+                path.appending("entity"), "required: one of \(Entity.allCases.map(\.rawValue).joined(separator: ", "))")
         case .string(let name)?:
             entity = Entity(rawValue: name)
             if entity == nil {
-                problems.add(path.appending("entity"), ConfigurationProblems.unknown("entity", name, among: Entity.allCases.map(\.rawValue)))
+                problems.add(
+                    path.appending("entity"),
+                    ConfigurationProblems.unknown("entity", name, among: Entity.allCases.map(\.rawValue)))
             }
         case .some:
-            problems.add(path.appending("entity"), "entity must be one of \(Entity.allCases.map(\.rawValue).joined(separator: ", "))")
+            problems.add(
+                path.appending("entity"),
+                "entity must be one of \(Entity.allCases.map(\.rawValue).joined(separator: ", "))")
         }
 
         var sourceIDField: String?
@@ -64,7 +69,9 @@ public struct RecordMapping: Sendable {
         case .string("drop")?: keepsUnmapped = false
         case .some(let other):
             let word = other.stringValue ?? other.typeName
-            problems.add(path.appending("unmapped"), ConfigurationProblems.unknown("unmapped mode", word, among: ["attributes", "drop"]))
+            problems.add(
+                path.appending("unmapped"),
+                ConfigurationProblems.unknown("unmapped mode", word, among: ["attributes", "drop"]))
         }
 
         var fields: [FieldMapping] = []

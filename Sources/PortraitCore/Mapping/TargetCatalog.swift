@@ -55,7 +55,8 @@ struct TargetCatalog: Sendable {
             guard Self.isIdentifierType(type) else {
                 return .failure(
                     TargetProblem(
-                        message: "identifier type '\(type)' must be lower_snake_case (a-z, 0-9 and _, starting with a letter), as in \(listPath).member_card"
+                        message:
+                            "identifier type '\(type)' must be lower_snake_case (a-z, 0-9 and _, starting with a letter), as in \(listPath).member_card"
                     ))
             }
             return .success(.identifier(listPath: listPath, type: type))
@@ -75,7 +76,8 @@ struct TargetCatalog: Sendable {
             } else {
                 let holder = components[..<index].joined(separator: ".")
                 let kind = node["type"]?.stringValue == "array" ? "a list (map the whole list)" : "a single value"
-                return .failure(TargetProblem(message: "'\(holder)' is \(kind); '\(target)' cannot be written below it"))
+                return .failure(
+                    TargetProblem(message: "'\(holder)' is \(kind); '\(target)' cannot be written below it"))
             }
         }
         (node, document) = Self.dereference(node, document: document)
@@ -137,7 +139,9 @@ struct TargetCatalog: Sendable {
         return (node, document)
     }
 
-    private static func collect(_ node: JSONValue, document: String, prefix: String, depth: Int, into paths: inout [String]) {
+    private static func collect(
+        _ node: JSONValue, document: String, prefix: String, depth: Int, into paths: inout [String]
+    ) {
         let (node, document) = dereference(node, document: document)
         guard depth < 4, let properties = node["properties"]?.objectValue else { return }
         for (name, child) in properties {

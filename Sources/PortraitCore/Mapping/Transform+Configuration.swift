@@ -85,11 +85,14 @@ extension Transform {
                     patterns.append(DateTransform.iso8601Pattern)
                     acceptsTimestamps = true
                 } else if format == "unix" || format == "unix_ms" {
-                    reader.fail(at: "formats", index, "'\(format)' is an instant, not a calendar date; use the datetime transform")
+                    reader.fail(
+                        at: "formats", index,
+                        "'\(format)' is an instant, not a calendar date; use the datetime transform")
                 } else {
                     switch DatePattern.compile(format) {
                     case .success(let pattern): patterns.append(pattern)
-                    case .failure(let failure): for message in failure.messages { reader.fail(at: "formats", index, message) }
+                    case .failure(let failure):
+                        for message in failure.messages { reader.fail(at: "formats", index, message) }
                     }
                 }
             }
@@ -105,7 +108,8 @@ extension Transform {
                 default:
                     switch DatePattern.compile(format) {
                     case .success(let pattern): formats.append(.pattern(pattern))
-                    case .failure(let failure): for message in failure.messages { reader.fail(at: "formats", index, message) }
+                    case .failure(let failure):
+                        for message in failure.messages { reader.fail(at: "formats", index, message) }
                     }
                 }
             }
@@ -146,7 +150,9 @@ extension Transform {
             for key in table.keys.sorted() {
                 let folded = ValueMap.fold(key, caseSensitive: caseSensitive)
                 if let earlier = seen[folded], table[earlier] != table[key] {
-                    reader.fail("values", "'\(earlier)' and '\(key)' are the same key when case is ignored but map to different values")
+                    reader.fail(
+                        "values",
+                        "'\(earlier)' and '\(key)' are the same key when case is ignored but map to different values")
                 }
                 seen[folded] = key
             }
@@ -178,7 +184,9 @@ struct OptionReader {
             if allowed.isEmpty {
                 problems.add(path.appending(key), "transform '\(transform)' takes no options")
             } else {
-                problems.add(path.appending(key), ConfigurationProblems.unknown("option", key, among: allowed) + " (for '\(transform)')")
+                problems.add(
+                    path.appending(key),
+                    ConfigurationProblems.unknown("option", key, among: allowed) + " (for '\(transform)')")
             }
         }
     }
