@@ -86,14 +86,14 @@ extension SQLiteStore {
     static func migrate(_ writer: any DatabaseWriter, location: String) throws {
         let migrator = Self.migrator
         do {
-            let (applied, otherTables) = try writer.read { db in
+            let (applied, upToDate, otherTables) = try writer.read { db in
                 let applied = try migrator.appliedIdentifiers(db)
                 let otherTables =
                     try Int.fetchOne(
                         db,
                         sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
                     ) ?? 0
-                return (applied, otherTables)
+                return (applied, try migrator.hasCompletedMigrations(db), otherTables)
             }
             if applied.isEmpty && otherTables > 0 {
                 throw PortraitError.store(
@@ -110,7 +110,11 @@ extension SQLiteStore {
                         + "portrait.yml at another file."
                 )
             }
-            try migrator.migrate(writer)
+            // Migrating takes the write lock even when there is nothing to do; skipping it lets `portrait status`
+            // open the store while a sync holds that lock.
+            if !upToDate {
+                try migrator.migrate(writer)
+            }
         } catch {
             throw StoreErrors.translate(error, location: location, action: "update the store's schema")
         }

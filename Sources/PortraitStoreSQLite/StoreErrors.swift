@@ -36,8 +36,8 @@ enum StoreErrors {
             )
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
             return PortraitError.store(
-                "cannot open \(location) (\(detail)). Check that this user can read and write the file and its "
-                    + "directory, or point store.path in portrait.yml at another file."
+                "cannot open \(location) (\(detail)). Check its permissions: this user must be able to read and "
+                    + "write the file and its directory. Or point store.path in portrait.yml at another file."
             )
         case .SQLITE_FULL:
             return PortraitError.store(

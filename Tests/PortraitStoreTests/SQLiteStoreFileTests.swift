@@ -91,4 +91,30 @@ struct SQLiteStoreFileTests {
         let store = try SQLiteStore.open(path: path)
         #expect(try await store.commit(CommitBatch(connector: "shop", runID: nil, records: [customer("1")])).new == 1)
     }
+
+    @Test func aReaderCanOpenTheStoreWhileAnotherProcessWrites() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("portrait.db")
+        let syncing = try SQLiteStore.open(path: path)
+        _ = try await syncing.commit(CommitBatch(connector: "shop", runID: nil, records: [customer("1")]))
+
+        let lock = try StoreWriteLockForTesting(path: path)
+        defer { try? lock.release() }
+        let status = try SQLiteStore.open(path: path, configuration: .init(busyTimeout: 0.3))
+        #expect(try await status.allRecords().map(\.sourceID) == ["1"])
+        #expect(try await status.connectorTotals().map(\.records) == [1])
+    }
+
+    @Test(.enabled(if: getuid() != 0, "root reads and writes any file"))
+    func anUnreadableFileFailsClearly() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("portrait.db")
+        do { _ = try SQLiteStore.open(path: path) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: path.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path.path) }
+
+        let message = await portraitErrorMessage { _ = try SQLiteStore.open(path: path) }
+        #expect(message?.contains(path.path) == true)
+        #expect(message?.contains("permission") == true)
+    }
 }
