@@ -1,6 +1,6 @@
 import CCurl
-public import Foundation
-public import PortraitCore
+import Foundation
+import PortraitCore
 
 /// A small HTTP client over libcurl for connectors that read from web APIs and feeds.
 ///

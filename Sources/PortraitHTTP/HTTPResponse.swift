@@ -1,4 +1,4 @@
-public import PortraitCore
+import PortraitCore
 import Foundation
 
 /// A complete HTTP response: status, headers and the decoded body.
