@@ -23,7 +23,7 @@ public protocol Store: Sendable {
     /// The checkpoint is dropped so the next run reads from the start (`portrait sync --full`).
     func resetCheckpoint(connector: String) async throws
 
-    /// Recent runs, newest first, optionally for one connector.
+    /// Recent runs, newest first, optionally for one connector. A `limit` of 0 or less returns nothing.
     func runs(connector: String?, limit: Int) async throws -> [RunRecord]
 
     /// Per-connector totals: records, deleted, quarantined, last run.
@@ -38,7 +38,10 @@ public protocol Store: Sendable {
     /// Streams stored records to `body`, ordered by connector, stream and source id.
     func forEachRecord(connector: String?, _ body: (StoredRecord) throws -> Void) async throws
 
-    /// Streams identity rows (one per stored record that carries a customer) to `body`.
+    /// Streams identity rows (one per stored, non-deleted record) to `body`.
+    ///
+    /// Like the other `forEach` methods, iteration pages through the data: it is not one snapshot, but a concurrent
+    /// write never makes it repeat or skip a row.
     func forEachIdentity(_ body: (IdentityRow) throws -> Void) async throws
 
     /// Streams profiles to `body`.
@@ -51,7 +54,7 @@ public struct CommitBatch: Sendable {
     public var runID: Int64?
     public var records: [RecordWrite]
     public var quarantine: [QuarantineWrite]
-    /// Quarantine entries that a replay has now stored as records.
+    /// Quarantine entries that a replay has now stored as records (only this batch's connector's entries are removed).
     public var resolvedQuarantine: [Int64]
     /// Saved with the records; covers everything the connector yielded before it.
     public var checkpoint: ConnectorState?
