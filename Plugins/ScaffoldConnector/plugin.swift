@@ -29,11 +29,13 @@ struct ScaffoldConnector: CommandPlugin {
 
         let printed = String(decoding: stdout, as: UTF8.self)
         if !printed.isEmpty { print(printed, terminator: printed.hasSuffix("\n") ? "" : "\n") }
-        let message = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        var message = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if message.hasPrefix("error: ") { message.removeFirst("error: ".count) }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let reason = message.isEmpty ? "portrait-scaffold exited with status \(process.terminationStatus)" : message
-            Diagnostics.error("scaffold-connector failed: \(reason)")
-            throw ScaffoldPluginError(message: reason)
+            // SwiftPM prints the thrown error once as "error: scaffold-connector failed: ..." and exits non-zero.
+            throw ScaffoldPluginError(
+                message: message.isEmpty ? "portrait-scaffold exited with status \(process.terminationStatus)" : message
+            )
         }
         if !message.isEmpty { Diagnostics.warning(message) }
     }
