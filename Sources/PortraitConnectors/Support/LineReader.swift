@@ -5,72 +5,69 @@ import PortraitCore
 enum LineReader {
     static let chunkSize = 1 << 20
 
-    /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number; `body` returns false to
-    /// stop. `onChunk` runs after each chunk's lines, where the caller may await.
+    /// Calls `body` with each non-empty line (without its `\n` or `\r\n`) and its 1-based number; `body` returns
+    /// false to stop. `onChunk` runs after each chunk's lines, where the caller may await (and so apply backpressure).
     static func forEachLine(
         in url: URL,
         _ body: (String, Int) throws -> Bool,
-        onChunk: () async throws -> Void = {}
+        onChunk: () async throws -> Void
     ) async throws {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw PortraitError.io("\(url.path): cannot open for reading")
-        }
+        let handle = try open(url)
         defer { try? handle.close() }
-        var carry = Data()
-        var number = 0
+        var splitter = LineSplitter()
         while true {
             let chunk = try handle.read(upToCount: chunkSize) ?? Data()
-            let atEnd = chunk.isEmpty
-            carry.append(chunk)
-            var start = carry.startIndex
-            while let newline = carry[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                number += 1
-                var end = newline
-                if end > start, carry[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = String(decoding: carry[start..<end], as: UTF8.self)
-                start = newline + 1
-                if line.isEmpty { continue }
-                if try !body(line, number) { return }
-            }
-            carry = Data(carry[start...])
-            if atEnd {
-                if !carry.isEmpty {
-                    number += 1
-                    let line = String(decoding: carry, as: UTF8.self)
-                    if !line.trimmingCharacters(in: .whitespaces).isEmpty { _ = try body(line, number) }
-                }
-                try await onChunk()
-                return
-            }
+            let goOn = try splitter.feed(chunk, body)
             try await onChunk()
+            if chunk.isEmpty || !goOn { return }
         }
     }
 
-    /// Synchronous variant for sampling.
+    /// The synchronous variant, for sampling a file (`discover`).
     static func forEachLineSync(in url: URL, _ body: (String, Int) throws -> Bool) throws {
+        let handle = try open(url)
+        defer { try? handle.close() }
+        var splitter = LineSplitter()
+        while true {
+            let chunk = try handle.read(upToCount: chunkSize) ?? Data()
+            if try !splitter.feed(chunk, body) || chunk.isEmpty { return }
+        }
+    }
+
+    private static func open(_ url: URL) throws -> FileHandle {
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw PortraitError.io("\(url.path): cannot open for reading")
         }
-        defer { try? handle.close() }
-        var carry = Data()
-        var number = 0
-        while true {
-            let chunk = try handle.read(upToCount: chunkSize) ?? Data()
-            carry.append(chunk)
-            var start = carry.startIndex
-            while let newline = carry[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                number += 1
-                var end = newline
-                if end > start, carry[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = String(decoding: carry[start..<end], as: UTF8.self)
-                start = newline + 1
-                if !line.isEmpty, try !body(line, number) { return }
-            }
-            carry = Data(carry[start...])
-            if chunk.isEmpty {
-                if !carry.isEmpty { _ = try body(String(decoding: carry, as: UTF8.self), number + 1) }
-                return
-            }
+        return handle
+    }
+}
+
+/// Splits chunks of bytes into lines, carrying a partial line over to the next chunk.
+struct LineSplitter {
+    private var carry = Data()
+    private var number = 0
+
+    /// Feeds one chunk (empty at the end of input) and calls `body` per complete line.
+    ///
+    /// - Returns: false when `body` asked to stop.
+    mutating func feed(_ chunk: Data, _ body: (String, Int) throws -> Bool) rethrows -> Bool {
+        carry.append(chunk)
+        var start = carry.startIndex
+        while let newline = carry[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            number += 1
+            var end = newline
+            if end > start, carry[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            let line = String(decoding: carry[start..<end], as: UTF8.self)
+            start = newline + 1
+            if !line.isEmpty, try !body(line, number) { return false }
         }
+        carry = Data(carry[start...])
+        if chunk.isEmpty, !carry.isEmpty {
+            number += 1
+            let line = String(decoding: carry, as: UTF8.self)
+            carry = Data()
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty { return try body(line, number) }
+        }
+        return true
     }
 }
