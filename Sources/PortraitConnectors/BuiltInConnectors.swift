@@ -5,7 +5,6 @@ public import PortraitCore
 public enum BuiltInConnectors {
     public static let types: [any Connector.Type] = [
         JSONLConnector.self,
-        ScaffoldProbeConnector.self,
         // scaffold-connector: new kinds are inserted above this line.
     ]
 
