@@ -1,3 +1,4 @@
+import Foundation
 import CLibXML2
 import Testing
 
@@ -6,9 +7,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-// No Foundation in this file: libxml2's headers pull in the system ICU, whose declarations clash with Foundation's
-// private copy of ICU when both are imported into one file.
 
 /// libxml2's streaming reader as the XML connectors use it: no entity substitution, no DTD loading, no network.
 struct XMLReaderTests {
