@@ -20,7 +20,11 @@ extension Portrait {
             logger.logLevel = logLevel
             let directory = URL(fileURLWithPath: dir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 .standardizedFileURL
-            let reports = try await PortraitService.Demo(directory: directory, logger: logger).run { print($0) }
+            // Show next steps the user can paste: the binary's full path unless it was found on PATH.
+            let invoked = CommandLine.arguments[0]
+            let command = invoked.contains("/") ? URL(fileURLWithPath: invoked).standardizedFileURL.path : "portrait"
+            let reports = try await PortraitService.Demo(directory: directory, logger: logger, command: command)
+                .run { print($0) }
             if reports.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
         }
     }

@@ -155,4 +155,27 @@ struct CommandLineTests {
             #expect(result.stdout.contains("nowhere.jsonl: file not found"))
         }
     }
+
+    @Test func resolvedSecretsNeverReachOutputOrStatus() async throws {
+        try await withScratchDirectory { directory in
+            let config = """
+                connectors:
+                  - name: crm
+                    kind: jsonl
+                    options: { path: "${EXPORT_DIR}/contacts.jsonl" }
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let secret = "tenant-8f3a9c-private"
+            let environment = ["EXPORT_DIR": "/srv/\(secret)"]
+            let sync = try run(["sync", "--log-level", "trace"], in: directory, environment: environment)
+            #expect(sync.status == 1)
+            #expect(sync.stdout.contains("••••••/contacts.jsonl: file not found"), "\(sync.stdout)")
+            let check = try run(["check"], in: directory, environment: environment)
+            let status = try run(["status", "--json"], in: directory, environment: environment)
+            #expect(status.stdout.contains("${EXPORT_DIR}/contacts.jsonl"))
+            for output in [sync.stdout, sync.stderr, check.stdout, check.stderr, status.stdout, status.stderr] {
+                #expect(!output.contains(secret))
+            }
+        }
+    }
 }

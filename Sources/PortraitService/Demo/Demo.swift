@@ -11,10 +11,13 @@ public struct Demo: Sendable {
 
     public var directory: URL
     public var logger: Logger
+    /// How the user invokes Portrait (`portrait`, or the built binary's path), for the next steps printed.
+    public var command: String
 
-    public init(directory: URL, logger: Logger) {
+    public init(directory: URL, logger: Logger, command: String = "portrait") {
         self.directory = directory
         self.logger = logger
+        self.command = command
     }
 
     /// Sample files per source kind, relative to the workspace.
@@ -71,15 +74,15 @@ public struct Demo: Sendable {
             for sample in waiting { say("  \(sample.path)  (kind \(sample.kind))") }
         }
 
-        let folder = directory.path
         say(
             """
 
-            Next, in \(folder):
-              portrait status                          what each connector did, record and quarantine counts
-              portrait quarantine list                 why records were quarantined
-              portrait export records --format jsonl   the canonical records, with their raw originals
-              edit portrait.yml, then: portrait quarantine replay   to map quarantined records again
+            Next:
+              cd \(directory.path)
+              \(command) status                          what each connector did, record and quarantine counts
+              \(command) quarantine list                 why records were quarantined
+              \(command) export records --format jsonl   the canonical records, with their raw originals
+              edit portrait.yml, then \(command) quarantine replay, to map quarantined records again
             """)
         return reports
     }

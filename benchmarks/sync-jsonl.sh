@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Throughput of one sync: JSONL file → mapping → validation → SQLite, in a release build.
+# Usage: benchmarks/sync-jsonl.sh [RECORDS]   (default 200000)
+# Prints wall time, records per second and peak memory for a first sync (all new) and a second one from the
+# start (all unchanged: the effectively-once path).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+records=${1:-200000}
+swift build -c release --product portrait >/dev/null
+portrait=$(swift build -c release --show-bin-path)/portrait
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$records" > "$work/contacts.jsonl" <<'PY'
+import json, random, sys
+random.seed(7)
+given = ["Ana", "John", "Mary", "Wei", "Li", "Min", "Sara", "Tom"]
+family = ["Garcia", "Smith", "Wang", "Li", "Zhang", "Chen", "Brown", "Lopez"]
+for i in range(int(sys.argv[1])):
+    email = f"user{i}@example.com" if i % 10 else f"user{i}(at)example.com"  # every tenth is quarantined
+    print(json.dumps({
+        "id": str(i),
+        "properties": {
+            "email": email,
+            "phone": f"138{i:08d}",
+            "name": f"{random.choice(given)} {random.choice(family)}",
+            "gender": random.choice(["M", "F", "男", "女"]),
+            "birthday": f"19{random.randint(50, 99)}-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}",
+            "city": random.choice(["Shanghai", "Beijing", "New York"]),
+            "score": random.randint(0, 100),
+        },
+        "updatedAt": "2024-05-01T10:00:00Z",
+    }, ensure_ascii=False))
+PY
+
+cat > "$work/portrait.yml" <<'YML'
+connectors:
+  - name: crm
+    kind: jsonl
+    options: { path: contacts.jsonl }
+    mapping:
+      contacts:
+        entity: customer
+        fields:
+          identifiers.crm_id: id
+          identifiers.email: { from: properties.email, transform: [email] }
+          identifiers.phone: { from: properties.phone, transform: [{ phone: { country: CN } }] }
+          name: { from: properties.name, transform: [split_name] }
+          gender: { from: properties.gender, transform: [gender] }
+          birth_date: { from: properties.birthday, transform: [{ date: { formats: [yyyy-MM-dd] } }] }
+          address.city: properties.city
+YML
+
+run() {
+  local label=$1; shift
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$work/rss" "$portrait" "$@" --config "$work/portrait.yml" > "$work/out"
+  end=$(date +%s.%N)
+  python3 - "$label" "$records" "$start" "$end" "$(cat "$work/rss")" "$(grep -o 'read.*' "$work/out" | head -1)" <<'PY'
+import sys
+label, n, start, end, rss, summary = sys.argv[1:]
+seconds = float(end) - float(start)
+print(f"{label}: {int(n)} records in {seconds:.2f} s = {int(n)/seconds:,.0f} records/s, peak RSS {int(rss)/1024:.0f} MiB  [{summary}]")
+PY
+}
+run "first sync (all new)" sync
+run "second sync from the start (all unchanged)" sync --full
