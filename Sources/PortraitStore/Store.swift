@@ -73,20 +73,27 @@ public struct CommitBatch: Sendable {
 }
 
 /// A mapped, valid record with its raw original (lineage).
+///
+/// The canonical JSON texts of `raw` and `canonical` are computed once here: the content hash and the store
+/// both need them, and writing them is a measurable share of a sync's CPU.
 public struct RecordWrite: Sendable, Hashable {
     public var stream: String
     public var sourceID: String
     public var entity: Entity
-    public var raw: JSONValue
-    public var canonical: JSONValue
+    public let raw: JSONValue
+    public let canonical: JSONValue
     public var location: String
-    public var isDeletion: Bool
-    /// Content hash over raw and canonical; an unchanged hash means an unchanged record.
-    public var contentHash: String
+    public let isDeletion: Bool
+    /// `raw.canonicalText`.
+    public let rawText: String
+    /// `canonical.canonicalText`.
+    public let canonicalText: String
+    /// Content hash over raw, canonical and the deletion flag; an unchanged hash means an unchanged record.
+    public let contentHash: String
 
     public init(
         stream: String, sourceID: String, entity: Entity, raw: JSONValue, canonical: JSONValue, location: String,
-        isDeletion: Bool = false, contentHash: String? = nil
+        isDeletion: Bool = false
     ) {
         self.stream = stream
         self.sourceID = sourceID
@@ -95,7 +102,9 @@ public struct RecordWrite: Sendable, Hashable {
         self.canonical = canonical
         self.location = location
         self.isDeletion = isDeletion
-        self.contentHash = contentHash ?? ContentHash.of(raw: raw, canonical: canonical, deleted: isDeletion)
+        self.rawText = raw.canonicalText
+        self.canonicalText = canonical.canonicalText
+        self.contentHash = ContentHash.of(rawText: rawText, canonicalText: canonicalText, deleted: isDeletion)
     }
 }
 

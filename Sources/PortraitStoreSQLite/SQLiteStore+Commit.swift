@@ -48,8 +48,8 @@ extension SQLiteStore {
                 switch try String.fetchOne(lookup, arguments: key) {
                 case nil:
                     try insert.execute(arguments: [
-                        connector, record.stream, record.sourceID, record.entity.rawValue, record.raw.canonicalText,
-                        record.canonical.canonicalText, record.location, record.isDeletion, record.contentHash, now,
+                        connector, record.stream, record.sourceID, record.entity.rawValue, record.rawText,
+                        record.canonicalText, record.location, record.isDeletion, record.contentHash, now,
                         now, batch.runID,
                     ])
                     counts.new += 1
@@ -58,7 +58,7 @@ extension SQLiteStore {
                 default:
                     try update.execute(
                         arguments: [
-                            record.entity.rawValue, record.raw.canonicalText, record.canonical.canonicalText,
+                            record.entity.rawValue, record.rawText, record.canonicalText,
                             record.location, record.isDeletion, record.contentHash, now, batch.runID,
                         ] + key
                     )
