@@ -16,52 +16,9 @@ extension JSONValue {
     ///
     /// Hand-written rather than `JSONEncoder`: it runs on every record of every sync.
     public var canonicalText: String {
-        var out = ""
-        Self.write(self, into: &out)
-        return out
-    }
-
-    private static func write(_ value: JSONValue, into out: inout String) {
-        switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n.description
-        case .string(let s): writeString(s, into: &out)
-        case .array(let a):
-            out += "["
-            for (i, element) in a.enumerated() {
-                if i > 0 { out += "," }
-                write(element, into: &out)
-            }
-            out += "]"
-        case .object(let o):
-            out += "{"
-            for (i, key) in o.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
-                writeString(key, into: &out)
-                out += ":"
-                write(o[key]!, into: &out)
-            }
-            out += "}"
-        }
-    }
-
-    private static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        var writer = CanonicalJSONWriter()
+        writer.write(self)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// JSONDecoder only says "not valid JSON"; JSONSerialization says where, so ask it on the (rare) failure path.
