@@ -233,7 +233,8 @@ struct JSONParserTests {
             switch byte {
             case UInt8(ascii: ","): afterComma = true
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"): continue
-            case UInt8(ascii: "]"), UInt8(ascii: "}") where afterComma: return true
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if afterComma { return true }
             default: afterComma = false
             }
         }

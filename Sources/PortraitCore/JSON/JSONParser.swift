@@ -134,17 +134,18 @@ struct JSONParser {
         try enterContainer()
         defer { depth -= 1 }
         index += 1  // {
-        var object: [String: JSONValue] = [:]
+        // Members are collected first so the dictionary is allocated once at its final size, not grown.
+        var members: [(key: String, value: JSONValue)] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == .closeBrace {
             index += 1
-            return .object(object)
+            return .object([:])
         }
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw endOfInput() }
             guard bytes[index] == .quote else {
-                let message = object.isEmpty ? "expected a string key in object" : "expected a string key after ','"
+                let message = members.isEmpty ? "expected a string key in object" : "expected a string key after ','"
                 throw Failure(message: message, offset: index)
             }
             let key = try parseString()
@@ -152,14 +153,18 @@ struct JSONParser {
             guard index < bytes.count else { throw endOfInput() }
             guard bytes[index] == .colon else { throw Failure(message: "expected ':' after object key", offset: index) }
             index += 1
-            // Last one wins for duplicate keys.
-            object[key] = try parseValue()
+            let value = try parseValue()
+            members.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw endOfInput() }
             switch bytes[index] {
             case .comma: index += 1
             case .closeBrace:
                 index += 1
+                var object = [String: JSONValue](minimumCapacity: members.count)
+                for (key, value) in members {
+                    object[key] = value  // duplicate keys: the last one wins
+                }
                 return .object(object)
             default: throw Failure(message: "expected ',' or '}' after object value", offset: index)
             }
@@ -346,7 +351,9 @@ struct JSONParser {
                 Self.appendUTF8(scalar, to: &scratch)
                 i = index - 1
             case let other:
-                let shown = (0x21...0x7E).contains(other) ? "'\\\(Character(Unicode.Scalar(other)))'" : "'\\' + \(Self.describe(other))"
+                let shown =
+                    (0x21...0x7E).contains(other)
+                    ? "'\\\(Character(Unicode.Scalar(other)))'" : "'\\' + \(Self.describe(other))"
                 throw Failure(message: "invalid escape \(shown)", offset: i - 1)
             }
             i += 1
@@ -468,7 +475,9 @@ struct JSONParser {
         var i = range.lowerBound
         while i < range.upperBound {
             let length = Self.validSequenceLength(at: i, before: range.upperBound, in: bytes)
-            if length == 0 { return Failure(message: "invalid UTF-8 (\(Self.describe(bytes[i]))) in string", offset: i) }
+            if length == 0 {
+                return Failure(message: "invalid UTF-8 (\(Self.describe(bytes[i]))) in string", offset: i)
+            }
             i += length
         }
         return Failure(message: "invalid UTF-8 in string", offset: range.lowerBound)
