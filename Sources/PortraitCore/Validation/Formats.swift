@@ -47,6 +47,45 @@ enum Formats {
 
     /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
     static func isEmail(_ string: String) -> Bool {
+        if let verdict = isASCIIEmail(string) { return verdict }
+        return isEmailByCharacters(string)
+    }
+
+    /// `isEmail` for printable-ASCII text, one byte per character, without allocating; `nil` for other text.
+    private static func isASCIIEmail(_ string: String) -> Bool? {
+        var at: Int?
+        var count = 0
+        var previous: UInt8 = 0
+        var domainHasDot = false
+        var domainHasDoubleDot = false
+        for byte in string.utf8 {
+            switch byte {
+            case 0x21...0x7E: break  // Printable, not a space; control and non-ASCII bytes take the general path.
+            case 0x20: return false
+            default: return nil
+            }
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"): return false
+            case UInt8(ascii: "@"):
+                if at != nil { return false }
+                at = count
+            case UInt8(ascii: ".") where at != nil:
+                domainHasDot = true
+                if previous == UInt8(ascii: ".") && count - 1 > at! { domainHasDoubleDot = true }
+            default: break
+            }
+            previous = byte
+            count += 1
+        }
+        guard let at, at > 0, at <= 64 else { return false }
+        let domainStart = at + 1
+        guard domainHasDot, !domainHasDoubleDot, count > domainStart else { return false }
+        let bytes = string.utf8
+        let first = bytes[bytes.index(bytes.startIndex, offsetBy: domainStart)]
+        return first != UInt8(ascii: ".") && previous != UInt8(ascii: ".")
+    }
+
+    private static func isEmailByCharacters(_ string: String) -> Bool {
         let parts = string.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
         let domain = parts[1]
