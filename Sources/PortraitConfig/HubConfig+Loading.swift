@@ -84,11 +84,9 @@ extension HubConfig {
             let mapping: ConnectorMapping
             do {
                 mapping = try ConnectorMapping(json: item["mapping"] ?? .object([:]), path: path.appending("mapping"))
-            } catch let error as MappingConfigurationError {
-                for violation in error.violations { report(violation.path, violation.message) }
-                continue
             } catch {
-                report(path.appending("mapping"), "\(error)")
+                // Typed throws: the only error is MappingConfigurationError, with every problem in it.
+                for violation in error.violations { report(violation.path, violation.message) }
                 continue
             }
             let line = document.position(of: path)?.line

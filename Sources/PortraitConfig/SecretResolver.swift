@@ -1,5 +1,5 @@
 import Foundation
-public import PortraitCore
+import PortraitCore
 
 /// Resolves `${NAME}` (an environment variable) and `${file:path}` (a file's content) inside config strings.
 ///

@@ -1,5 +1,5 @@
-public import Foundation
-public import PortraitCore
+import Foundation
+import PortraitCore
 public import PortraitStore
 
 /// Writes records, identities or profiles as CSV or JSON Lines.

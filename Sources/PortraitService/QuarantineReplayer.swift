@@ -1,5 +1,5 @@
 public import PortraitConfig
-public import PortraitCore
+import PortraitCore
 public import PortraitStore
 
 /// Maps quarantined records again with the current config, after an operator fixed the mapping.

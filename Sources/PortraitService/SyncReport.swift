@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import PortraitStore
 
 /// What one connector's sync did. `read == new + updated + unchanged + quarantined`, always.

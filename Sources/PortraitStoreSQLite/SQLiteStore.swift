@@ -1,5 +1,5 @@
 public import Foundation
-public import PortraitCore
+import PortraitCore
 public import PortraitStore
 import GRDB
 

@@ -85,7 +85,7 @@ public struct JSONLConnector: Connector {
         let location = "\(displayPath):\(number)"
         let fields: JSONValue
         do {
-            fields = try JSONValue(parsing: Data(line.utf8))
+            fields = try JSONValue(parsing: line)
         } catch {
             return .unreadable(UnreadableRecord(stream: stream, location: location, raw: line, reasons: ["\(error)"]))
         }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension JSONValue {
     /// Compact JSON with object keys sorted, so equal values always have equal text (and equal content hashes).
