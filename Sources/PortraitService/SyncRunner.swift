@@ -36,12 +36,7 @@ public struct SyncRunner: Sendable {
             connector: connector, runID: runID, store: store, batchSize: batchSize, started: started, progress: progress)
         var failure: String?
         do {
-            let kind = try registry.requireKind(named: connector.kind)
-            var connectorLogger = logger
-            connectorLogger[metadataKey: "connector"] = "\(connector.name)"
-            let context = ConnectorContext(
-                name: connector.name, options: connector.options, baseDirectory: config.directory, logger: connectorLogger)
-            let instance = try kind.make(context)
+            let instance = try registry.instance(of: connector, config: config, logger: logger)
             let state = try await store.checkpoint(connector: connector.name)
             try await instance.read(from: state, into: ConnectorOutput { message in try await batcher.take(message) })
             try await batcher.flush(checkpoint: nil)

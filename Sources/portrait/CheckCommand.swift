@@ -27,12 +27,9 @@ extension Portrait {
             let logger = options.logger(redactor: config.redactor)
             var results: [ConnectorCheck] = []
             for connector in config.enabledConnectors {
-                let kind = try Workspace.registry.requireKind(named: connector.kind)
                 var result = ConnectorCheck(name: connector.name, kind: connector.kind, ok: true)
                 do {
-                    let instance = try kind.make(
-                        ConnectorContext(name: connector.name, options: connector.options, baseDirectory: config.directory, logger: logger))
-                    try await instance.check()
+                    try await Workspace.registry.instance(of: connector, config: config, logger: logger).check()
                 } catch {
                     result.ok = false
                     result.error = config.redactor.redact((error as? PortraitError)?.message ?? "\(error)")

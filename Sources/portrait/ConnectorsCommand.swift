@@ -68,12 +68,9 @@ extension Portrait {
                 guard let connector = config.connector(named: name) else {
                     throw PortraitError.usage("no connector named '\(name)' in \(config.file.lastPathComponent)")
                 }
-                let kind = try Workspace.registry.requireKind(named: connector.kind)
-                let instance = try kind.make(
-                    ConnectorContext(
-                        name: connector.name, options: connector.options, baseDirectory: config.directory,
-                        logger: options.logger(redactor: config.redactor)))
-                let streams = try await instance.discover()
+                let streams = try await Workspace.registry
+                    .instance(of: connector, config: config, logger: options.logger(redactor: config.redactor))
+                    .discover()
                 if json { return try Terminal.printJSON(streams) }
                 for stream in streams {
                     print("stream \(stream.name)\(stream.suggestedEntity.map { " (looks like \($0.rawValue))" } ?? "")")
