@@ -54,23 +54,13 @@ public struct QuarantineReplayer: Sendable {
                 }
                 let record = SourceRecord(
                     stream: entry.stream, sourceID: entry.sourceID ?? entry.location, fields: entry.raw, location: entry.location)
-                guard let mapping = connectorConfig.mapping.mapping(forStream: entry.stream) else {
-                    outcome.stillFailing += 1
-                    continue
-                }
-                let result = mapping.map(record)
-                if let canonical = result.canonical, result.reasons.isEmpty {
-                    batch.records.append(
-                        RecordWrite(
-                            stream: entry.stream, sourceID: result.sourceID, entity: result.entity, raw: entry.raw,
-                            canonical: canonical, location: entry.location))
+                switch connectorConfig.route(record) {
+                case .store(let write):
+                    batch.records.append(write)
                     batch.resolvedQuarantine.append(entry.id)
                     outcome.stored += 1
-                } else {
-                    batch.quarantine.append(
-                        QuarantineWrite(
-                            stream: entry.stream, sourceID: entry.sourceID, location: entry.location, raw: entry.raw,
-                            reasons: result.reasons))
+                case .quarantine(let write):
+                    batch.quarantine.append(write)  // Refreshes the entry's reasons.
                     outcome.stillFailing += 1
                 }
             }

@@ -135,26 +135,9 @@ actor RunBatcher {
     }
 
     private func add(_ record: SourceRecord) {
-        guard let mapping = connector.mapping.mapping(forStream: record.stream) else {
-            quarantine.append(
-                QuarantineWrite(
-                    stream: record.stream, sourceID: record.sourceID, location: record.location, raw: record.fields,
-                    reasons: [
-                        "no mapping for stream '\(record.stream)'; add mapping.\(record.stream) (or mapping.*) to connector '\(connector.name)' in portrait.yml, then run `portrait quarantine replay`"
-                    ]))
-            return
-        }
-        let result = mapping.map(record)
-        if let canonical = result.canonical, result.reasons.isEmpty {
-            records.append(
-                RecordWrite(
-                    stream: record.stream, sourceID: result.sourceID, entity: result.entity, raw: record.fields,
-                    canonical: canonical, location: record.location, isDeletion: record.isDeletion))
-        } else {
-            quarantine.append(
-                QuarantineWrite(
-                    stream: record.stream, sourceID: result.sourceID, location: record.location, raw: record.fields,
-                    reasons: result.reasons))
+        switch connector.route(record) {
+        case .store(let write): records.append(write)
+        case .quarantine(let write): quarantine.append(write)
         }
     }
 

@@ -44,7 +44,7 @@ public struct JSONLConnector: Connector {
         var fields: [String: StreamDescription.Field] = [:]
         var lines = 0
         try LineReader.forEachLineSync(in: file) { line, _ in
-            guard let value = try? JSONValue(parsing: Data(line.utf8)) else { return true }
+            guard let value = try? JSONValue(parsing: line) else { return true }
             for (path, leaf) in value.leaves() where fields[path] == nil {
                 fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
             }

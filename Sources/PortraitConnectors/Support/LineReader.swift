@@ -5,7 +5,7 @@ import PortraitCore
 enum LineReader {
     static let chunkSize = 1 << 20
 
-    /// Calls `body` with each non-empty line (without its `\n` or `\r\n`) and its 1-based number; `body` returns
+    /// Calls `body` with each non-blank line (without its `\n` or `\r\n`) and its 1-based number; `body` returns
     /// false to stop. `onChunk` runs after each chunk's lines, where the caller may await (and so apply backpressure).
     static func forEachLine(
         in url: URL,
@@ -59,15 +59,20 @@ struct LineSplitter {
             if end > start, carry[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let line = String(decoding: carry[start..<end], as: UTF8.self)
             start = newline + 1
-            if !line.isEmpty, try !body(line, number) { return false }
+            if !Self.isBlank(line), try !body(line, number) { return false }
         }
         carry = Data(carry[start...])
         if chunk.isEmpty, !carry.isEmpty {
             number += 1
             let line = String(decoding: carry, as: UTF8.self)
             carry = Data()
-            if !line.trimmingCharacters(in: .whitespaces).isEmpty { return try body(line, number) }
+            if !Self.isBlank(line) { return try body(line, number) }
         }
         return true
+    }
+
+    /// Blank lines (empty or only spaces and tabs) separate nothing in JSON Lines: they are skipped, not reported.
+    static func isBlank(_ line: String) -> Bool {
+        line.utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
     }
 }

@@ -55,7 +55,7 @@ public struct Demo: Sendable {
 
         say("\nSecond sync of the same files: records are upserted by key and content hash, so nothing changes.")
         for connector in workspace.config.enabledConnectors {
-            _ = try await workspace.store.resetCheckpoint(connector: connector.name)
+            try await workspace.store.resetCheckpoint(connector: connector.name)
             let report = try await runner.sync(connector, config: workspace.config)
             say("  " + report.summaryLine)
         }
