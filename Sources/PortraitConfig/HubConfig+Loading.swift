@@ -54,7 +54,7 @@ extension HubConfig {
 
         var resolver = SecretResolver(environment: environment, baseDirectory: directory)
         let storeText = root["store"]?["path"]?.stringValue ?? defaultStorePath
-        let storePath = storeText.hasPrefix("/") ? URL(fileURLWithPath: storeText) : directory.appendingPathComponent(storeText)
+        let storePath = URL.configPath(storeText, relativeTo: directory)
 
         var connectors: [ConnectorConfig] = []
         var seenNames: [String: Int] = [:]

@@ -71,7 +71,7 @@ struct SecretResolver {
     private func lookup(_ reference: String, path: JSONPath, problems: inout [(JSONPath, String)]) -> String? {
         if reference.hasPrefix("file:") {
             let filePath = String(reference.dropFirst("file:".count))
-            let url = filePath.hasPrefix("/") ? URL(fileURLWithPath: filePath) : baseDirectory.appendingPathComponent(filePath)
+            let url = URL.configPath(filePath, relativeTo: baseDirectory)
             guard let data = FileManager.default.contents(atPath: url.path), let content = String(data: data, encoding: .utf8)
             else {
                 problems.append((path, "secret file \(url.path) cannot be read; create it or fix the path in ${file:…}"))

@@ -50,8 +50,7 @@ public struct ConnectorContext: Sendable {
 
     /// Resolves a path option against `baseDirectory`.
     public func url(forPath path: String) -> URL {
-        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
-        return baseDirectory.appendingPathComponent(path)
+        URL.configPath(path, relativeTo: baseDirectory)
     }
 }
 
