@@ -22,67 +22,70 @@ public struct Exporter: Sendable {
     }
 
     /// Streams `dataset` to `write` line by line and returns the number of rows (header excluded).
+    ///
+    /// Each dataset is described once as named columns; CSV and JSON Lines are two renderings of the same rows.
     @discardableResult
     public func export(_ dataset: Dataset, format: Format, connector: String? = nil, write: (String) throws -> Void)
         async throws -> Int
     {
         var rows = 0
+        let header = Self.columns(of: dataset)
+        if format == .csv { try write(CSVLine.make(header)) }
+        func emit(_ columns: KeyValuePairs<String, JSONValue>) throws {
+            assert(columns.map(\.key) == header, "export columns out of step with the CSV header")
+            rows += 1
+            switch format {
+            case .csv:
+                try write(CSVLine.make(columns.map { Self.csvField($0.value) }))
+            case .jsonl:
+                try write(JSONValue.object(Dictionary(uniqueKeysWithValues: columns.map { ($0.key, $0.value) })).canonicalText)
+            }
+        }
         switch dataset {
         case .records:
-            if format == .csv {
-                try write(CSVLine.make(["connector", "stream", "source_id", "entity", "deleted", "location", "updated_at", "canonical"]))
-            }
             try await store.forEachRecord(connector: connector) { record in
-                rows += 1
-                let updated = Self.timestamp(record.updatedAt)
-                switch format {
-                case .csv:
-                    try write(
-                        CSVLine.make([
-                            record.connector, record.stream, record.sourceID, record.entity.rawValue,
-                            record.isDeleted ? "true" : "false", record.location, updated, record.canonical.canonicalText,
-                        ]))
-                case .jsonl:
-                    let line: JSONValue = [
-                        "connector": .string(record.connector), "stream": .string(record.stream),
-                        "source_id": .string(record.sourceID), "entity": .string(record.entity.rawValue),
-                        "deleted": .bool(record.isDeleted), "location": .string(record.location),
-                        "updated_at": .string(updated), "canonical": record.canonical, "raw": record.raw,
-                    ]
-                    try write(line.canonicalText)
-                }
+                try emit([
+                    "connector": .string(record.connector), "stream": .string(record.stream),
+                    "source_id": .string(record.sourceID), "entity": .string(record.entity.rawValue),
+                    "deleted": .bool(record.isDeleted), "location": .string(record.location),
+                    "updated_at": .string(Self.timestamp(record.updatedAt)), "canonical": record.canonical, "raw": record.raw,
+                ])
             }
         case .identities:
-            if format == .csv { try write(CSVLine.make(["connector", "stream", "source_id", "profile_id"])) }
             try await store.forEachIdentity { row in
-                rows += 1
-                switch format {
-                case .csv:
-                    try write(CSVLine.make([row.connector, row.stream, row.sourceID, row.profileID ?? ""]))
-                case .jsonl:
-                    let line: JSONValue = [
-                        "connector": .string(row.connector), "stream": .string(row.stream),
-                        "source_id": .string(row.sourceID), "profile_id": row.profileID.map(JSONValue.string) ?? .null,
-                    ]
-                    try write(line.canonicalText)
-                }
+                try emit([
+                    "connector": .string(row.connector), "stream": .string(row.stream), "source_id": .string(row.sourceID),
+                    "profile_id": row.profileID.map(JSONValue.string) ?? .null,
+                ])
             }
         case .profiles:
-            if format == .csv { try write(CSVLine.make(["profile_id", "updated_at", "profile"])) }
             try await store.forEachProfile { row in
-                rows += 1
-                switch format {
-                case .csv:
-                    try write(CSVLine.make([row.id, Self.timestamp(row.updatedAt), row.profile.canonicalText]))
-                case .jsonl:
-                    let line: JSONValue = [
-                        "profile_id": .string(row.id), "updated_at": .string(Self.timestamp(row.updatedAt)), "profile": row.profile,
-                    ]
-                    try write(line.canonicalText)
-                }
+                try emit([
+                    "profile_id": .string(row.id), "updated_at": .string(Self.timestamp(row.updatedAt)), "profile": row.profile,
+                ])
             }
         }
         return rows
+    }
+
+    /// The columns of each dataset, in order: the CSV header, and the keys of each JSON line.
+    static func columns(of dataset: Dataset) -> [String] {
+        switch dataset {
+        case .records:
+            ["connector", "stream", "source_id", "entity", "deleted", "location", "updated_at", "canonical", "raw"]
+        case .identities: ["connector", "stream", "source_id", "profile_id"]
+        case .profiles: ["profile_id", "updated_at", "profile"]
+        }
+    }
+
+    /// Text as it is, null as an empty field, anything else as compact JSON.
+    static func csvField(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return ""
+        case .string(let text): return text
+        case .bool, .number: return value.textValue ?? ""
+        case .array, .object: return value.canonicalText
+        }
     }
 
     static func timestamp(_ date: Date) -> String {
