@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import PortraitService
 import PortraitStore
-import Logging
 
 extension Portrait {
     struct Demo: AsyncParsableCommand {
@@ -12,18 +11,14 @@ extension Portrait {
         @Option(help: "Folder for the demo workspace; replaced if it is an earlier demo's.")
         var dir: String = "portrait-demo"
 
-        @Option(help: "Log level.")
-        var logLevel: Logger.Level = .warning
+        @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
-            var logger = Logger(label: "portrait") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = logLevel
-            let directory = URL(fileURLWithPath: dir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-                .standardizedFileURL
+            let directory = Terminal.fileURL(dir)
             // Show next steps the user can paste: the binary's full path unless it was found on PATH.
             let invoked = CommandLine.arguments[0]
-            let command = invoked.contains("/") ? URL(fileURLWithPath: invoked).standardizedFileURL.path : "portrait"
-            let reports = try await PortraitService.Demo(directory: directory, logger: logger, command: command)
+            let command = invoked.contains("/") ? Terminal.fileURL(invoked).path : "portrait"
+            let reports = try await PortraitService.Demo(directory: directory, logger: logging.logger(), command: command)
                 .run { print($0) }
             if reports.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
         }

@@ -58,19 +58,10 @@ struct Portrait: AsyncParsableCommand {
     }
 }
 
-/// Options every command that reads the config shares.
-struct GlobalOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "Path of portrait.yml (default: $PORTRAIT_CONFIG or ./portrait.yml).")
-    var config: String?
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+/// `--log-level`, and the logger it configures (secrets masked).
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "How much to log on standard error.")
     var logLevel: Logger.Level = .warning
-
-    var configFile: URL {
-        let path = config ?? ProcessInfo.processInfo.environment["PORTRAIT_CONFIG"] ?? HubConfig.defaultFileName
-        return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            .standardizedFileURL
-    }
 
     func logger(redactor: SecretRedactor = SecretRedactor()) -> Logger {
         var logger = Logger(label: "portrait") { label in
@@ -78,6 +69,22 @@ struct GlobalOptions: ParsableArguments {
         }
         logger.logLevel = logLevel
         return logger
+    }
+}
+
+/// Options every command that reads the config shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Path of portrait.yml (default: $PORTRAIT_CONFIG or ./portrait.yml).")
+    var config: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    var configFile: URL {
+        Terminal.fileURL(config ?? ProcessInfo.processInfo.environment["PORTRAIT_CONFIG"] ?? HubConfig.defaultFileName)
+    }
+
+    func logger(redactor: SecretRedactor = SecretRedactor()) -> Logger {
+        logging.logger(redactor: redactor)
     }
 
     func openWorkspace() throws -> Workspace {

@@ -19,6 +19,12 @@ enum Terminal {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 
+    /// A path given on the command line, absolute, relative to the current directory.
+    static func fileURL(_ path: String) -> URL {
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+    }
+
     /// Pretty, key-sorted JSON for `--json`.
     static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
