@@ -94,4 +94,15 @@ struct JSONLConnectorTests {
         #expect(JSONLConnector.configSpec["required"] == ["path"])
         #expect(BuiltInConnectors.registry.kind(named: "jsonl") != nil)
     }
+
+    @Test func messagesStreamYieldsWhatReadSendsInTheSameOrder() async throws {
+        try await TemporaryDirectory.with { directory in
+            _ = try directory.write(Self.lines, to: "contacts.jsonl")
+            let jsonl = try connector(directory, options: ["path": "contacts.jsonl"])
+            var streamed: [ConnectorMessage] = []
+            for try await message in jsonl.messages(from: nil) { streamed.append(message) }
+            #expect(streamed == (try await messages(of: jsonl)))
+            #expect(streamed.count == 7)  // 3 records, 3 unreadable lines, 1 final checkpoint
+        }
+    }
 }
