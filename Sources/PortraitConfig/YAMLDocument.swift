@@ -89,34 +89,13 @@ public struct YAMLDocument: Sendable {
         case "", "~", "null", "Null", "NULL": return .null
         default: break
         }
-        if Self.looksNumeric(text), let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) {
+        // Numbers are written as in JSON: `1_000`, `0x1F`, `+1` and zero-padded codes such as `02134` stay text.
+        if let first = text.utf8.first, first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first),
+            case .number(let number)? = try? JSONValue(parsing: text)
+        {
             return .number(number)
         }
         return .string(text)
-    }
-
-    /// Decimal integers and floats only: `0x1F`, `1_000`, `.inf` and friends stay strings.
-    private static func looksNumeric(_ text: String) -> Bool {
-        var sawDigit = false
-        var sawDot = false
-        var sawExponent = false
-        for (index, character) in text.enumerated() {
-            switch character {
-            case "0"..."9": sawDigit = true
-            case "-", "+":
-                if index != 0, !(sawExponent && "eE".contains(text[text.index(text.startIndex, offsetBy: index - 1)])) {
-                    return false
-                }
-            case ".":
-                if sawDot || sawExponent { return false }
-                sawDot = true
-            case "e", "E":
-                if sawExponent || !sawDigit { return false }
-                sawExponent = true
-            default: return false
-            }
-        }
-        return sawDigit
     }
 
     static func issue(for error: YamlError, file: String) -> ConfigIssue {

@@ -183,6 +183,16 @@ struct HubConfigTests {
         #expect(document.value["ratio"] == .number(Decimal(string: "1.5")!))
     }
 
+    @Test func onlyJSONStyleNumbersAreNumbers() throws {
+        let document = try YAMLDocument(text: "a: 02134\nb: 1e\nc: -3\nd: 1_000\ne: +1\nf: 2.5e3\n", file: "x.yml")
+        #expect(document.value["a"] == "02134")
+        #expect(document.value["b"] == "1e")
+        #expect(document.value["c"] == -3)
+        #expect(document.value["d"] == "1_000")
+        #expect(document.value["e"] == "+1")
+        #expect(document.value["f"] == 2500)
+    }
+
     @Test func unreadableConfigFileSaysHowToStart() {
         #expect {
             try HubConfig.load(from: URL(fileURLWithPath: "/nonexistent/portrait.yml"), registry: BuiltInConnectors.registry)
