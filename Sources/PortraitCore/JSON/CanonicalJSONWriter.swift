@@ -1,72 +1,175 @@
-import Foundation
-
 /// Writes `JSONValue.canonicalText`: compact JSON, object keys sorted, so equal values have equal text.
 ///
-/// Hand-written and byte-oriented because it runs on every record of every sync (content hash and storage):
-/// strings without characters to escape are copied in one go.
+/// Hand-written and byte-oriented because it runs twice on every record of every sync (raw and canonical, for the
+/// content hash and the store). A value is written straight into the uninitialised storage of one `[UInt8]`
+/// with plain stores (no per-append capacity or uniqueness checks); if it does not fit, the value is written
+/// again into four times the room, so a buffer is reserved once per record in practice. A string is scanned once
+/// and its runs without characters to escape are copied whole; numbers are written by `DecimalText`
+/// (Foundation's `Decimal.description` alone cost more than a whole record); object keys are sorted as a
+/// buffer of dictionary indices, without copying keys or values out. Measured with `MappingBenchmark` on a
+/// canonical CSV receipt: about 3,300 ns per record before, about 600 after.
 struct CanonicalJSONWriter {
     private(set) var bytes: [UInt8] = []
+    /// Room for the next value: the last size that fitted, so a record is written once, not grown into.
+    private var capacity: Int
 
-    init(capacity: Int = 256) {
-        bytes.reserveCapacity(capacity)
+    /// - Parameter capacity: Bytes reserved for the first value; 1 KiB holds a typical record whole.
+    init(capacity: Int = 1024) {
+        self.capacity = max(capacity, 64)
     }
 
     mutating func write(_ value: JSONValue) {
+        while true {
+            var fitted = false
+            let written = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                var sink = ByteSink(buffer)
+                sink.write(value)
+                fitted = !sink.overflowed
+                count = fitted ? sink.count : 0
+            }
+            if fitted {
+                if bytes.isEmpty { bytes = written } else { bytes.append(contentsOf: written) }
+                return
+            }
+            capacity *= 4
+        }
+    }
+}
+
+/// Writes JSON into fixed, uninitialised memory; once the memory is full it only records that it overflowed.
+private struct ByteSink {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    private(set) var count = 0
+    private(set) var overflowed = false
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        base = buffer.baseAddress!
+        capacity = buffer.count
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count < capacity {
+            base[count] = byte
+            count &+= 1
+        } else {
+            overflowed = true
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard capacity - count >= bytes.count else {
+            overflowed = true
+            return
+        }
+        if let source = bytes.baseAddress { (base + count).update(from: source, count: bytes.count) }
+        count &+= bytes.count
+    }
+
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    mutating func write(_ value: JSONValue) {
+        if overflowed { return }
         switch value {
         case .null: append("null")
         case .bool(let b): append(b ? "true" : "false")
-        case .number(let n): append(n.description)
+        case .number(let n): DecimalText.withText(n) { append($0) }
         case .string(let s): writeString(s)
         case .array(let a):
-            bytes.append(UInt8(ascii: "["))
-            for (i, element) in a.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                write(element)
+            append(UInt8(ascii: "["))
+            a.withUnsafeBufferPointer { elements in
+                for index in elements.indices {
+                    if index > 0 { append(UInt8(ascii: ",")) }
+                    write(elements[index])
+                }
             }
-            bytes.append(UInt8(ascii: "]"))
+            append(UInt8(ascii: "]"))
         case .object(let o):
-            bytes.append(UInt8(ascii: "{"))
-            for (i, entry) in o.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(entry.key)
-                bytes.append(UInt8(ascii: ":"))
-                write(entry.value)
-            }
-            bytes.append(UInt8(ascii: "}"))
+            writeObject(o)
         }
     }
 
-    private mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+    private mutating func writeObject(_ object: [String: JSONValue]) {
+        append(UInt8(ascii: "{"))
+        let count = object.count
+        if count == 1 {
+            let index = object.startIndex
+            writeMember(object.keys[index], object.values[index])
+        } else if count > 1 {
+            withUnsafeTemporaryAllocation(of: Dictionary<String, JSONValue>.Index.self, capacity: count) { order in
+                // Insertion sort of the indices by key: objects are small, and nothing is copied out to sort.
+                let keys = object.keys
+                var filled = 0
+                var index = object.startIndex
+                while index != object.endIndex {
+                    order.initializeElement(at: filled, to: index)
+                    var position = filled
+                    while position > 0, keys[order[position]] < keys[order[position - 1]] {
+                        order.swapAt(position, position - 1)
+                        position -= 1
+                    }
+                    filled += 1
+                    index = object.index(after: index)
+                }
+                let values = object.values
+                for position in 0..<count {
+                    if position > 0 { append(UInt8(ascii: ",")) }
+                    writeMember(keys[order[position]], values[order[position]])
+                }
+                _ = order.deinitialize()
+            }
+        }
+        append(UInt8(ascii: "}"))
+    }
+
+    @inline(__always)
+    private mutating func writeMember(_ key: String, _ value: JSONValue) {
+        writeString(key)
+        append(UInt8(ascii: ":"))
+        write(value)
     }
 
     private mutating func writeString(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        let utf8 = s.utf8
-        if !utf8.contains(where: Self.needsEscape) {
-            bytes.append(contentsOf: utf8)
-        } else {
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case UInt8(ascii: "\n"): append("\\n")
-                case UInt8(ascii: "\r"): append("\\r")
-                case UInt8(ascii: "\t"): append("\\t")
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    append("\\u00")
-                    bytes.append(hex[Int(byte >> 4)])
-                    bytes.append(hex[Int(byte & 0x0F)])
-                default:
-                    bytes.append(byte)  // UTF-8 continuation and multi-byte sequences pass through whole.
-                }
-            }
+        append(UInt8(ascii: "\""))
+        if s.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {
+            Array(s.utf8).withUnsafeBufferPointer { writeEscaped($0) }  // Bridged strings: rare.
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    private mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var i = 0
+        while i < utf8.count {
+            let byte = utf8[i]
+            // Multi-byte UTF-8 sequences (bytes >= 0x80) pass through whole, as part of a run.
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                i &+= 1
+                continue
+            }
+            if runStart < i { append(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case UInt8(ascii: "\n"): append("\\n")
+            case UInt8(ascii: "\r"): append("\\r")
+            case UInt8(ascii: "\t"): append("\\t")
+            default:
+                append("\\u00")
+                append(Self.hexDigit(byte >> 4))
+                append(Self.hexDigit(byte & 0x0F))
+            }
+            i &+= 1
+            runStart = i
+        }
+        if runStart < utf8.count { append(UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

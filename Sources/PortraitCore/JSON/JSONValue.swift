@@ -28,7 +28,7 @@ extension JSONValue {
     public var textValue: String? {
         switch self {
         case .string(let s): return s
-        case .number(let n): return n.description
+        case .number(let n): return DecimalText.text(n)
         case .bool(let b): return b ? "true" : "false"
         case .null, .array, .object: return nil
         }
@@ -71,25 +71,16 @@ extension JSONValue {
     }
 
     /// Sets a value at a dotted path, creating objects on the way.
+    ///
+    /// A step through anything that is not an object replaces it with one. Each level is changed in place (see
+    /// `withValue(atKeys:_:)`), so setting a deep path copies no dictionary.
     public mutating func setValue(_ newValue: JSONValue, atPath path: String) {
         let components = path.split(separator: ".").map(String.init)
         guard !components.isEmpty else {
             self = newValue
             return
         }
-        setValue(newValue, at: components[...])
-    }
-
-    private mutating func setValue(_ newValue: JSONValue, at components: ArraySlice<String>) {
-        guard let first = components.first else {
-            self = newValue
-            return
-        }
-        var object = objectValue ?? [:]
-        var child = object[first] ?? .null
-        child.setValue(newValue, at: components.dropFirst())
-        object[first] = child
-        self = .object(object)
+        withValue(atKeys: components[...]) { $0 = newValue }
     }
 }
 

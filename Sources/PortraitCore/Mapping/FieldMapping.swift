@@ -2,8 +2,8 @@
 /// and where it lands.
 struct FieldMapping: Sendable {
     enum Source: Sendable, Hashable {
-        /// Dotted source paths; the first with a value is used, or all of them for `concat`.
-        case fields([String])
+        /// Dotted source paths, split once; the first with a value is used, or all of them for `concat`.
+        case fields([SourcePath])
         case constant(JSONValue)
     }
 
@@ -20,17 +20,31 @@ struct FieldMapping: Sendable {
     var target: String
     var destination: TargetCatalog.Destination
     var source: Source
-    var transforms: [Transform]
+    var transforms: [Transform] {
+        didSet { concatIndex = Self.concatIndex(in: transforms) }
+    }
     /// `required: true`: a missing value is a reason, not a silently absent field.
     var required: Bool
-
     /// The position of `concat` in `transforms`: steps before it run on each source value, steps after it on
-    /// the joined text.
-    var concatIndex: Int? { transforms.firstIndex { if case .concat = $0 { true } else { false } } }
+    /// the joined text. Stored, since every record asks.
+    private(set) var concatIndex: Int?
+
+    init(target: String, destination: TargetCatalog.Destination, source: Source, transforms: [Transform], required: Bool) {
+        self.target = target
+        self.destination = destination
+        self.source = source
+        self.transforms = transforms
+        self.required = required
+        concatIndex = Self.concatIndex(in: transforms)
+    }
+
+    private static func concatIndex(in transforms: [Transform]) -> Int? {
+        transforms.firstIndex { if case .concat = $0 { true } else { false } }
+    }
 
     /// Source paths this field reads, so they are not also copied to the unmapped bucket.
     var sourcePaths: [String] {
-        if case .fields(let paths) = source { return paths }
+        if case .fields(let paths) = source { return paths.map(\.text) }
         return []
     }
 
@@ -64,7 +78,7 @@ struct FieldMapping: Sendable {
             if field.isEmpty {
                 problems.add(path, "the source field is empty; write a field name or { const: … }")
             } else {
-                source = .fields([field])
+                source = .fields([SourcePath(field)])
             }
         case .object(let object):
             for key in object.keys.sorted() where !specKeys.contains(key) {
@@ -103,9 +117,9 @@ struct FieldMapping: Sendable {
     {
         switch from {
         case .string(let field) where !field.isEmpty:
-            return .fields([field])
+            return .fields([SourcePath(field)])
         case .array(let list) where !list.isEmpty && list.allSatisfy({ $0.stringValue?.isEmpty == false }):
-            return .fields(list.compactMap(\.stringValue))
+            return .fields(list.compactMap(\.stringValue).map(SourcePath.init))
         default:
             problems.add(path, "from must be a source field name or a non-empty list of them")
             return nil
@@ -135,47 +149,70 @@ struct FieldMapping: Sendable {
     }
 
     /// Runs the field for one record's fields.
-    func evaluate(_ fields: JSONValue) -> Outcome {
+    func evaluate(_ fields: [String: JSONValue]) -> Outcome {
+        if let concatIndex { return evaluateConcat(fields, concatIndex: concatIndex) }
+        // The common case, without collecting inputs: the first source with a value, through every step.
+        let input: JSONValue
+        var field: SourcePath?
+        switch source {
+        case .constant(let value):
+            input = value
+        case .fields(let paths):
+            var found: JSONValue?
+            for path in paths {
+                if let value = path.value(in: fields), !TextTransforms.isBlank(value) {
+                    found = value
+                    field = path
+                    break
+                }
+            }
+            guard let found else { return .absent }
+            input = found
+        }
+        let result: JSONValue
+        do throws(TransformFailure) {
+            result = try run(transforms[...], on: input)
+        } catch {
+            return .failed(Self.describe(error, from: field.map { [$0.text] } ?? []))
+        }
+        if TextTransforms.isBlank(result) { return .absent }
+        return place(result, from: field?.text)
+    }
+
+    /// `concat`: the steps before it run on every source value with a value, the rest on the joined list.
+    private func evaluateConcat(_ fields: [String: JSONValue], concatIndex: Int) -> Outcome {
         var inputs: [(value: JSONValue, field: String?)] = []
         switch source {
         case .constant(let value):
             inputs = [(value, nil)]
         case .fields(let paths):
             for path in paths {
-                if let value = fields.value(atPath: path), !TextTransforms.isBlank(value) {
-                    inputs.append((value, path))
+                if let value = path.value(in: fields), !TextTransforms.isBlank(value) {
+                    inputs.append((value, path.text))
                 }
             }
         }
         guard let first = inputs.first else { return .absent }
 
         let result: JSONValue
-        if let concatIndex {
-            var parts: [JSONValue] = []
-            var used: [String] = []
-            for input in inputs {
-                do throws(TransformFailure) {
-                    let part = try run(transforms[..<concatIndex], on: input.value)
-                    if !TextTransforms.isBlank(part) {
-                        parts.append(part)
-                        if let field = input.field { used.append(field) }
-                    }
-                } catch {
-                    return .failed(Self.describe(error, from: input.field.map { [$0] } ?? []))
+        var parts: [JSONValue] = []
+        var used: [String] = []
+        for input in inputs {
+            do throws(TransformFailure) {
+                let part = try run(transforms[..<concatIndex], on: input.value)
+                if !TextTransforms.isBlank(part) {
+                    parts.append(part)
+                    if let field = input.field { used.append(field) }
                 }
-            }
-            guard !parts.isEmpty else { return .absent }
-            do throws(TransformFailure) {
-                result = try run(transforms[concatIndex...], on: .array(parts))
             } catch {
-                return .failed(Self.describe(error, from: used))
+                return .failed(Self.describe(error, from: input.field.map { [$0] } ?? []))
             }
-        } else {
-            do throws(TransformFailure) {
-                result = try run(transforms[...], on: first.value)
-            } catch {
-                return .failed(Self.describe(error, from: first.field.map { [$0] } ?? []))
-            }
+        }
+        guard !parts.isEmpty else { return .absent }
+        do throws(TransformFailure) {
+            result = try run(transforms[concatIndex...], on: .array(parts))
+        } catch {
+            return .failed(Self.describe(error, from: used))
         }
         if TextTransforms.isBlank(result) { return .absent }
         return place(result, from: first.field)
@@ -218,9 +255,10 @@ struct FieldMapping: Sendable {
     var missingDescription: String {
         switch source {
         case .constant: return "required, but the constant is empty"
-        case .fields(let paths) where paths.count == 1: return "required, but field '\(paths[0])' is missing or empty"
+        case .fields(let paths) where paths.count == 1:
+            return "required, but field '\(paths[0].text)' is missing or empty"
         case .fields(let paths):
-            return "required, but none of the fields \(paths.map { "'\($0)'" }.joined(separator: ", ")) has a value"
+            return "required, but none of the fields \(paths.map { "'\($0.text)'" }.joined(separator: ", ")) has a value"
         }
     }
 }

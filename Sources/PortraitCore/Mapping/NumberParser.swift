@@ -41,6 +41,7 @@ struct NumberParser: Sendable, Hashable {
     }
 
     func parse(_ input: String) -> Decimal? {
+        if let plain = TextTransforms.withASCII(input, { plainNumber($0) }), let plain { return plain }
         var text = TextTransforms.asciiDigits(TextTransforms.trimmed(input))
         var negative = false
         if text.hasPrefix("("), text.hasSuffix(")") {
@@ -57,6 +58,47 @@ struct NumberParser: Sendable, Hashable {
         }
         guard let magnitude = unsigned(text) else { return nil }
         return negative ? -magnitude : magnitude
+    }
+
+    /// A plain number (`128.50`, `-3`, `.5`: a sign, digits, one decimal separator followed by digits, at most 18
+    /// significant digits, not zero), built from its digits; nil for anything else, which takes the full rules.
+    ///
+    /// Hand-written for speed: the full rules (trim, currency marks, grouping, then `Decimal(string:locale:)`)
+    /// took about 1,300 ns for `128.50`. The value is built the way `JSONParser` builds numbers, which gives the
+    /// `Decimal` that `Decimal(string:)` gives (tests compare the two).
+    private func plainNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Decimal? {
+        let separator = decimalSeparator.asciiValue
+        var index = 0
+        var negative = false
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            index = 1
+        }
+        var significand: UInt64 = 0
+        var digits = 0
+        var significant = 0
+        var fractionDigits = 0
+        var sawSeparator = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                digits += 1
+                if sawSeparator { fractionDigits += 1 }
+                if significand != 0 || byte != UInt8(ascii: "0") { significant += 1 }
+                guard significant <= 18 else { return nil }
+                significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
+            } else if byte == separator, !sawSeparator {
+                sawSeparator = true
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        // Decimal's exponent is 8 bits: long runs of leading fraction zeros take the full rules.
+        guard digits > 0, significand != 0, !sawSeparator || fractionDigits > 0, fractionDigits <= 100 else {
+            return nil
+        }
+        return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(significand))
     }
 
     /// Removes currency marks at either end (`¥12`, `12 元`, `USD 12`), only for `money`.

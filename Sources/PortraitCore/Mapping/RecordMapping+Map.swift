@@ -7,44 +7,61 @@ extension RecordMapping {
     /// one problem is reported once. Deletions are mapped like any other record: the store needs their key
     /// and, where the source still sends them, their fields.
     public func map(_ record: SourceRecord) -> MappingResult {
-        var reasons: [String] = []
-        var reportedTargets: [String] = []
-        var canonical: JSONValue = .object([:])
-
-        guard case .object = record.fields else {
+        guard case .object(let fields) = record.fields else {
             return MappingResult(
                 canonical: .none, sourceID: record.sourceID, entity: entity,
                 reasons: ["(root): the record's fields are \(record.fields.typeName), not a mapping of fields"])
         }
+        var reasons: [String] = []
+        var reportedTargets: [String] = []
+        var canonical: JSONValue = .object(Dictionary(minimumCapacity: plan.rootCapacity))
+        var identifiers = IdentifierList()
 
-        for field in fields {
-            switch field.evaluate(record.fields) {
+        for box in plan.boxedFields {
+            switch box.value.evaluate(fields) {
             case .absent:
-                guard field.required else { continue }
-                reasons.append("\(field.target): \(field.missingDescription)")
-                reportedTargets.append(field.target)
+                guard box.value.required else { continue }
+                reasons.append("\(box.value.target): \(box.value.missingDescription)")
+                reportedTargets.append(box.value.target)
             case .failed(let message):
-                reasons.append("\(field.target): \(message)")
-                reportedTargets.append(field.target)
+                reasons.append("\(box.value.target): \(message)")
+                reportedTargets.append(box.value.target)
             case .value(let value):
-                Self.place(value, at: field.destination, in: &canonical)
+                switch box.value.destination {
+                case .path(let steps, _):
+                    canonical.withValue(at: steps[...]) { $0 = value }
+                case .identifier(_, let type):
+                    identifiers.append(type: type, value: value)
+                }
+            }
+        }
+        // Identifier targets all sit one level below the list, so no field after them can touch the list:
+        // appending them here, at once, gives the list one-at-a-time appends would.
+        if !identifiers.isEmpty {
+            canonical.withValue(at: plan.identifierSteps[...]) { identifiers.merge(into: &$0) }
+        }
+        if keepsUnmapped { keepUnmapped(of: fields, in: &canonical) }
+        for list in plan.elementLists {
+            canonical.withExistingValue(at: list[...]) { value in
+                guard case .array(var elements) = value else { return }
+                value = .null
+                elements.removeAll { $0 == .object([:]) }  // An element none of whose fields had a value.
+                value = .array(elements)
             }
         }
 
-        if keepsUnmapped { keepUnmapped(of: record.fields, in: &canonical) }
-
-        var sourceID = record.sourceID
-        if let sourceIDField {
-            if let value = record.fields.value(atPath: sourceIDField), !TextTransforms.isBlank(value),
-                let text = value.textValue
-            {
-                sourceID = TextTransforms.trimmed(text)
-            } else {
-                reasons.append("source_id: field '\(sourceIDField)' is missing, empty or not a single value")
-            }
+        let sourceID: String
+        if let found = self.sourceID(of: record) {
+            sourceID = found
+        } else {
+            sourceID = record.sourceID
+            reasons.append("source_id: field '\(sourceIDField ?? "")' is missing, empty or not a single value")
         }
 
-        for violation in SchemaRegistry.canonical.validate(canonical, against: entity.schemaName) {
+        let violations =
+            plan.schema?.violations(of: canonical, at: .root)
+            ?? SchemaRegistry.canonical.validate(canonical, against: entity.schemaName)
+        for violation in violations {
             let path = violation.path.description
             let alreadyReported = reportedTargets.contains { target in
                 path == target || path.hasPrefix(target + ".") || path.hasPrefix(target + "[")
@@ -57,35 +74,66 @@ extension RecordMapping {
         return MappingResult(canonical: output, sourceID: sourceID, entity: entity, reasons: reasons)
     }
 
-    private static func place(
-        _ value: JSONValue, at destination: TargetCatalog.Destination, in canonical: inout JSONValue
-    ) {
-        switch destination {
-        case .path(let path, _):
-            canonical.setValue(value, atPath: path)
-        case .identifier(let listPath, let type):
-            var list = canonical.value(atPath: listPath)?.arrayValue ?? []
-            let entry: JSONValue = .object(["type": .string(type), "value": value])
-            if !list.contains(entry) { list.append(entry) }
-            canonical.setValue(.array(list), atPath: listPath)
-        }
+    /// The source id `map(_:)` reports for `record`: the connector's id, or with `source_id:` the trimmed text
+    /// of that field.
+    ///
+    /// Cheap enough to call before mapping, so a sync can look a record up by key and skip one it already has.
+    ///
+    /// - Returns: nil when the `source_id` field is missing, blank, or not a single value (a list, a mapping);
+    ///   `map(_:)` then reports that as a reason and keeps the connector's id.
+    public func sourceID(of record: SourceRecord) -> String? {
+        guard let path = plan.sourceIDPath else { return record.sourceID }
+        guard case .object(let fields) = record.fields, let value = path.value(in: fields),
+            !TextTransforms.isBlank(value), let text = value.textValue
+        else { return nil }
+        return TextTransforms.trimmed(text)
     }
 
     /// Copies every source leaf no field consumed into the entity's unmapped bucket (`attributes`, or
-    /// `properties` for events), keyed by dotted path: nothing a source sends is silently thrown away.
-    private func keepUnmapped(of fields: JSONValue, in canonical: inout JSONValue) {
-        var consumed = self.fields.flatMap(\.sourcePaths)
-        if let sourceIDField { consumed.append(sourceIDField) }
-        var bucket = canonical[entity.unmappedFieldsKey]?.objectValue ?? [:]
-        var added = false
-        for (path, value) in fields.leaves() {
-            let isConsumed = consumed.contains { from in
-                path == from || path.hasPrefix(from + ".") || from.hasPrefix(path + ".")
+    /// `properties` for events), keyed by dotted path: nothing a source sends is silently thrown away. Keys the
+    /// bucket already has (mapped to `attributes.x`) are kept.
+    private func keepUnmapped(of fields: [String: JSONValue], in canonical: inout JSONValue) {
+        let found = plan.unmapped.leaves(of: fields)
+        guard !found.isEmpty else { return }
+        canonical.withValue(at: plan.unmappedSteps[...]) { bucketValue in
+            guard case .object(var bucket) = bucketValue else {
+                bucketValue = .object(found)
+                return
             }
-            guard !isConsumed, bucket[path] == nil else { continue }
-            bucket[path] = value
-            added = true
+            bucketValue = .null
+            for (path, value) in found where bucket[path] == nil { bucket[path] = value }
+            bucketValue = .object(bucket)
         }
-        if added { canonical.setValue(.object(bucket), atPath: entity.unmappedFieldsKey) }
+    }
+}
+
+/// One record's identifiers in field order, each `{type, value}` once.
+private struct IdentifierList {
+    private var entries: [(type: String, value: JSONValue)] = []
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    mutating func append(type: String, value: JSONValue) {
+        if entries.contains(where: { $0.type == type && $0.value == value }) { return }
+        entries.append((type, value))
+    }
+
+    /// Appends to the list at `target` (one a whole-list target set, or a new one), skipping entries it has.
+    func merge(into target: inout JSONValue) {
+        var list: [JSONValue]
+        if case .array(let existing) = target {
+            list = existing
+            target = .null
+        } else {
+            list = []
+        }
+        let existingCount = list.count
+        list.reserveCapacity(existingCount + entries.count)
+        for entry in entries {
+            let object: JSONValue = .object(["type": .string(entry.type), "value": entry.value])
+            if existingCount > 0, list[..<existingCount].contains(object) { continue }
+            list.append(object)
+        }
+        target = .array(list)
     }
 }

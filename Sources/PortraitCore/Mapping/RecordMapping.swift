@@ -17,6 +17,23 @@ public struct RecordMapping: Sendable {
     /// identifiers are appended in a stable order (config objects carry no key order).
     var fields: [FieldMapping]
 
+    /// Lower-case hex SHA-256 of `engineVersion` and the stream mapping's `canonicalText`.
+    ///
+    /// Equal for two mappings compiled from the same config (whatever its key order), different after any
+    /// change to it. A sync that stores this next to a record can skip re-mapping an unchanged raw record while
+    /// neither the config nor the engine changed.
+    public let fingerprint: String
+
+    /// Version of what mapping does to values, part of every `fingerprint`.
+    ///
+    /// Bump it whenever any transform, or the mapping itself, produces different output for the same input and
+    /// config (a new rule in `phone`, a changed `split_name` split, different unmapped-field keys): records
+    /// skipped as unchanged would otherwise keep their old canonical form.
+    public static let engineVersion = "portrait-mapping-1"
+
+    /// Everything `map(_:)` needs that can be worked out once: split paths, sizes, the compiled schema.
+    let plan: MappingPlan
+
     static let keys = ["entity", "source_id", "fields", "unmapped"]
 
     /// Compiles a stream mapping (`{ entity, source_id, unmapped, fields }`).
@@ -92,10 +109,20 @@ public struct RecordMapping: Sendable {
             problems.add(path.appending("fields"), "fields must be a mapping from canonical path to source field")
         }
 
+        MappingPlan.checkElementTargets(of: fields, at: path.appending("fields"), problems: &problems)
+
         guard problems.isEmpty, let entity else { throw MappingConfigurationError(violations: problems.violations) }
+        let sorted = fields.sorted { ($0.depth, $0.target) < ($1.depth, $1.target) }
+        let plan = MappingPlan(
+            entity: entity, fields: sorted, sourceIDField: sourceIDField, keepsUnmapped: keepsUnmapped)
         self.entity = entity
         self.sourceIDField = sourceIDField
         self.keepsUnmapped = keepsUnmapped
-        self.fields = fields.sorted { ($0.depth, $0.target) < ($1.depth, $1.target) }
+        self.fields = plan.fields
+        self.plan = plan
+        var fingerprinted = Array(Self.engineVersion.utf8)
+        fingerprinted.append(0)
+        fingerprinted.append(contentsOf: json.canonicalText.utf8)
+        fingerprint = ContentHash.sha256(fingerprinted)
     }
 }

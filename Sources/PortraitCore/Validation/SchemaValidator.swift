@@ -95,10 +95,10 @@ struct SchemaValidator {
         for name in schema.required where object[name] == nil {
             fail(at: .key(name), "required")
         }
-        if let minimum = schema.minProperties, Decimal(object.count) < minimum {
+        if let minimum = schema.minProperties, let limit = schema.counts.minProperties, object.count < limit {
             fail("must have at least \(minimum) field(s)")
         }
-        if let maximum = schema.maxProperties, Decimal(object.count) > maximum {
+        if let maximum = schema.maxProperties, let limit = schema.counts.maxProperties, object.count > limit {
             let keys = object.keys.sorted().joined(separator: ", ")
             fail("must have at most \(maximum) field(s), found \(object.count): \(keys)")
         }
@@ -128,7 +128,7 @@ struct SchemaValidator {
     }
 
     private mutating func validateArray(_ array: [JSONValue], schema: CompiledSchema) {
-        if let minimum = schema.minItems, Decimal(array.count) < minimum {
+        if let minimum = schema.minItems, let limit = schema.counts.minItems, array.count < limit {
             fail("must have at least \(minimum) item(s)")
         }
         if let items = schema.items {
