@@ -10,7 +10,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Portrait",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "portrait", targets: ["portrait"]),
         .library(name: "PortraitCore", targets: ["PortraitCore"]),

@@ -6,8 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-200000}
-swift build -c release --product portrait >/dev/null
-portrait=$(swift build -c release --show-bin-path)/portrait
+source benchmarks/lib.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -51,18 +50,5 @@ connectors:
           address.city: properties.city
 YML
 
-run() {
-  local label=$1; shift
-  local start end
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$work/rss" "$portrait" "$@" --config "$work/portrait.yml" > "$work/out"
-  end=$(date +%s.%N)
-  python3 - "$label" "$records" "$start" "$end" "$(cat "$work/rss")" "$(grep -o 'read.*' "$work/out" | head -1)" <<'PY'
-import sys
-label, n, start, end, rss, summary = sys.argv[1:]
-seconds = float(end) - float(start)
-print(f"{label}: {int(n)} records in {seconds:.2f} s = {int(n)/seconds:,.0f} records/s, peak RSS {int(rss)/1024:.0f} MiB  [{summary}]")
-PY
-}
-run "first sync (all new)" sync
-run "second sync from the start (all unchanged)" sync --full
+bench_run "first sync (all new)" "$records" records sync
+bench_run "second sync from the start (all unchanged)" "$records" records sync --full

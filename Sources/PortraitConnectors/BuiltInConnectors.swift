@@ -5,6 +5,7 @@ public import PortraitCore
 public enum BuiltInConnectors {
     public static let types: [any Connector.Type] = [
         JSONLConnector.self,
+        CSVDropConnector.self,
         // scaffold-connector: new kinds are inserted above this line.
     ]
 

@@ -53,7 +53,8 @@ public struct QuarantineReplayer: Sendable {
                     continue
                 }
                 let record = SourceRecord(
-                    stream: entry.stream, sourceID: entry.sourceID ?? entry.location, fields: entry.raw, location: entry.location)
+                    stream: entry.stream, sourceID: entry.sourceID ?? entry.location, fields: entry.raw, location: entry.location,
+                    sourceText: entry.sourceText)
                 switch connectorConfig.route(record) {
                 case .store(let write):
                     batch.records.append(write)

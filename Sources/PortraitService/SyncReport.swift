@@ -14,11 +14,14 @@ public struct SyncReport: Sendable, Codable, Hashable {
     /// Why the run failed, secrets masked.
     public var error: String?
     public var seconds: Double
+    /// Counts per part of the input (per file of a drop folder), in the order the connector read them.
+    public var parts: [RunPart]
 
     public init(
         connector: String, runID: Int64?, status: RunStatus, read: Int, counts: CommitCounts, warnings: [String],
-        warningCount: Int, error: String?, seconds: Double
+        warningCount: Int, error: String?, seconds: Double, parts: [RunPart] = []
     ) {
+        self.parts = parts
         self.connector = connector
         self.runID = runID
         self.status = status
@@ -39,6 +42,7 @@ public struct SyncReport: Sendable, Codable, Hashable {
             + " · quarantined \(counts.quarantined)"
         if warningCount > 0 { line += " · warnings \(warningCount)" }
         line += String(format: " (%.1f s)", seconds)
+        for part in parts { line += "\n    " + part.summaryLine }
         if let error { line += "\n  failed: \(error)" }
         return line
     }
@@ -50,4 +54,15 @@ public struct SyncProgress: Sendable, Hashable {
     public var read: Int
     public var counts: CommitCounts
     public var elapsed: Double
+}
+
+extension RunPart {
+    /// `pos_0114.csv: read 120 · new 118 · … · quarantined 2`, or the note of a file that was not read.
+    public var summaryLine: String {
+        let counts =
+            "read \(read) · new \(counts.new) · updated \(counts.updated) · unchanged \(counts.unchanged)"
+            + " · quarantined \(counts.quarantined)"
+        guard let note else { return "\(name): \(counts)" }
+        return read > 0 ? "\(name): \(counts) · \(note)" : "\(name): \(note)"
+    }
 }

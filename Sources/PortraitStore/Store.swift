@@ -46,6 +46,23 @@ public protocol Store: Sendable {
 
     /// Streams profiles to `body`.
     func forEachProfile(_ body: (ProfileRow) throws -> Void) async throws
+
+    /// The stored content hash of each of `sourceIDs` in `stream` that has a record.
+    ///
+    /// A sync asks before mapping a batch: a record whose hash (raw text and mapping fingerprint) is unchanged
+    /// needs no mapping, validation or write, which is what makes a re-import cheap.
+    func contentHashes(connector: String, stream: String, sourceIDs: [String]) async throws -> [String: String]
+}
+
+/// A record's key within one connector.
+public struct RecordKey: Sendable, Hashable {
+    public var stream: String
+    public var sourceID: String
+
+    public init(stream: String, sourceID: String) {
+        self.stream = stream
+        self.sourceID = sourceID
+    }
 }
 
 /// One batch to commit atomically.
@@ -53,6 +70,9 @@ public struct CommitBatch: Sendable {
     public var connector: String
     public var runID: Int64?
     public var records: [RecordWrite]
+    /// Records found unchanged before mapping (same content hash as stored): counted as unchanged, not
+    /// rewritten, and any quarantine entry of theirs is resolved.
+    public var unchanged: [RecordKey]
     public var quarantine: [QuarantineWrite]
     /// Quarantine entries that a replay has now stored as records (only this batch's connector's entries are removed).
     public var resolvedQuarantine: [Int64]
@@ -60,12 +80,13 @@ public struct CommitBatch: Sendable {
     public var checkpoint: ConnectorState?
 
     public init(
-        connector: String, runID: Int64?, records: [RecordWrite] = [], quarantine: [QuarantineWrite] = [],
-        resolvedQuarantine: [Int64] = [], checkpoint: ConnectorState? = nil
+        connector: String, runID: Int64?, records: [RecordWrite] = [], unchanged: [RecordKey] = [],
+        quarantine: [QuarantineWrite] = [], resolvedQuarantine: [Int64] = [], checkpoint: ConnectorState? = nil
     ) {
         self.connector = connector
         self.runID = runID
         self.records = records
+        self.unchanged = unchanged
         self.quarantine = quarantine
         self.resolvedQuarantine = resolvedQuarantine
         self.checkpoint = checkpoint
@@ -77,6 +98,7 @@ public struct CommitBatch: Sendable {
 /// The canonical JSON texts of `raw` and `canonical` are computed once here: the content hash and the store
 /// both need them, and writing them is a measurable share of a sync's CPU.
 public struct RecordWrite: Sendable, Hashable {
+    public var key: RecordKey { RecordKey(stream: stream, sourceID: sourceID) }
     public var stream: String
     public var sourceID: String
     public var entity: Entity
@@ -88,12 +110,14 @@ public struct RecordWrite: Sendable, Hashable {
     public let rawText: String
     /// `canonical.canonicalText`.
     public let canonicalText: String
-    /// Content hash over raw, canonical and the deletion flag; an unchanged hash means an unchanged record.
+    /// Content hash over the raw text, the mapping that made `canonical` and the deletion flag (see
+    /// `ContentHash`); an unchanged hash means an unchanged record.
     public let contentHash: String
 
+    /// A record whose raw text and hash the sync computed before mapping it (to skip unchanged records).
     public init(
-        stream: String, sourceID: String, entity: Entity, raw: JSONValue, canonical: JSONValue, location: String,
-        isDeletion: Bool = false
+        stream: String, sourceID: String, entity: Entity, raw: JSONValue, rawText: String, canonical: JSONValue,
+        location: String, isDeletion: Bool, contentHash: String
     ) {
         self.stream = stream
         self.sourceID = sourceID
@@ -102,9 +126,21 @@ public struct RecordWrite: Sendable, Hashable {
         self.canonical = canonical
         self.location = location
         self.isDeletion = isDeletion
-        self.rawText = raw.canonicalText
+        self.rawText = rawText
         self.canonicalText = canonical.canonicalText
-        self.contentHash = ContentHash.of(rawText: rawText, canonicalText: canonicalText, deleted: isDeletion)
+        self.contentHash = contentHash
+    }
+
+    /// A record hashed over its raw and canonical texts, for writers without a mapping (tests, imports).
+    public init(
+        stream: String, sourceID: String, entity: Entity, raw: JSONValue, canonical: JSONValue, location: String,
+        isDeletion: Bool = false
+    ) {
+        let rawText = raw.canonicalText
+        self.init(
+            stream: stream, sourceID: sourceID, entity: entity, raw: raw, rawText: rawText, canonical: canonical,
+            location: location, isDeletion: isDeletion,
+            contentHash: ContentHash.of(rawText: rawText, canonicalText: canonical.canonicalText, deleted: isDeletion))
     }
 }
 
@@ -117,13 +153,19 @@ public struct QuarantineWrite: Sendable, Hashable {
     /// The raw payload: the fields as received, or the raw text of an unreadable record.
     public var raw: JSONValue
     public var reasons: [String]
+    /// The record as the source wrote it (a CSV line), when the connector kept it.
+    public var sourceText: String?
 
-    public init(stream: String, sourceID: String?, location: String, raw: JSONValue, reasons: [String]) {
+    public init(
+        stream: String, sourceID: String?, location: String, raw: JSONValue, reasons: [String],
+        sourceText: String? = nil
+    ) {
         self.stream = stream
         self.sourceID = sourceID
         self.location = location
         self.raw = raw
         self.reasons = reasons
+        self.sourceText = sourceText
     }
 }
 
@@ -165,14 +207,36 @@ public struct RunOutcome: Sendable, Hashable {
     public var warnings: Int
     public var error: String?
     public var finishedAt: Date
+    /// Counts per part of the input (one entry per file of a drop folder); empty for sources without parts.
+    public var parts: [RunPart]
 
-    public init(status: RunStatus, read: Int, counts: CommitCounts, warnings: Int, error: String?, finishedAt: Date) {
+    public init(
+        status: RunStatus, read: Int, counts: CommitCounts, warnings: Int, error: String?, finishedAt: Date,
+        parts: [RunPart] = []
+    ) {
         self.status = status
         self.read = read
         self.counts = counts
         self.warnings = warnings
         self.error = error
         self.finishedAt = finishedAt
+        self.parts = parts
+    }
+}
+
+/// One part of a run's input (a file) and what became of it: `read == counts.total`, or a note saying why
+/// nothing was read (skipped as a duplicate, rejected, not complete yet).
+public struct RunPart: Sendable, Hashable, Codable {
+    public var name: String
+    public var note: String?
+    public var read: Int
+    public var counts: CommitCounts
+
+    public init(name: String, note: String? = nil, read: Int = 0, counts: CommitCounts = CommitCounts()) {
+        self.name = name
+        self.note = note
+        self.read = read
+        self.counts = counts
     }
 }
 
@@ -186,11 +250,13 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var counts: CommitCounts
     public var warnings: Int
     public var error: String?
+    public var parts: [RunPart]
 
     public init(
         id: Int64, connector: String, status: RunStatus, startedAt: Date, finishedAt: Date?, read: Int,
-        counts: CommitCounts, warnings: Int, error: String?
+        counts: CommitCounts, warnings: Int, error: String?, parts: [RunPart] = []
     ) {
+        self.parts = parts
         self.id = id
         self.connector = connector
         self.status = status
@@ -231,11 +297,14 @@ public struct QuarantineEntry: Sendable, Hashable, Codable {
     public var lastSeenAt: Date
     /// How many runs have put this record in quarantine.
     public var attempts: Int
+    /// The record as the source wrote it (a CSV line), when the connector kept it.
+    public var sourceText: String?
 
     public init(
         id: Int64, connector: String, stream: String, sourceID: String?, location: String, raw: JSONValue,
-        reasons: [String], firstSeenAt: Date, lastSeenAt: Date, attempts: Int
+        reasons: [String], firstSeenAt: Date, lastSeenAt: Date, attempts: Int, sourceText: String? = nil
     ) {
+        self.sourceText = sourceText
         self.id = id
         self.connector = connector
         self.stream = stream

@@ -37,8 +37,38 @@ enum Rows {
                 new: row["new"], updated: row["updated"], unchanged: row["unchanged"],
                 quarantined: row["quarantined"]
             ),
-            warnings: row["warnings"], error: row["error"]
+            warnings: row["warnings"], error: row["error"],
+            parts: try parts(row["parts"], "the file counts of run \(id)", location)
         )
+    }
+
+    /// Run parts as stored in `sync_runs.parts`: a JSON array of `{name, note, read, new, updated, unchanged,
+    /// quarantined}`.
+    static func partsText(_ parts: [RunPart]) -> String {
+        JSONValue.array(
+            parts.map { part in
+                var object: [String: JSONValue] = [
+                    "name": .string(part.name), "read": .number(Decimal(part.read)),
+                    "new": .number(Decimal(part.counts.new)), "updated": .number(Decimal(part.counts.updated)),
+                    "unchanged": .number(Decimal(part.counts.unchanged)),
+                    "quarantined": .number(Decimal(part.counts.quarantined)),
+                ]
+                if let note = part.note { object["note"] = .string(note) }
+                return .object(object)
+            }
+        ).canonicalText
+    }
+
+    static func parts(_ text: String?, _ what: String, _ location: String) throws -> [RunPart] {
+        guard let text else { return [] }
+        func int(_ value: JSONValue?) -> Int { value?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0 }
+        return try json(text, what, location).arrayValue?.map { part in
+            RunPart(
+                name: part["name"]?.stringValue ?? "", note: part["note"]?.stringValue, read: int(part["read"]),
+                counts: CommitCounts(
+                    new: int(part["new"]), updated: int(part["updated"]), unchanged: int(part["unchanged"]),
+                    quarantined: int(part["quarantined"])))
+        } ?? []
     }
 
     static func quarantineEntry(_ row: Row, _ location: String) throws -> QuarantineEntry {
@@ -48,7 +78,8 @@ enum Rows {
         return QuarantineEntry(
             id: id, connector: row["connector"], stream: row["stream"], sourceID: row["source_id"],
             location: row["location"], raw: try json(row["raw"], what, location), reasons: reasons,
-            firstSeenAt: date(row, "first_seen_at"), lastSeenAt: date(row, "last_seen_at"), attempts: row["attempts"]
+            firstSeenAt: date(row, "first_seen_at"), lastSeenAt: date(row, "last_seen_at"), attempts: row["attempts"],
+            sourceText: row["source_text"]
         )
     }
 

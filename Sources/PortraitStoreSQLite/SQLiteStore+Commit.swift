@@ -21,6 +21,14 @@ extension SQLiteStore {
     private static func apply(_ batch: CommitBatch, at now: Double, in db: Database) throws -> CommitCounts {
         var counts = CommitCounts()
         let connector = batch.connector
+        // Resolving quarantine entries costs an index probe per record; most batches have none to resolve.
+        let hasQuarantine =
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM quarantine WHERE connector = ?)"),
+                arguments: [connector]) ?? false
+        let resolve = try db.cachedStatement(
+            sql: "DELETE FROM quarantine WHERE connector = ? AND stream = ? AND source_id = ?"
+        )
 
         if !batch.records.isEmpty {
             let lookup = try db.cachedStatement(
@@ -39,9 +47,6 @@ extension SQLiteStore {
                         content_hash = ?, updated_at = ?, run_id = ?
                     WHERE connector = ? AND stream = ? AND source_id = ?
                     """
-            )
-            let resolve = try db.cachedStatement(
-                sql: "DELETE FROM quarantine WHERE connector = ? AND stream = ? AND source_id = ?"
             )
             for record in batch.records {
                 let key: StatementArguments = [connector, record.stream, record.sourceID]
@@ -65,7 +70,14 @@ extension SQLiteStore {
                     counts.updated += 1
                 }
                 // The record is valid now, so an earlier failure of it is no longer news.
-                try resolve.execute(arguments: key)
+                if hasQuarantine { try resolve.execute(arguments: key) }
+            }
+        }
+
+        counts.unchanged += batch.unchanged.count
+        if hasQuarantine {
+            for key in batch.unchanged {
+                try resolve.execute(arguments: [connector, key.stream, key.sourceID])
             }
         }
 
@@ -74,14 +86,14 @@ extension SQLiteStore {
             // refreshes the entry; `attempts` counts runs, so a repeat within the same run does not add one.
             let refresh = """
                 DO UPDATE SET location = excluded.location, raw = excluded.raw, reasons = excluded.reasons,
-                    last_seen_at = excluded.last_seen_at,
+                    source_text = excluded.source_text, last_seen_at = excluded.last_seen_at,
                     attempts = attempts + (CASE WHEN run_id IS NOT NULL AND run_id = excluded.run_id THEN 0 ELSE 1 END),
                     run_id = excluded.run_id
                 """
             let columns = """
-                INSERT INTO quarantine (connector, stream, source_id, location, raw, reasons, first_seen_at,
-                    last_seen_at, attempts, run_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                INSERT INTO quarantine (connector, stream, source_id, location, raw, reasons, source_text,
+                    first_seen_at, last_seen_at, attempts, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                 """
             let bySourceID = try db.cachedStatement(
                 sql: columns + " ON CONFLICT (connector, stream, source_id) WHERE source_id IS NOT NULL " + refresh
@@ -93,8 +105,8 @@ extension SQLiteStore {
                 let reasons = JSONValue.array(entry.reasons.map(JSONValue.string)).canonicalText
                 let statement = entry.sourceID == nil ? byLocation : bySourceID
                 try statement.execute(arguments: [
-                    connector, entry.stream, entry.sourceID, entry.location, entry.raw.canonicalText, reasons, now,
-                    now, batch.runID,
+                    connector, entry.stream, entry.sourceID, entry.location, entry.raw.canonicalText, reasons,
+                    entry.sourceText, now, now, batch.runID,
                 ])
                 counts.quarantined += 1
             }
@@ -117,5 +129,27 @@ extension SQLiteStore {
             ).execute(arguments: [connector, checkpoint.value.canonicalText, now, batch.runID])
         }
         return counts
+    }
+}
+
+extension SQLiteStore {
+    /// Looks the keys up one by one with a prepared statement on a reader connection: with WAL this runs beside
+    /// the writer, and a primary-key probe per id is faster than building one large `IN (…)` list.
+    public func contentHashes(connector: String, stream: String, sourceIDs: [String]) async throws -> [String: String] {
+        guard !sourceIDs.isEmpty else { return [:] }
+        return try await access("look up stored records of connector '\(connector)'") {
+            try await writer.read { db in
+                let lookup = try db.cachedStatement(
+                    sql: "SELECT content_hash FROM records WHERE connector = ? AND stream = ? AND source_id = ?"
+                )
+                var hashes: [String: String] = [:]
+                for sourceID in sourceIDs {
+                    if let hash = try String.fetchOne(lookup, arguments: [connector, stream, sourceID]) {
+                        hashes[sourceID] = hash
+                    }
+                }
+                return hashes
+            }
+        }
     }
 }

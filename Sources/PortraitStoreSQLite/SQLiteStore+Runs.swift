@@ -24,13 +24,14 @@ extension SQLiteStore {
                 try db.execute(
                     sql: """
                         UPDATE sync_runs SET status = ?, finished_at = ?, "read" = ?, "new" = ?, "updated" = ?,
-                            "unchanged" = ?, quarantined = ?, warnings = ?, error = ?
+                            "unchanged" = ?, quarantined = ?, warnings = ?, error = ?, parts = ?
                         WHERE id = ?
                         """,
                     arguments: [
                         outcome.status.rawValue, outcome.finishedAt.timeIntervalSince1970, outcome.read,
                         outcome.counts.new, outcome.counts.updated, outcome.counts.unchanged,
-                        outcome.counts.quarantined, outcome.warnings, outcome.error, runID,
+                        outcome.counts.quarantined, outcome.warnings, outcome.error,
+                        outcome.parts.isEmpty ? nil : Rows.partsText(outcome.parts), runID,
                     ]
                 )
                 if db.changesCount == 0 {

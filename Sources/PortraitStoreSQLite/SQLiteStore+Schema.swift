@@ -79,6 +79,15 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v2-source-text-and-parts") { db in
+            // The line as the source wrote it (CSV), and per-file counts of a run (JSON array of RunPart).
+            try db.execute(
+                sql: """
+                    ALTER TABLE quarantine ADD COLUMN source_text TEXT;
+                    ALTER TABLE sync_runs ADD COLUMN parts TEXT;
+                    """
+            )
+        }
         return migrator
     }()
 

@@ -60,6 +60,10 @@ extension Portrait {
                 print("first seen \(entry.firstSeenAt.formatted(.iso8601)), last seen \(entry.lastSeenAt.formatted(.iso8601)), \(entry.attempts) attempt(s)")
                 print("reasons:")
                 for reason in entry.reasons { print("  - \(reason)") }
+                if let line = entry.sourceText, entry.raw != .string(line) {
+                    print("line as in the source:")
+                    print("  \(line)")
+                }
                 print("raw:")
                 if case .string(let text) = entry.raw { print("  \(text)") } else { print("  \(entry.raw.canonicalText)") }
             }

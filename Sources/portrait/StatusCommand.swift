@@ -16,6 +16,9 @@ extension Portrait {
         @Flag(help: "Print the status as JSON.")
         var json = false
 
+        /// Files of a drop-folder run listed under its last run; JSON has them all.
+        static let partsShown = 10
+
         struct ConnectorStatus: Codable {
             var name: String
             var kind: String
@@ -55,6 +58,10 @@ extension Portrait {
                     let when = run.startedAt.formatted(.iso8601)
                     print("  last run #\(run.id) \(run.status.rawValue) at \(when): read \(run.read) · new \(run.counts.new) · updated \(run.counts.updated) · unchanged \(run.counts.unchanged) · quarantined \(run.counts.quarantined)")
                     if let error = run.error { print("  error: \(workspace.config.redactor.redact(error))") }
+                    for part in run.parts.prefix(Self.partsShown) { print("    " + part.summaryLine) }
+                    if run.parts.count > Self.partsShown {
+                        print("    … and \(run.parts.count - Self.partsShown) more files (`portrait status --json` lists them all)")
+                    }
                 } else {
                     print("  never run: `portrait sync \(connector.name)`")
                 }

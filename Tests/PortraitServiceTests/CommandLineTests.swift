@@ -57,6 +57,13 @@ struct CommandLineTests {
             #expect(demo.stdout.contains("crm: read 8 · new 6 · updated 0 · unchanged 0 · quarantined 2"), "\(demo.stdout)")
             #expect(demo.stdout.contains("crm: read 8 · new 0 · updated 0 · unchanged 6 · quarantined 2"), "\(demo.stdout)")
             #expect(demo.stdout.contains("portrait quarantine list"))
+            // The store drop: a multi-line note, a GB18030 member list, bad rows quarantined by file:line.
+            #expect(demo.stdout.contains("store-receipts: read 6 · new 3 · updated 0 · unchanged 0 · quarantined 3"), "\(demo.stdout)")
+            #expect(demo.stdout.contains("store-members: read 3 · new 3 · updated 0 · unchanged 0 · quarantined 0"), "\(demo.stdout)")
+            #expect(demo.stdout.contains("pos_20240502.csv: already imported at"), "\(demo.stdout)")
+            for line in [5, 7, 8] {  // After a quoted note over lines 3-4.
+                #expect(demo.stdout.contains("samples/stores/pos_20240502.csv:\(line):"), "\(demo.stdout)")
+            }
 
             let workspace = directory.appendingPathComponent("portrait-demo")
             let status = try run(["status", "--json"], in: workspace)

@@ -65,7 +65,13 @@ public struct ConnectorOutput: Sendable {
 
     public func send(_ message: ConnectorMessage) async throws { try await handler(message) }
     public func record(_ record: SourceRecord) async throws { try await handler(.record(record)) }
+    /// Returns once the state, and every record sent before it, is committed: a connector may then act on the
+    /// committed input (move a file to `archive/`).
     public func checkpoint(_ state: ConnectorState) async throws { try await handler(.checkpoint(state)) }
+    /// Starts a new part (one file): the run report counts the records that follow under its name.
+    public func part(_ name: String, note: String? = nil) async throws {
+        try await handler(.part(ConnectorPart(name, note: note)))
+    }
     public func warning(_ message: String, location: String? = nil) async throws {
         try await handler(.warning(ConnectorWarning(message, location: location)))
     }

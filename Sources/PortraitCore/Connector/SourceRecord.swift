@@ -10,13 +10,20 @@ public struct SourceRecord: Sendable, Hashable {
     public var location: String
     /// True when the source reports the record deleted or archived; it is recorded as a deletion, not ignored.
     public var isDeletion: Bool
+    /// The record as the source wrote it (a CSV line), when that differs from `fields`: a record that fails
+    /// mapping is quarantined with it, so an operator sees the line they know from the file.
+    public var sourceText: String?
 
-    public init(stream: String, sourceID: String, fields: JSONValue, location: String, isDeletion: Bool = false) {
+    public init(
+        stream: String, sourceID: String, fields: JSONValue, location: String, isDeletion: Bool = false,
+        sourceText: String? = nil
+    ) {
         self.stream = stream
         self.sourceID = sourceID
         self.fields = fields
         self.location = location
         self.isDeletion = isDeletion
+        self.sourceText = sourceText
     }
 }
 
@@ -50,6 +57,22 @@ public enum ConnectorMessage: Sendable, Hashable {
     case warning(ConnectorWarning)
     /// A record the connector could not turn into fields (a malformed line); it goes to quarantine with the reasons.
     case unreadable(UnreadableRecord)
+    /// What follows belongs to this part of the source (one file of a drop folder) until the next part, so the
+    /// run report counts per part. A part that yields no records (a file skipped or rejected) says why in its note.
+    case part(ConnectorPart)
+}
+
+/// A named piece of one run's input, such as one file of a drop folder.
+public struct ConnectorPart: Sendable, Hashable, Codable {
+    /// The part's name as operators know it (`pos_0114.csv`).
+    public var name: String
+    /// What happened to the part as a whole, when not imported normally (`skipped: identical to …`).
+    public var note: String?
+
+    public init(_ name: String, note: String? = nil) {
+        self.name = name
+        self.note = note
+    }
 }
 
 /// A piece of input the connector could not read as a record, kept so nothing is silently dropped.

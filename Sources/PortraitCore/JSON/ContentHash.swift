@@ -9,12 +9,26 @@ public enum ContentHash {
 
     /// The same hash from texts already written with `canonicalText`.
     public static func of(rawText: String, canonicalText: String, deleted: Bool) -> String {
+        of(rawText, canonicalText, deleted: deleted)
+    }
+
+    /// The hash a sync stores: over the raw text, the fingerprint of the mapping that turns it into the canonical
+    /// record, and the deletion flag.
+    ///
+    /// The canonical record is a function of these, so this is as good as hashing it, and it can be computed
+    /// before mapping: a re-import finds unchanged records without mapping, validating or writing them.
+    public static func of(rawText: String, mappingFingerprint: String, deleted: Bool) -> String {
+        of(rawText, mappingFingerprint, deleted: deleted)
+    }
+
+    /// SHA-256 over `first`, a zero byte, `second` and the deletion flag, as lower-case hex.
+    private static func of(_ first: String, _ second: String, deleted: Bool) -> String {
         var hasher = SHA256()
-        var rawText = rawText
-        var canonicalText = canonicalText
-        rawText.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var first = first
+        var second = second
+        first.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         hasher.update(data: [0])
-        canonicalText.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        second.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         hasher.update(data: [deleted ? 1 : 0])
         return hex(hasher.finalize())
     }
@@ -22,6 +36,17 @@ public enum ContentHash {
     /// SHA-256 of bytes, as lower-case hex (file hashes for exactly-once pick-up).
     public static func sha256(_ data: some DataProtocol) -> String {
         hex(SHA256.hash(data: data))
+    }
+
+    /// SHA-256 of a file's bytes, read in 1 MiB chunks so memory stays flat whatever the file's size.
+    public static func sha256(fileAt url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        return hex(hasher.finalize())
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {

@@ -21,12 +21,15 @@ public struct Demo: Sendable {
     }
 
     /// Sample files per source kind, relative to the workspace.
-    static let samples: [(path: String, kind: String, text: String)] = [
-        ("samples/crm/contacts.jsonl", "jsonl", DemoSamples.crmContacts),
-        ("samples/survey/responses.jsonl", "jsonl", DemoSamples.surveyResponses),
-        ("samples/stores/pos_20240502.csv", "csv_drop", DemoSamples.storeReceipts),
-        ("samples/feed/orders.xml", "xml_feed", DemoSamples.orderFeed),
-    ]
+    static func samples() throws -> [(path: String, kind: String, data: Data)] {
+        [
+            ("samples/crm/contacts.jsonl", "jsonl", Data((DemoSamples.crmContacts + "\n").utf8)),
+            ("samples/survey/responses.jsonl", "jsonl", Data((DemoSamples.surveyResponses + "\n").utf8)),
+            ("samples/stores/pos_20240502.csv", "csv_drop", Data(DemoSamples.storeReceipts.utf8)),
+            ("samples/stores/members_20240502.csv", "csv_drop", try DemoSamples.encodedGB18030(DemoSamples.storeMembers)),
+            ("samples/feed/orders.xml", "xml_feed", Data((DemoSamples.orderFeed + "\n").utf8)),
+        ]
+    }
 
     /// Builds the workspace, syncs every connector twice (the second run shows that nothing changes), and
     /// prints what happened and what to try next.
@@ -35,8 +38,9 @@ public struct Demo: Sendable {
     @discardableResult
     public func run(say: (String) -> Void) async throws -> [SyncReport] {
         try prepareDirectory()
-        for sample in Self.samples {
-            try write(sample.text + "\n", to: sample.path)
+        let samples = try Self.samples()
+        for sample in samples {
+            try write(sample.data, to: sample.path)
         }
         try write(DemoConfig.text + "\n", to: HubConfig.defaultFileName)
         try write("This folder was made by `portrait demo`; running the demo again replaces it.\n", to: Self.markerFile)
@@ -53,22 +57,28 @@ public struct Demo: Sendable {
             say("  " + report.summaryLine)
         }
 
-        say("\nSecond sync of the same files: records are upserted by key and content hash, so nothing changes.")
+        say(
+            "\nSecond sync of the same files: records are upserted by key and content hash, so nothing changes;"
+                + " store files dropped again are recognised by their SHA-256 and skipped.")
+        for sample in samples where sample.kind == "csv_drop" {
+            try write(sample.data, to: sample.path)  // The till drops the same export again.
+        }
         for connector in workspace.config.enabledConnectors {
-            try await workspace.store.resetCheckpoint(connector: connector.name)
+            if connector.kind != "csv_drop" { try await workspace.store.resetCheckpoint(connector: connector.name) }
             let report = try await runner.sync(connector, config: workspace.config)
             say("  " + report.summaryLine)
         }
 
-        let quarantined = try await workspace.store.quarantineEntries(connector: nil, limit: 3)
+        let quarantined = try await workspace.store.quarantineEntries(connector: nil, limit: 20)
         if !quarantined.isEmpty {
-            say("\nIn quarantine, for example:")
+            say("\nThe bad records went to quarantine, each with its file:line and every reason:")
             for entry in quarantined {
                 say("  #\(entry.id) \(entry.connector) \(entry.location): \(entry.reasons.joined(separator: "; "))")
             }
+            say("  The store files themselves moved to samples/stores/archive/ once their rows were committed.")
         }
 
-        let waiting = Self.samples.filter { workspace.registry.kind(named: $0.kind) == nil }
+        let waiting = samples.filter { workspace.registry.kind(named: $0.kind) == nil }
         if !waiting.isEmpty {
             say("\nSamples waiting for connector kinds not in this build yet:")
             for sample in waiting { say("  \(sample.path)  (kind \(sample.kind))") }
@@ -107,8 +117,13 @@ public struct Demo: Sendable {
     }
 
     private func write(_ text: String, to relativePath: String) throws {
+        try write(Data(text.utf8), to: relativePath)
+    }
+
+    /// Writes atomically (a rename into place), as the `csv_drop` samples' `complete_when: renamed` expects.
+    private func write(_ data: Data, to relativePath: String) throws {
         let url = directory.appendingPathComponent(relativePath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url, options: .atomic)
+        try data.write(to: url, options: .atomic)
     }
 }

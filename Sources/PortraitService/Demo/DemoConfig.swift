@@ -41,5 +41,38 @@ enum DemoConfig {
                   respondent.identifiers.member_card: member_card
                   scores.nps: { from: nps, transform: [decimal] }
                   text: comment
+
+          # Receipts and member lists that the stores' tills drop into a folder. Each file is imported once
+          # (by SHA-256), then moved to samples/stores/archive/. The member list is a GB18030 export with
+          # Chinese column names; the encoding and the delimiter are detected.
+          - name: store-receipts
+            kind: csv_drop
+            options: { folder: samples/stores, glob: "pos_*.csv", stream: receipts, id_field: receipt_id, complete_when: renamed }
+            mapping:
+              receipts:
+                entity: order
+                fields:
+                  id: receipt_id
+                  store_id: store_id
+                  placed_at: { from: timestamp, transform: [{ datetime: { formats: ["yyyy-MM-dd HH:mm:ss"], time_zone: Asia/Shanghai } }] }
+                  total: { from: amount, transform: [decimal], required: true }
+                  currency: { const: CNY }
+                  channel: { const: offline }
+                  lines[0].category: category
+                  customer.identifiers.member_card: member_card
+                  customer.identifiers.phone: { from: phone, transform: [{ phone: { country: CN } }] }
+                  customer.name: { from: name, transform: [split_name] }
+
+          - name: store-members
+            kind: csv_drop
+            options: { folder: samples/stores, glob: "members_*.csv", stream: members, id_field: 会员卡号, complete_when: renamed }
+            mapping:
+              members:
+                entity: customer
+                fields:
+                  identifiers.member_card: 会员卡号
+                  name: { from: 姓名, transform: [split_name] }
+                  identifiers.phone: { from: 手机, transform: [{ phone: { country: CN } }] }
+                  birth_date: { from: 生日, transform: [{ date: { formats: [yyyy-MM-dd, yyyy/MM/dd] } }] }
         """#
 }

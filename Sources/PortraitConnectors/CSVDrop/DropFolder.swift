@@ -1,0 +1,152 @@
+import Foundation
+import Glibc
+import PortraitCore
+
+/// A drop folder as one connector sees it: the files matching its glob, when each is complete, and where
+/// files go once handled.
+///
+/// Only files whose name matches the glob are ever read or moved (plus the `.done` marker of such a file), so
+/// several connectors can share one folder, and whatever else lands there is left alone.
+struct DropFolder: Sendable {
+    /// How a connector knows a file is completely written.
+    enum Completion: String, Sendable {
+        /// Unchanged (size and modification time) for `stableSeconds`.
+        case stable
+        /// A `<file>.done` marker exists beside it.
+        case doneMarker = "done_marker"
+        /// Writers rename finished files into the folder, so every matching file is complete.
+        case renamed
+    }
+
+    struct Candidate: Sendable {
+        var name: String
+        var url: URL
+        var size: Int64
+        var modified: Date
+    }
+
+    let url: URL
+    /// The folder as written in config, for messages and record locations.
+    let displayPath: String
+    let glob: String
+    let completion: Completion
+    let stableSeconds: Double
+    let archiveName: String
+    let rejectedName: String
+
+    var archiveURL: URL { url.appendingPathComponent(archiveName, isDirectory: true) }
+    var rejectedURL: URL { url.appendingPathComponent(rejectedName, isDirectory: true) }
+
+    func matches(_ name: String) -> Bool {
+        !name.hasPrefix(".") && fnmatch(glob, name, 0) == 0
+    }
+
+    /// The matching regular files, oldest first (then by name), so files import in the order they were dropped.
+    func candidates() throws -> [Candidate] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+        } catch {
+            throw PortraitError.connector(
+                "\(displayPath): cannot list the drop folder (\((error as NSError).localizedDescription)); check options.folder and its permissions")
+        }
+        var found: [Candidate] = []
+        for name in names where matches(name) {
+            let fileURL = url.appendingPathComponent(name)
+            guard let status = Self.status(of: fileURL), status.isRegular else { continue }
+            found.append(Candidate(name: name, url: fileURL, size: status.size, modified: status.modified))
+        }
+        return found.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
+    }
+
+    /// Nil when `file` is complete; otherwise why it is left for a later run.
+    func incompleteReason(_ file: Candidate, now: Date = Date()) -> String? {
+        switch completion {
+        case .renamed:
+            return nil
+        case .doneMarker:
+            let marker = url.appendingPathComponent(file.name + ".done")
+            return FileManager.default.fileExists(atPath: marker.path)
+                ? nil : "waiting for its marker \(file.name).done (complete_when: done_marker)"
+        case .stable:
+            let age = now.timeIntervalSince(file.modified)
+            guard age >= stableSeconds else {
+                return String(
+                    format: "waiting: modified %.0f s ago, taken once unchanged for %.0f s (stable_seconds)", max(age, 0),
+                    stableSeconds)
+            }
+            return nil
+        }
+    }
+
+    /// True when the file still has the size and modification time it had when listed (not written since).
+    func isUnchanged(_ file: Candidate) -> Bool {
+        guard let status = Self.status(of: file.url) else { return false }
+        return status.size == file.size && status.modified == file.modified
+    }
+
+    /// Moves an imported (or duplicate) file to the archive folder, with its `.done` marker.
+    @discardableResult
+    func archive(_ file: Candidate, sha256: String) throws -> URL {
+        let target = try move(file, into: archiveURL, sha256: sha256)
+        let marker = url.appendingPathComponent(file.name + ".done")
+        if FileManager.default.fileExists(atPath: marker.path) {
+            try? FileManager.default.moveItem(at: marker, to: target.appendingPathExtension("done"))
+        }
+        return target
+    }
+
+    /// Moves an unreadable file to the rejected folder and writes `<name>.reason` beside it.
+    @discardableResult
+    func reject(_ file: Candidate, sha256: String, reason: String) throws -> URL {
+        let target = try move(file, into: rejectedURL, sha256: sha256)
+        let text = "\(ISO8601DateFormatter().string(from: Date())) \(file.name) was rejected: \(reason)\n"
+        do {
+            try Data(text.utf8).write(to: target.appendingPathExtension("reason"), options: .atomic)
+        } catch {
+            throw PortraitError.connector(
+                "\(displayPath)/\(rejectedName): cannot write the reason file for \(file.name) (\((error as NSError).localizedDescription))")
+        }
+        let marker = url.appendingPathComponent(file.name + ".done")
+        if FileManager.default.fileExists(atPath: marker.path) {
+            try? FileManager.default.moveItem(at: marker, to: target.appendingPathExtension("done"))
+        }
+        return target
+    }
+
+    /// Moves `file` into `folder` under its own name, or `<stem>.<hash prefix>.<ext>` when an earlier version
+    /// is already there, so nothing archived is ever overwritten.
+    private func move(_ file: Candidate, into folder: URL, sha256: String) throws -> URL {
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+            var target = folder.appendingPathComponent(file.name)
+            if fileManager.fileExists(atPath: target.path) {
+                let stem = (file.name as NSString).deletingPathExtension
+                let ext = (file.name as NSString).pathExtension
+                let tag = String(sha256.prefix(12))
+                target = folder.appendingPathComponent(ext.isEmpty ? "\(stem).\(tag)" : "\(stem).\(tag).\(ext)")
+                var counter = 2
+                while fileManager.fileExists(atPath: target.path) {
+                    target = folder.appendingPathComponent(
+                        ext.isEmpty ? "\(stem).\(tag)-\(counter)" : "\(stem).\(tag)-\(counter).\(ext)")
+                    counter += 1
+                }
+            }
+            // Same file system: a rename, atomic, so the file is never half in both places.
+            try fileManager.moveItem(at: file.url, to: target)
+            return target
+        } catch {
+            throw PortraitError.connector(
+                "\(displayPath): cannot move \(file.name) into \(folder.lastPathComponent)/ (\((error as NSError).localizedDescription)); give this user write permission on the drop folder")
+        }
+    }
+
+    private static func status(of url: URL) -> (isRegular: Bool, size: Int64, modified: Date)? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        let modified = Date(
+            timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1_000_000_000)
+        return ((info.st_mode & S_IFMT) == S_IFREG, Int64(info.st_size), modified)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import PortraitConfig
+import PortraitCore
+import PortraitStore
+import Synchronization
+
+/// Takes one run's messages in order and commits them in batches, mapping a batch while the store writes the
+/// one before it, so a sync keeps two cores busy: the connector parsing, and mapping beside the writer.
+///
+/// Batches commit strictly in order (each commit waits for the one before), so a checkpoint never lands before
+/// the records it covers. `take` returns once the message is buffered, except for a checkpoint or a new part,
+/// which return only when everything before them is committed: a connector may then act on committed input.
+final class RunPipeline: Sendable {
+    struct Snapshot {
+        var read: Int
+        var counts: CommitCounts
+        var warnings: [String]
+        var warningCount: Int
+        var parts: [RunPart]
+    }
+
+    fileprivate struct State {
+        var records: [SourceRecord] = []
+        var unreadable: [UnreadableRecord] = []
+        var read = 0
+        var counts = CommitCounts()
+        var warnings: [String] = []
+        var warningCount = 0
+        var parts: [RunPart] = []
+        /// Batches mapped or committing, oldest first.
+        var inFlight: [Task<Void, any Error>] = []
+        var lastProgress = Date.distantPast
+    }
+
+    static let keptWarnings = 20
+    /// Batches that may be mapped or committing at once: one committing, one mapping beside it.
+    static let maxInFlight = 2
+
+    let connector: ConnectorConfig
+    let runID: Int64
+    let store: any Store
+    let batchSize: Int
+    let started: Date
+    let progress: (@Sendable (SyncProgress) -> Void)?
+    private let state = Mutex(State())
+
+    init(
+        connector: ConnectorConfig, runID: Int64, store: any Store, batchSize: Int, started: Date,
+        progress: (@Sendable (SyncProgress) -> Void)?
+    ) {
+        self.connector = connector
+        self.runID = runID
+        self.store = store
+        self.batchSize = max(batchSize, 1)
+        self.started = started
+        self.progress = progress
+    }
+
+    func take(_ message: ConnectorMessage) async throws {
+        switch message {
+        case .record(let record):
+            if state.withLock({ $0.add(record: record, batchSize: batchSize) }) {
+                try await submit(checkpoint: nil, waitForCommit: false)
+            }
+        case .unreadable(let unreadable):
+            if state.withLock({ $0.add(unreadable: unreadable, batchSize: batchSize) }) {
+                try await submit(checkpoint: nil, waitForCommit: false)
+            }
+        case .checkpoint(let checkpoint):
+            try await submit(checkpoint: checkpoint, waitForCommit: true)
+        case .part(let part):
+            // Counts are attributed to a part exactly because everything before it is committed first.
+            try await submit(checkpoint: nil, waitForCommit: true)
+            state.withLock { $0.parts.append(RunPart(name: part.name, note: part.note)) }
+        case .warning(let warning):
+            state.withLock { state in
+                state.warningCount += 1
+                if state.warnings.count < Self.keptWarnings {
+                    state.warnings.append(warning.location.map { "\($0): \(warning.message)" } ?? warning.message)
+                }
+            }
+        }
+    }
+
+    /// Commits what is buffered and waits for every batch in flight; call at the end of a run, failed or not.
+    func finish() async throws {
+        try await submit(checkpoint: nil, waitForCommit: true)
+    }
+
+    func snapshot() -> Snapshot {
+        state.withLock { Snapshot(read: $0.read, counts: $0.counts, warnings: $0.warnings, warningCount: $0.warningCount, parts: $0.parts) }
+    }
+
+    /// Starts mapping and committing the buffered messages as one batch (with `checkpoint`, if any).
+    private func submit(checkpoint: ConnectorState?, waitForCommit: Bool) async throws {
+        let task: Task<Void, any Error>? = state.withLock { state in
+            guard !state.records.isEmpty || !state.unreadable.isEmpty || checkpoint != nil else { return nil }
+            let records = state.records
+            let unreadable = state.unreadable
+            state.records = []
+            state.records.reserveCapacity(batchSize)
+            state.unreadable = []
+            let previous = state.inFlight.last
+            let task = Task {
+                let batch = try await self.prepareBatch(records: records, unreadable: unreadable, checkpoint: checkpoint)
+                try await previous?.value  // Commit in order; a failed batch stops every batch after it.
+                let counts = try await self.store.commit(batch)
+                self.committed(counts)
+            }
+            state.inFlight.append(task)
+            return task
+        }
+        _ = task
+        while let oldest = state.withLock({ state -> Task<Void, any Error>? in
+            let limit = waitForCommit ? 0 : Self.maxInFlight
+            return state.inFlight.count > limit ? state.inFlight.first : nil
+        }) {
+            defer { state.withLock { if $0.inFlight.first == oldest { $0.inFlight.removeFirst() } } }
+            try await oldest.value
+        }
+    }
+
+    private func committed(_ counts: CommitCounts) {
+        let report: SyncProgress? = state.withLock { state in
+            state.counts += counts
+            if !state.parts.isEmpty { state.parts[state.parts.count - 1].counts += counts }
+            guard progress != nil else { return nil }
+            let now = Date()
+            guard now.timeIntervalSince(state.lastProgress) >= 0.2 else { return nil }
+            state.lastProgress = now
+            return SyncProgress(
+                connector: connector.name, read: state.read, counts: state.counts,
+                elapsed: now.timeIntervalSince(started))
+        }
+        if let report { progress?(report) }
+    }
+
+    /// Maps a batch, first skipping records whose content hash equals the stored one (unchanged, so there is
+    /// nothing to map, validate or write).
+    private func prepareBatch(
+        records: [SourceRecord], unreadable: [UnreadableRecord], checkpoint: ConnectorState?
+    ) async throws -> CommitBatch {
+        var batch = CommitBatch(connector: connector.name, runID: runID, checkpoint: checkpoint)
+        batch.quarantine = unreadable.map { unreadable in
+            QuarantineWrite(
+                stream: unreadable.stream, sourceID: nil, location: unreadable.location, raw: .string(unreadable.raw),
+                reasons: unreadable.reasons, sourceText: unreadable.raw)
+        }
+        let prepared = records.map(connector.prepare)
+        var idsByStream: [String: [String]] = [:]
+        for record in prepared where record.mapping != nil {
+            if let sourceID = record.sourceID { idsByStream[record.record.stream, default: []].append(sourceID) }
+        }
+        var stored: [String: [String: String]] = [:]
+        for (stream, ids) in idsByStream {
+            stored[stream] = try await store.contentHashes(connector: connector.name, stream: stream, sourceIDs: ids)
+        }
+        batch.records.reserveCapacity(prepared.count)
+        for record in prepared {
+            if let sourceID = record.sourceID, stored[record.record.stream]?[sourceID] == record.contentHash {
+                batch.unchanged.append(RecordKey(stream: record.record.stream, sourceID: sourceID))
+                continue
+            }
+            switch connector.route(record) {
+            case .store(let write): batch.records.append(write)
+            case .quarantine(let write): batch.quarantine.append(write)
+            }
+        }
+        return batch
+    }
+}
+
+extension RunPipeline.State {
+    /// Buffers a record; true when the batch is full.
+    fileprivate mutating func add(record: SourceRecord, batchSize: Int) -> Bool {
+        read += 1
+        if !parts.isEmpty { parts[parts.count - 1].read += 1 }
+        records.append(record)
+        return records.count + unreadable.count >= batchSize
+    }
+
+    fileprivate mutating func add(unreadable record: UnreadableRecord, batchSize: Int) -> Bool {
+        read += 1
+        if !parts.isEmpty { parts[parts.count - 1].read += 1 }
+        unreadable.append(record)
+        return records.count + unreadable.count >= batchSize
+    }
+}
