@@ -109,8 +109,8 @@ struct CSVDropConnectorTests {
         }
     }
 
-    @Test func badOptionsAreConfigurationErrors() async throws {
-        try await TemporaryDirectory.with { directory in
+    @Test func badOptionsAreConfigurationErrors() throws {
+        try TemporaryDirectory.with { directory in
             var options = Self.options
             options.setValue("../elsewhere", atPath: "archive_folder")
             #expect(throws: PortraitError.self) { try connector(directory, options) }
