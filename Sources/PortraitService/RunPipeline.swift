@@ -29,6 +29,8 @@ final class RunPipeline: Sendable {
         var parts: [RunPart] = []
         /// Batches mapped or committing, oldest first.
         var inFlight: [Task<Void, any Error>] = []
+        /// A batch failed to map or commit; no later batch can commit.
+        var commitFailed = false
         var lastProgress = Date.distantPast
     }
 
@@ -83,7 +85,16 @@ final class RunPipeline: Sendable {
     }
 
     /// Commits what is buffered and waits for every batch in flight; call at the end of a run, failed or not.
+    ///
+    /// After a failed commit nothing more can commit (every later batch waits on the failed one), so this only
+    /// drains what is in flight rather than reporting the same failure twice.
     func finish() async throws {
+        guard !state.withLock({ $0.commitFailed }) else {
+            for task in state.withLock({ state in defer { state.inFlight = [] }; return state.inFlight }) {
+                _ = try? await task.value
+            }
+            return
+        }
         try await submit(checkpoint: nil, waitForCommit: true)
     }
 
@@ -116,7 +127,12 @@ final class RunPipeline: Sendable {
             return state.inFlight.count > limit ? state.inFlight.first : nil
         }) {
             defer { state.withLock { if $0.inFlight.first == oldest { $0.inFlight.removeFirst() } } }
-            try await oldest.value
+            do {
+                try await oldest.value
+            } catch {
+                state.withLock { $0.commitFailed = true }
+                throw error
+            }
         }
     }
 
