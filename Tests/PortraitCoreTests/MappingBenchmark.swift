@@ -22,6 +22,7 @@ struct MappingBenchmark {
     }
 
     @Test func contacts() throws {
-        try Workload.run("contacts", mapping: Workload.contactMapping, records: (0..<Workload.count).map(Workload.contact))
+        try Workload.run(
+            "contacts", mapping: Workload.contactMapping, records: (0..<Workload.count).map(Workload.contact))
     }
 }

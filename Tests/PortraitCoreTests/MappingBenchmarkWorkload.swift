@@ -4,7 +4,8 @@ import PortraitCore
 /// The records, mappings and timing loop of `MappingBenchmark`, kept free of the test library so the same file
 /// can be compiled into a plain executable when profiling.
 enum MappingBenchmarkWorkload {
-    static let count = ProcessInfo.processInfo.environment["PORTRAIT_MAPPING_BENCH_RECORDS"].flatMap { Int($0) }
+    static let count =
+        ProcessInfo.processInfo.environment["PORTRAIT_MAPPING_BENCH_RECORDS"].flatMap { Int($0) }
         ?? 200_000
 
     /// The CSV connector's receipt mapping (stream `receipts`), as loaded from YAML.
@@ -47,7 +48,9 @@ enum MappingBenchmarkWorkload {
             "identifiers.phone": ["from": "properties.phone", "transform": [["phone": ["country": "CN"]]]],
             "name": ["from": "properties.name", "transform": ["split_name"]],
             "gender": ["from": "properties.gender", "transform": ["gender"]],
-            "birth_date": ["from": "properties.birthday", "transform": [["date": ["formats": ["yyyy-MM-dd", "yyyy/MM/dd"]]]]],
+            "birth_date": [
+                "from": "properties.birthday", "transform": [["date": ["formats": ["yyyy-MM-dd", "yyyy/MM/dd"]]]],
+            ],
             "address.city": "properties.city",
         ],
     ]
@@ -64,7 +67,9 @@ enum MappingBenchmarkWorkload {
         let fields: JSONValue = [
             "receipt_id": .string("R\(pad(i, 8))"),
             "store_id": .string("S\(pad(i % 97, 3))"),
-            "ts": .string("2026-\(pad(1 + i % 12, 2))-\(pad(1 + i % 28, 2)) \(pad(i % 24, 2)):\(pad(i % 60, 2)):\(pad((i * 7) % 60, 2))"),
+            "ts": .string(
+                "2026-\(pad(1 + i % 12, 2))-\(pad(1 + i % 28, 2)) \(pad(i % 24, 2)):\(pad(i % 60, 2)):\(pad((i * 7) % 60, 2))"
+            ),
             "amount": .string("\(10 + i % 990).\(pad(i % 100, 2))"),
             "category": .string(categories[i % categories.count]),
             "member_card": .string("M\(pad(i % 1_000_000, 7))"),
@@ -72,7 +77,8 @@ enum MappingBenchmarkWorkload {
             "name": .string(names[i % names.count]),
             "note": .string(notes[i % notes.count]),
         ]
-        return SourceRecord(stream: "receipts", sourceID: "receipts.csv:\(i + 2)", fields: fields, location: "receipts.csv:\(i + 2)")
+        return SourceRecord(
+            stream: "receipts", sourceID: "receipts.csv:\(i + 2)", fields: fields, location: "receipts.csv:\(i + 2)")
     }
 
     static func contact(_ i: Int) -> SourceRecord {
@@ -84,13 +90,15 @@ enum MappingBenchmarkWorkload {
                 "phone": .string("138\(String(format: "%08d", i))"),
                 "name": .string(["Ana Garcia", "John Smith", "Wei Wang", "Li Zhang", "王小明"][i % 5]),
                 "gender": .string(["M", "F", "男", "女"][i % 4]),
-                "birthday": .string("19\(50 + i % 50)-\(String(format: "%02d", 1 + i % 12))-\(String(format: "%02d", 1 + i % 28))"),
+                "birthday": .string(
+                    "19\(50 + i % 50)-\(String(format: "%02d", 1 + i % 12))-\(String(format: "%02d", 1 + i % 28))"),
                 "city": .string(["Shanghai", "Beijing", "New York"][i % 3]),
                 "score": .number(i % 101),
             ],
             "updatedAt": "2024-05-01T10:00:00Z",
         ]
-        return SourceRecord(stream: "contacts", sourceID: String(i), fields: fields, location: "contacts.jsonl:\(i + 1)")
+        return SourceRecord(
+            stream: "contacts", sourceID: String(i), fields: fields, location: "contacts.jsonl:\(i + 1)")
     }
 
     /// Nanoseconds per item of `body` over `items`, best of three passes.

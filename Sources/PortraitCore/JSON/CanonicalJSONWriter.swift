@@ -6,8 +6,8 @@
 /// again into four times the room, so a buffer is reserved once per record in practice. A string is scanned once
 /// and its runs without characters to escape are copied whole; numbers are written by `DecimalText`
 /// (Foundation's `Decimal.description` alone cost more than a whole record); object keys are sorted as a
-/// buffer of dictionary indices, without copying keys or values out. Measured with `MappingBenchmark` on a
-/// canonical CSV receipt: about 3,300 ns per record before, about 600 after.
+/// buffer of dictionary indices, without copying keys or values out. Measured with `MappingBenchmark`
+/// (200,000 CSV receipts): raw 1,295 → 722 ns per record, canonical 3,314 → 1,184.
 struct CanonicalJSONWriter {
     private(set) var bytes: [UInt8] = []
     /// Room for the next value: the last size that fitted, so a record is written once, not grown into.

@@ -18,16 +18,22 @@ enum DecimalText {
         var mantissa: UInt64
     }
 
-    /// Whether `parts(of:)` reads this platform's `Decimal` correctly (checked once against known values).
+    /// Whether `rawParts(of:)` reads this platform's `Decimal` correctly (checked once against known values).
     static let layoutIsKnown: Bool = {
         let samples: [(Decimal, Parts)] = [
-            (Decimal(sign: .minus, exponent: -3, significand: Decimal(123_456_789 as UInt64)),
-             Parts(isNegative: true, exponent: -3, length: 2, mantissa: 123_456_789)),
-            (Decimal(sign: .plus, exponent: 5, significand: Decimal(7 as UInt64)),
-             Parts(isNegative: false, exponent: 5, length: 1, mantissa: 7)),
+            (
+                Decimal(sign: .minus, exponent: -3, significand: Decimal(123_456_789 as UInt64)),
+                Parts(isNegative: true, exponent: -3, length: 2, mantissa: 123_456_789)
+            ),
+            (
+                Decimal(sign: .plus, exponent: 5, significand: Decimal(7 as UInt64)),
+                Parts(isNegative: false, exponent: 5, length: 1, mantissa: 7)
+            ),
             (Decimal(UInt64.max), Parts(isNegative: false, exponent: 0, length: 4, mantissa: UInt64.max)),
-            (Decimal(sign: .plus, exponent: -2, significand: Decimal(0x1_0000_0001 as UInt64)),
-             Parts(isNegative: false, exponent: -2, length: 3, mantissa: 0x1_0000_0001)),
+            (
+                Decimal(sign: .plus, exponent: -2, significand: Decimal(0x1_0000_0001 as UInt64)),
+                Parts(isNegative: false, exponent: -2, length: 3, mantissa: 0x1_0000_0001)
+            ),
             (Decimal.zero, Parts(isNegative: false, exponent: 0, length: 0, mantissa: 0)),
         ]
         for (value, expected) in samples {
@@ -54,11 +60,6 @@ enum DecimalText {
             let count = write(parts, into: scratch.baseAddress!)
             return body(UnsafeBufferPointer(rebasing: scratch[..<count]))
         }
-    }
-
-    /// Appends `value.description`'s text to `bytes`.
-    static func append(_ value: Decimal, to bytes: inout [UInt8]) {
-        withText(value) { bytes.append(contentsOf: $0) }
     }
 
     /// `value.description`, through the fast path when it applies.

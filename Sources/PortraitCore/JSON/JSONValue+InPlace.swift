@@ -2,23 +2,28 @@
 /// from every record does not split the text again.
 ///
 /// Reads exactly as `JSONValue.value(atPath:)` does: empty parts are kept, and a part that reads as an `Int` is
-/// also an index into arrays.
-struct SourcePath: Sendable, Hashable {
+/// also an index into arrays. A final class so a field holds it, and a record's evaluation passes it around, by
+/// one reference.
+final class SourcePath: Sendable, Hashable {
     /// The path as config writes it, for messages and for the unmapped-field rules.
     let text: String
     let keys: [String]
     /// `Int(key)` for each key, used when the value at that step is an array.
     let indexes: [Int?]
+    /// The first key, kept apart for the common one-key path (a CSV column).
+    private let first: String
 
     init(_ text: String) {
         self.text = text
         keys = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         indexes = keys.map { Int($0) }
+        first = keys[0]
     }
 
     /// The value at this path in a record's fields (an object), or nil.
     func value(in object: [String: JSONValue]) -> JSONValue? {
-        guard var current = object[keys[0]] else { return nil }
+        guard var current = object[first] else { return nil }
+        if keys.count == 1 { return current }
         var step = 1
         while step < keys.count {
             switch current {
@@ -35,6 +40,9 @@ struct SourcePath: Sendable, Hashable {
         }
         return current
     }
+
+    static func == (lhs: SourcePath, rhs: SourcePath) -> Bool { lhs.text == rhs.text }
+    func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }
 
 /// One step of a canonical target path, compiled once with the mapping.

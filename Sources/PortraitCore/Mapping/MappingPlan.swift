@@ -7,9 +7,6 @@
 struct MappingPlan: Sendable {
     /// The stream's fields in application order, their target steps carrying object sizes.
     let fields: [FieldMapping]
-    /// `fields` boxed, so walking them per record retains one reference per field instead of copying each
-    /// struct (its strings, paths and transforms) out of the array.
-    let boxedFields: [Box<FieldMapping>]
     /// The entity's schema, compiled once (the registry's cache is behind a lock).
     let schema: CompiledSchemaSet?
     /// Keys the canonical object can get, so it is allocated once at its final size.
@@ -20,8 +17,15 @@ struct MappingPlan: Sendable {
     /// Where unmapped source fields go (`attributes`, or `properties` for events).
     let unmappedSteps: [TargetStep]
     let unmapped: UnmappedFields
-    /// Lists that element targets (`lines[0].sku`) write, deepest first: elements left empty are removed.
+    /// Lists that element targets write beyond `[0]` (`lines[1].sku`), deepest first: elements left empty are
+    /// removed after placing.
     let elementLists: [[TargetStep]]
+    /// When every source path (and `source_id`) is one top-level key, the keys read: `map(_:)` then walks the
+    /// record once, filling `RecordView.slots` and collecting unmapped fields in the same pass, instead of one
+    /// hash look-up per field and another per unmapped check. Nil for mappings with dotted source paths.
+    let topLevelKeys: StringTable?
+    /// Where `source_id`'s value is in `RecordView.slots`.
+    let sourceIDSlot: Int?
 
     init(entity: Entity, fields: [FieldMapping], sourceIDField: String?, keepsUnmapped: Bool) {
         let listPath = TargetCatalog.identifierListPath(for: entity)
@@ -50,23 +54,38 @@ struct MappingPlan: Sendable {
             }
         }
 
-        self.fields = fields.map { field in
-            guard case .path(let steps, let expectsText) = field.destination else { return field }
-            var field = field
-            field.destination = .path(sized(steps), expectsText: expectsText)
-            return field
+        let sourcePaths = fields.flatMap { field -> [SourcePath] in
+            if case .fields(let paths) = field.source { return paths }
+            return []
         }
-        boxedFields = self.fields.map(Box.init)
+        let sourceIDPath = sourceIDField.map(SourcePath.init)
+        let allPaths = sourcePaths + (sourceIDPath.map { [$0] } ?? [])
+        let topLevelKeys = allPaths.allSatisfy({ $0.keys.count == 1 }) ? StringTable(allPaths.map(\.text)) : nil
+        self.topLevelKeys = topLevelKeys
+        sourceIDSlot = sourceIDField.flatMap { topLevelKeys?.index(of: $0) }
+        self.sourceIDPath = sourceIDPath
+
+        self.fields = fields.map { field in
+            var destination = field.destination
+            if case .path(let steps, let expectsText) = destination {
+                destination = .path(sized(steps), expectsText: expectsText)
+            }
+            var slots: [Int]?
+            if let topLevelKeys, case .fields(let paths) = field.source {
+                slots = paths.map { topLevelKeys.index(of: $0.text)! }
+            }
+            return field.with(destination, slots: slots)
+        }
         self.identifierSteps = sized(identifierSteps)
         self.unmappedSteps = sized(unmappedSteps)
         rootCapacity = children[[]]?.count ?? 0
         schema = SchemaRegistry.canonical.compiledSchema(named: entity.schemaName)
-        sourceIDPath = sourceIDField.map(SourcePath.init)
 
+        // Only a list written beyond element 0 can get an empty element (created to reach a later one).
         var lists: Set<[TargetStep]> = []
         for path in paths {
             for (position, step) in path.enumerated() where position > 0 {
-                if case .index = step { lists.insert(Array(path[..<position])) }
+                if case .index(let index) = step, index > 0 { lists.insert(Self.shape(path[..<position])) }
             }
         }
         elementLists = lists.sorted { $0.count > $1.count }
@@ -137,29 +156,20 @@ struct MappingPlan: Sendable {
     }
 }
 
-/// An immutable value behind a reference.
-final class Box<Value: Sendable>: Sendable {
-    let value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-}
-
 /// Which source leaves no field consumed, with the rules the mapping has always had: a leaf is consumed when a
 /// field reads it, anything below it (its path is a prefix of the field's), or anything above it (a field that
 /// reads an object consumes every leaf under it, and its parents are not copied whole).
 struct UnmappedFields: Sendable {
     /// The paths fields read (and `source_id`).
     let consumed: [String]
-    private let consumedSet: Set<String>
+    private let consumedSet: StringTable
     /// Consumed paths and every dotted prefix of them (`a` and `a.b` for `a.b.c`): a leaf with one of these
     /// paths is consumed, and an object with one of them has consumed leaves below it.
-    private let consumedOrAbove: Set<String>
+    private let consumedOrAbove: StringTable
 
     init(consumed: [String]) {
         self.consumed = consumed
-        consumedSet = Set(consumed)
+        consumedSet = StringTable(consumed)
         var above = Set(consumed)
         for path in consumed {
             var prefix = ""
@@ -168,7 +178,7 @@ struct UnmappedFields: Sendable {
                 above.insert(prefix)
             }
         }
-        consumedOrAbove = above
+        consumedOrAbove = StringTable(above)
     }
 
     /// Every unconsumed leaf of `fields`, by dotted path (arrays and empty objects count as leaves).
@@ -188,6 +198,17 @@ struct UnmappedFields: Sendable {
             found[path] = value
         }
         return found
+    }
+
+    /// Adds the leaves of one top-level entry no field reads (for `MappingPlan.topLevelKeys` mappings, where
+    /// nothing below an unread key is consumed); false when a key makes paths ambiguous (see `leaves(of:)`).
+    func collect(unreadKey key: String, value: JSONValue, into found: inout [String: JSONValue]) -> Bool {
+        if key.isEmpty || key.utf8.contains(UInt8(ascii: ".")) { return false }
+        if case .object(let child) = value, !child.isEmpty {
+            return walk(child, prefix: key, checked: false, into: &found)
+        }
+        found[key] = value
+        return true
     }
 
     /// False when a key makes the walk's paths ambiguous (empty, or containing a dot).
@@ -214,4 +235,63 @@ struct UnmappedFields: Sendable {
         }
         return true
     }
+}
+
+/// A few strings looked up on every record (CSV columns, consumed paths): found by length and first byte and then
+/// compared, without hashing; larger tables use a dictionary.
+///
+/// Hand-written for speed: hashing a short key costs about 23 ns, this look-up about 4 (measured on ten
+/// schema property names).
+struct StringTable: Sendable {
+    private struct Entry: Sendable {
+        let length: Int
+        let first: UInt8
+        let text: String
+        let index: Int
+    }
+
+    private let entries: [Entry]
+    private let large: [String: Int]?
+    /// The strings, in the order given (duplicates removed); `index(of:)` is a position here.
+    let strings: [String]
+
+    init(_ strings: some Sequence<String>) {
+        var unique: [String] = []
+        var seen: Set<String> = []
+        for string in strings where seen.insert(string).inserted { unique.append(string) }
+        self.strings = unique
+        if unique.count <= 24 {
+            entries = unique.enumerated().map { index, text in
+                Entry(length: text.utf8.count, first: text.utf8.first ?? 0, text: text, index: index)
+            }
+            large = nil
+        } else {
+            entries = []
+            large = Dictionary(uniqueKeysWithValues: unique.enumerated().map { ($1, $0) })
+        }
+    }
+
+    var count: Int { strings.count }
+
+    @inline(__always)
+    func index(of string: String) -> Int? {
+        if let large { return large[string] }
+        let utf8 = string.utf8
+        let length = utf8.count
+        let first = utf8.first ?? 0
+        for entry in entries where entry.length == length && entry.first == first && entry.text == string {
+            return entry.index
+        }
+        return nil
+    }
+
+    @inline(__always)
+    func contains(_ string: String) -> Bool { index(of: string) != nil }
+}
+
+/// One record's fields as fields read them: the object, and for a mapping that reads top-level keys only, the
+/// values of those keys found in one pass over the record (`MappingPlan.topLevelKeys`).
+struct RecordView {
+    let object: [String: JSONValue]
+    let slots: [JSONValue?]?
 }

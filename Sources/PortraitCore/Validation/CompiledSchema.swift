@@ -245,7 +245,8 @@ struct CountLimits: Sendable {
 
     init() {}
 
-    init(minProperties: Decimal?, maxProperties: Decimal?, minItems: Decimal?, minLength: Decimal?, maxLength: Decimal?) {
+    init(minProperties: Decimal?, maxProperties: Decimal?, minItems: Decimal?, minLength: Decimal?, maxLength: Decimal?)
+    {
         self.minProperties = minProperties.map { Self.whole($0, .up) }
         self.maxProperties = maxProperties.map { Self.whole($0, .down) }
         self.minItems = minItems.map { Self.whole($0, .up) }

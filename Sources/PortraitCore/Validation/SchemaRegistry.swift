@@ -52,7 +52,9 @@ public struct SchemaRegistry: Sendable {
     /// Validates against a schema given inline (a connector's config spec), resolving `$ref`s against this registry.
     ///
     /// The schema is compiled for this call only: it is used for connector options, once per config load.
-    public func validate(_ value: JSONValue, againstSchema schema: JSONValue, at base: JSONPath = .root) -> [SchemaViolation] {
+    public func validate(_ value: JSONValue, againstSchema schema: JSONValue, at base: JSONPath = .root)
+        -> [SchemaViolation]
+    {
         SchemaCompiler.compile(schema, document: "", schemas: schemas).violations(of: value, at: base)
     }
 
