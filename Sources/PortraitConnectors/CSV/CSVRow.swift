@@ -1,5 +1,5 @@
 /// One record of a CSV file, with where it lies in the file so that it can be located, quarantined and resumed after.
-struct CSVRow: Sendable {
+struct CSVRow: Sendable, Equatable {
     /// The decoded fields, or nil when the row could not be decoded (see `problems`).
     var fields: [String]?
     /// 1-based physical line number where the row starts: line breaks (LF, CRLF or a lone CR) are counted wherever
@@ -17,4 +17,12 @@ struct CSVRow: Sendable {
     /// Why the row is unreadable, e.g. "invalid GB18030 byte sequence in column 3 (bytes 0x81 0x20)" or
     /// "unterminated quoted field (started on line 12)". Empty when `fields` is not nil.
     var problems: [String]
+}
+
+extension CSVRow: CustomStringConvertible {
+    /// `line 3-5 @40..<97 ["R1", "a\nb"] raw="…" []`, for test failures and debugging.
+    var description: String {
+        let values = fields.map { "\($0)" } ?? "nil"
+        return "line \(line)-\(nextLine) @\(startOffset)..<\(endOffset) \(values) raw=\(raw.debugDescription) \(problems)"
+    }
 }
