@@ -38,7 +38,13 @@ struct CSVFile {
         } catch {
             throw CSVFileError(message: "cannot be opened (\(error))")
         }
-        guard let headerRow = try reader.readHeader() else {
+        let header: CSVRow?
+        do {
+            header = try reader.readHeader()
+        } catch {
+            throw CSVFileError(message: "the header row cannot be read (\(error))")
+        }
+        guard let headerRow = header else {
             throw CSVFileError(message: "the file has no header row")
         }
         guard let names = headerRow.fields else {
