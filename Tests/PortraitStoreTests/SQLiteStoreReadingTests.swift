@@ -90,16 +90,17 @@ struct SQLiteStoreReadingTests {
 
     @Test func storedRecordsKeepTheirContent() async throws {
         let store = try SQLiteStore.inMemory()
+        let raw: JSONValue = [
+            "total": .number(Decimal(string: "19.99")!), "lines": [["sku": "A"]], "note": "line\n\"quoted\"",
+        ]
+        let canonical: JSONValue = ["total": .number(Decimal(string: "19.99")!), "currency": "EUR"]
         let record = RecordWrite(
-            stream: "orders", sourceID: "o-1", entity: .order,
-            raw: ["total": .number(Decimal(string: "19.99")!), "lines": [["sku": "A"]], "note": "line\n\"quoted\""],
-            canonical: ["total": .number(Decimal(string: "19.99")!), "currency": "EUR"], location: "orders.json:3"
-        )
+            stream: "orders", sourceID: "o-1", entity: .order, raw: raw, canonical: canonical, location: "orders.json:3")
         _ = try await store.commit(CommitBatch(connector: "shop", runID: nil, records: [record]))
         let stored = try #require(try await store.allRecords().first)
         #expect(stored.entity == .order)
-        #expect(stored.raw == record.raw)
-        #expect(stored.canonical == record.canonical)
+        #expect(stored.raw == raw)
+        #expect(stored.canonical == canonical)
         #expect(stored.location == "orders.json:3")
         #expect(stored.contentHash == record.contentHash)
         #expect(!stored.isDeleted)
