@@ -61,11 +61,11 @@ final class RunPipeline: Sendable {
     func take(_ message: ConnectorMessage) async throws {
         switch message {
         case .record(let record):
-            if state.withLock({ $0.add(record: record, batchSize: batchSize) }) {
+            if state.withLock({ $0.records.append(record); return $0.countRead(batchSize: batchSize) }) {
                 try await submit(checkpoint: nil, waitForCommit: false)
             }
         case .unreadable(let unreadable):
-            if state.withLock({ $0.add(unreadable: unreadable, batchSize: batchSize) }) {
+            if state.withLock({ $0.unreadable.append(unreadable); return $0.countRead(batchSize: batchSize) }) {
                 try await submit(checkpoint: nil, waitForCommit: false)
             }
         case .checkpoint(let checkpoint):
@@ -104,8 +104,8 @@ final class RunPipeline: Sendable {
 
     /// Starts mapping and committing the buffered messages as one batch (with `checkpoint`, if any).
     private func submit(checkpoint: ConnectorState?, waitForCommit: Bool) async throws {
-        let task: Task<Void, any Error>? = state.withLock { state in
-            guard !state.records.isEmpty || !state.unreadable.isEmpty || checkpoint != nil else { return nil }
+        state.withLock { state in
+            guard !state.records.isEmpty || !state.unreadable.isEmpty || checkpoint != nil else { return }
             let records = state.records
             let unreadable = state.unreadable
             state.records = []
@@ -119,9 +119,7 @@ final class RunPipeline: Sendable {
                 self.committed(counts)
             }
             state.inFlight.append(task)
-            return task
         }
-        _ = task
         while let oldest = state.withLock({ state -> Task<Void, any Error>? in
             let limit = waitForCommit ? 0 : Self.maxInFlight
             return state.inFlight.count > limit ? state.inFlight.first : nil
@@ -187,18 +185,10 @@ final class RunPipeline: Sendable {
 }
 
 extension RunPipeline.State {
-    /// Buffers a record; true when the batch is full.
-    fileprivate mutating func add(record: SourceRecord, batchSize: Int) -> Bool {
+    /// Counts a message just buffered as read (in the run and its current part); true when the batch is full.
+    fileprivate mutating func countRead(batchSize: Int) -> Bool {
         read += 1
         if !parts.isEmpty { parts[parts.count - 1].read += 1 }
-        records.append(record)
-        return records.count + unreadable.count >= batchSize
-    }
-
-    fileprivate mutating func add(unreadable record: UnreadableRecord, batchSize: Int) -> Bool {
-        read += 1
-        if !parts.isEmpty { parts[parts.count - 1].read += 1 }
-        unreadable.append(record)
         return records.count + unreadable.count >= batchSize
     }
 }

@@ -95,7 +95,7 @@ public struct CSVDropConnector: Connector {
         guard let sample = try folder.candidates().last else {
             return [StreamDescription(name: stream, fields: [])]
         }
-        let file = try CSVFile.open(sample.url, displayName: sample.name, encoding: encoding, delimiter: delimiter)
+        let file = try CSVFile.open(sample.url, encoding: encoding, delimiter: delimiter)
         var examples: [String: String] = [:]
         for _ in 0..<200 {
             guard let row = try file.reader.nextRow() else { break }
@@ -147,8 +147,8 @@ public struct CSVDropConnector: Connector {
     ) async throws {
         let csv: CSVFile
         do {
-            csv = try CSVFile.open(file.url, displayName: file.name, encoding: encoding, delimiter: delimiter)
-            try csv.header.require(requiredColumns + (idColumn.map { [$0] } ?? []), file: file.name)
+            csv = try CSVFile.open(file.url, encoding: encoding, delimiter: delimiter)
+            try csv.header.require(requiredColumns + (idColumn.map { [$0] } ?? []))
         } catch let error as CSVFileError {
             try folder.reject(file, sha256: sha256, reason: error.message)
             try await output.part(file.name, note: "rejected: \(error.message); moved to \(folder.rejectedName)/ with a .reason file")

@@ -16,14 +16,12 @@ struct CSVFile {
     ///
     /// - Throws: `CSVFileError` when the file cannot be imported at all (empty, undetectable encoding or
     ///   delimiter, unreadable header, duplicate column names).
-    static func open(_ url: URL, displayName: String, encoding: CSVEncoding?, delimiter: UInt8?) throws -> CSVFile {
+    static func open(_ url: URL, encoding: CSVEncoding?, delimiter: UInt8?) throws -> CSVFile {
         let prefix: [UInt8]
         do {
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            prefix = [UInt8](try handle.read(upToCount: 64 * 1024) ?? Data())
+            prefix = try CSVReader.readPrefix(of: url, count: CSVFormat.sampleLength)
         } catch {
-            throw CSVFileError(message: "cannot be opened (\((error as NSError).localizedDescription))")
+            throw CSVFileError(message: "cannot be opened (\(error))")
         }
         guard !prefix.isEmpty else { throw CSVFileError(message: "the file is empty (not even a header row)") }
         let format: CSVFormat
@@ -92,7 +90,7 @@ struct CSVHeader: Sendable, Equatable {
     }
 
     /// - Throws: `CSVFileError` naming every missing column, with the closest existing name.
-    func require(_ required: [String], file: String) throws(CSVFileError) {
+    func require(_ required: [String]) throws(CSVFileError) {
         let missing = required.filter { !columns.contains($0) }
         guard !missing.isEmpty else { return }
         let described = missing.map { column in

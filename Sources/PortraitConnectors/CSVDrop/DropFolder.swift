@@ -65,8 +65,7 @@ struct DropFolder: Sendable {
         case .renamed:
             return nil
         case .doneMarker:
-            let marker = url.appendingPathComponent(file.name + ".done")
-            return FileManager.default.fileExists(atPath: marker.path)
+            return FileManager.default.fileExists(atPath: marker(of: file).path)
                 ? nil : "waiting for its marker \(file.name).done (complete_when: done_marker)"
         case .stable:
             let age = now.timeIntervalSince(file.modified)
@@ -89,10 +88,7 @@ struct DropFolder: Sendable {
     @discardableResult
     func archive(_ file: Candidate, sha256: String) throws -> URL {
         let target = try move(file, into: archiveURL, sha256: sha256)
-        let marker = url.appendingPathComponent(file.name + ".done")
-        if FileManager.default.fileExists(atPath: marker.path) {
-            try? FileManager.default.moveItem(at: marker, to: target.appendingPathExtension("done"))
-        }
+        moveMarker(of: file, besides: target)
         return target
     }
 
@@ -107,11 +103,22 @@ struct DropFolder: Sendable {
             throw PortraitError.connector(
                 "\(displayPath)/\(rejectedName): cannot write the reason file for \(file.name) (\((error as NSError).localizedDescription))")
         }
-        let marker = url.appendingPathComponent(file.name + ".done")
+        moveMarker(of: file, besides: target)
+        return target
+    }
+
+    /// Moves the file's `.done` marker next to where the file went, so a marker never outlives its file in the
+    /// drop folder. Best effort: a marker left behind matches no file and is harmless.
+    private func moveMarker(of file: Candidate, besides target: URL) {
+        let marker = marker(of: file)
         if FileManager.default.fileExists(atPath: marker.path) {
             try? FileManager.default.moveItem(at: marker, to: target.appendingPathExtension("done"))
         }
-        return target
+    }
+
+    /// `<file>.done`, the marker a writer creates with `complete_when: done_marker`.
+    private func marker(of file: Candidate) -> URL {
+        url.appendingPathComponent(file.name + ".done")
     }
 
     /// Moves `file` into `folder` under its own name, or `<stem>.<hash prefix>.<ext>` when an earlier version
