@@ -63,7 +63,10 @@ let package = Package(
         ),
         .target(
             name: "PortraitStoreSQLite",
-            dependencies: ["PortraitCore", "PortraitStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PortraitCore", "PortraitStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -31,46 +31,75 @@ extension SQLiteStore {
         )
 
         if !batch.records.isEmpty {
-            let lookup = try db.cachedStatement(
-                sql: "SELECT content_hash FROM records WHERE connector = ? AND stream = ? AND source_id = ?"
-            )
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO records (connector, stream, source_id, entity, raw, canonical, location, deleted,
-                        content_hash, first_seen_at, updated_at, run_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
-            let update = try db.cachedStatement(
-                sql: """
-                    UPDATE records SET entity = ?, raw = ?, canonical = ?, location = ?, deleted = ?,
-                        content_hash = ?, updated_at = ?, run_id = ?
-                    WHERE connector = ? AND stream = ? AND source_id = ?
-                    """
-            )
+            // Insert first: a new record (every record of a first import) then costs one statement. Only when
+            // the key exists is the stored hash read, to tell an update from an unchanged record.
+            let insert = BoundStatement(
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO records (connector, stream, source_id, entity, raw, canonical, location, deleted,
+                            content_hash, first_seen_at, updated_at, run_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (connector, stream, source_id) DO NOTHING
+                        """
+                ), in: db)
+            let lookup = BoundStatement(
+                try db.cachedStatement(
+                    sql: "SELECT content_hash FROM records WHERE connector = ? AND stream = ? AND source_id = ?"
+                ), in: db)
+            let update = BoundStatement(
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE records SET entity = ?, raw = ?, canonical = ?, location = ?, deleted = ?,
+                            content_hash = ?, updated_at = ?, run_id = ?
+                        WHERE connector = ? AND stream = ? AND source_id = ?
+                        """
+                ), in: db)
+            let resolveBound = BoundStatement(resolve, in: db)
             for record in batch.records {
-                let key: StatementArguments = [connector, record.stream, record.sourceID]
-                switch try String.fetchOne(lookup, arguments: key) {
-                case nil:
-                    try insert.execute(arguments: [
-                        connector, record.stream, record.sourceID, record.entity.rawValue, record.rawText,
-                        record.canonicalText, record.location, record.isDeletion, record.contentHash, now,
-                        now, batch.runID,
-                    ])
+                insert.bind(connector, at: 1)
+                insert.bind(record.stream, at: 2)
+                insert.bind(record.sourceID, at: 3)
+                insert.bind(record.entity.rawValue, at: 4)
+                insert.bind(record.rawText, at: 5)
+                insert.bind(record.canonicalText, at: 6)
+                insert.bind(record.location, at: 7)
+                insert.bind(record.isDeletion, at: 8)
+                insert.bind(record.contentHash, at: 9)
+                insert.bind(now, at: 10)
+                insert.bind(now, at: 11)
+                insert.bind(batch.runID, at: 12)
+                try insert.execute()
+                if insert.changes == 1 {
                     counts.new += 1
-                case record.contentHash?:
-                    counts.unchanged += 1
-                default:
-                    try update.execute(
-                        arguments: [
-                            record.entity.rawValue, record.rawText, record.canonicalText,
-                            record.location, record.isDeletion, record.contentHash, now, batch.runID,
-                        ] + key
-                    )
-                    counts.updated += 1
+                } else {
+                    lookup.bind(connector, at: 1)
+                    lookup.bind(record.stream, at: 2)
+                    lookup.bind(record.sourceID, at: 3)
+                    if try lookup.firstText() == record.contentHash {
+                        counts.unchanged += 1
+                    } else {
+                        update.bind(record.entity.rawValue, at: 1)
+                        update.bind(record.rawText, at: 2)
+                        update.bind(record.canonicalText, at: 3)
+                        update.bind(record.location, at: 4)
+                        update.bind(record.isDeletion, at: 5)
+                        update.bind(record.contentHash, at: 6)
+                        update.bind(now, at: 7)
+                        update.bind(batch.runID, at: 8)
+                        update.bind(connector, at: 9)
+                        update.bind(record.stream, at: 10)
+                        update.bind(record.sourceID, at: 11)
+                        try update.execute()
+                        counts.updated += 1
+                    }
                 }
                 // The record is valid now, so an earlier failure of it is no longer news.
-                if hasQuarantine { try resolve.execute(arguments: key) }
+                if hasQuarantine {
+                    resolveBound.bind(connector, at: 1)
+                    resolveBound.bind(record.stream, at: 2)
+                    resolveBound.bind(record.sourceID, at: 3)
+                    try resolveBound.execute()
+                }
             }
         }
 
@@ -139,14 +168,16 @@ extension SQLiteStore {
         guard !sourceIDs.isEmpty else { return [:] }
         return try await access("look up stored records of connector '\(connector)'") {
             try await writer.read { db in
-                let lookup = try db.cachedStatement(
-                    sql: "SELECT content_hash FROM records WHERE connector = ? AND stream = ? AND source_id = ?"
-                )
+                let lookup = BoundStatement(
+                    try db.cachedStatement(
+                        sql: "SELECT content_hash FROM records WHERE connector = ? AND stream = ? AND source_id = ?"
+                    ), in: db)
                 var hashes: [String: String] = [:]
                 for sourceID in sourceIDs {
-                    if let hash = try String.fetchOne(lookup, arguments: [connector, stream, sourceID]) {
-                        hashes[sourceID] = hash
-                    }
+                    lookup.bind(connector, at: 1)
+                    lookup.bind(stream, at: 2)
+                    lookup.bind(sourceID, at: 3)
+                    if let hash = try lookup.firstText() { hashes[sourceID] = hash }
                 }
                 return hashes
             }

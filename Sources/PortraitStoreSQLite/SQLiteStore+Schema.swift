@@ -88,6 +88,38 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v3-records-clustered") { db in
+            // Records are stored in their key's b-tree (WITHOUT ROWID): an insert or a look-up by key touches one
+            // b-tree instead of a table and its primary-key index. Nothing read records by entity, so that index
+            // goes; the profile index only holds placed records, so an import does not write an entry per row.
+            try db.execute(
+                sql: """
+                    CREATE TABLE records_v3 (
+                        connector TEXT NOT NULL CHECK (connector <> ''),
+                        stream TEXT NOT NULL CHECK (stream <> ''),
+                        source_id TEXT NOT NULL CHECK (source_id <> ''),
+                        entity TEXT NOT NULL,
+                        raw TEXT NOT NULL,
+                        canonical TEXT NOT NULL,
+                        location TEXT NOT NULL,
+                        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+                        content_hash TEXT NOT NULL,
+                        profile_id TEXT,
+                        first_seen_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        run_id INTEGER,
+                        PRIMARY KEY (connector, stream, source_id)
+                    ) WITHOUT ROWID;
+                    INSERT INTO records_v3 (connector, stream, source_id, entity, raw, canonical, location, deleted,
+                        content_hash, profile_id, first_seen_at, updated_at, run_id)
+                    SELECT connector, stream, source_id, entity, raw, canonical, location, deleted, content_hash,
+                        profile_id, first_seen_at, updated_at, run_id FROM records;
+                    DROP TABLE records;
+                    ALTER TABLE records_v3 RENAME TO records;
+                    CREATE INDEX records_by_profile ON records(profile_id) WHERE profile_id IS NOT NULL;
+                    """
+            )
+        }
         return migrator
     }()
 
