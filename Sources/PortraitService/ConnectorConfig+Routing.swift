@@ -51,6 +51,13 @@ extension ConnectorConfig {
                         "no mapping for stream '\(record.stream)'; add mapping.\(record.stream) (or mapping.*) to connector '\(name)' in portrait.yml, then run `portrait quarantine replay`"
                     ], sourceText: record.sourceText))
         }
+        if let mapped = mapping.mapToText(record) {
+            return .store(
+                RecordWrite(
+                    stream: record.stream, sourceID: mapped.sourceID, entity: mapping.entity, rawText: prepared.rawText,
+                    canonicalText: mapped.canonicalText, location: record.location, isDeletion: record.isDeletion,
+                    contentHash: prepared.contentHash))
+        }
         let result = mapping.map(record)
         if let canonical = result.canonical, result.reasons.isEmpty {
             return .store(

@@ -36,7 +36,7 @@ final class RunPipeline: Sendable {
 
     static let keptWarnings = 20
     /// Batches that may be mapped or committing at once: one committing, one mapping beside it.
-    static let maxInFlight = 2
+    static let maxInFlight = 3
 
     let connector: ConnectorConfig
     let runID: Int64

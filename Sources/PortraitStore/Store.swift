@@ -128,6 +128,21 @@ public struct RecordWrite: Sendable, Hashable {
         self.contentHash = contentHash
     }
 
+    /// A record the sync mapped straight to canonical text (`RecordMapping.mapToText`).
+    public init(
+        stream: String, sourceID: String, entity: Entity, rawText: String, canonicalText: String, location: String,
+        isDeletion: Bool, contentHash: String
+    ) {
+        self.stream = stream
+        self.sourceID = sourceID
+        self.entity = entity
+        self.location = location
+        self.isDeletion = isDeletion
+        self.rawText = rawText
+        self.canonicalText = canonicalText
+        self.contentHash = contentHash
+    }
+
     /// A record hashed over its raw and canonical texts, for writers without a mapping (tests, imports).
     public init(
         stream: String, sourceID: String, entity: Entity, raw: JSONValue, canonical: JSONValue, location: String,

@@ -37,7 +37,9 @@ struct CanonicalJSONWriter {
 }
 
 /// Writes JSON into fixed, uninitialised memory; once the memory is full it only records that it overflowed.
-private struct ByteSink {
+///
+/// Shared by `CanonicalJSONWriter` and `CanonicalTemplate`, so both spell every value the same way.
+struct ByteSink {
     let base: UnsafeMutablePointer<UInt8>
     let capacity: Int
     private(set) var count = 0
@@ -133,7 +135,7 @@ private struct ByteSink {
         write(value)
     }
 
-    private mutating func writeString(_ s: String) {
+    mutating func writeString(_ s: String) {
         append(UInt8(ascii: "\""))
         if s.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {
             Array(s.utf8).withUnsafeBufferPointer { writeEscaped($0) }  // Bridged strings: rare.

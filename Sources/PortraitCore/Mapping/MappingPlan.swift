@@ -26,6 +26,9 @@ struct MappingPlan: Sendable {
     let topLevelKeys: StringTable?
     /// Where `source_id`'s value is in `RecordView.slots`.
     let sourceIDSlot: Int?
+    /// The canonical record's shape, for writing valid records straight to text; nil when the mapping needs
+    /// the general path (see `CanonicalTemplate`).
+    let template: CanonicalTemplate?
 
     init(entity: Entity, fields: [FieldMapping], sourceIDField: String?, keepsUnmapped: Bool) {
         let listPath = TargetCatalog.identifierListPath(for: entity)
@@ -93,6 +96,28 @@ struct MappingPlan: Sendable {
         var consumed = fields.flatMap(\.sourcePaths)
         if let sourceIDField { consumed.append(sourceIDField) }
         unmapped = UnmappedFields(consumed: consumed)
+        template =
+            schema == nil
+            ? nil
+            : CanonicalTemplate(
+                fields: self.fields, identifierSteps: self.identifierSteps, unmappedSteps: self.unmappedSteps,
+                keepsUnmapped: keepsUnmapped)
+    }
+
+    /// The record as fields read it, and for a mapping that reads top-level keys only, the fields none reads
+    /// (found in the same pass; nil otherwise, or when `keepsUnmapped` is false).
+    func view(of fields: [String: JSONValue], keepsUnmapped: Bool) -> (RecordView, [String: JSONValue]?) {
+        guard let keys = topLevelKeys else { return (RecordView(object: fields, slots: nil), nil) }
+        var slots = [JSONValue?](repeating: .none, count: keys.count)
+        var found: [String: JSONValue]? = keepsUnmapped ? [:] : nil
+        for (key, value) in fields {
+            if let slot = keys.index(of: key) {
+                slots[slot] = value
+            } else if found != nil, !unmapped.collect(unreadKey: key, value: value, into: &found!) {
+                found = nil  // Ambiguous dotted paths: the general walk decides.
+            }
+        }
+        return (RecordView(object: fields, slots: slots), found)
     }
 
     /// A path with its sizes left out, to compare paths.

@@ -19,23 +19,7 @@ extension RecordMapping {
 
         // One pass over a record whose mapping reads top-level keys only: the values fields read, and the
         // fields none reads. Otherwise fields look their paths up, and unmapped fields are found afterwards.
-        let view: RecordView
-        var unmapped: [String: JSONValue]?
-        if let keys = plan.topLevelKeys {
-            var slots = [JSONValue?](repeating: .none, count: keys.count)
-            var found: [String: JSONValue]? = keepsUnmapped ? [:] : nil
-            for (key, value) in fields {
-                if let slot = keys.index(of: key) {
-                    slots[slot] = value
-                } else if found != nil, !plan.unmapped.collect(unreadKey: key, value: value, into: &found!) {
-                    found = nil  // Ambiguous dotted paths: the general walk below decides.
-                }
-            }
-            view = RecordView(object: fields, slots: slots)
-            unmapped = found
-        } else {
-            view = RecordView(object: fields, slots: nil)
-        }
+        let (view, unmapped) = plan.view(of: fields, keepsUnmapped: keepsUnmapped)
 
         for field in plan.fields {
             switch field.evaluate(view) {
@@ -71,11 +55,7 @@ extension RecordMapping {
         }
 
         let sourceID: String
-        let foundID =
-            if let slot = plan.sourceIDSlot, let slots = view.slots { Self.sourceID(from: slots[slot]) } else {
-                self.sourceID(of: record)
-            }
-        if let found = foundID {
+        if let found = self.sourceID(of: record, in: view) {
             sourceID = found
         } else {
             sourceID = record.sourceID
@@ -109,6 +89,12 @@ extension RecordMapping {
         guard let path = plan.sourceIDPath else { return record.sourceID }
         guard case .object(let fields) = record.fields else { return nil }
         return Self.sourceID(from: path.value(in: fields))
+    }
+
+    /// `sourceID(of:)`, reading the `source_id` field from the view's slots when it has them.
+    func sourceID(of record: SourceRecord, in view: RecordView) -> String? {
+        if let slot = plan.sourceIDSlot, let slots = view.slots { return Self.sourceID(from: slots[slot]) }
+        return sourceID(of: record)
     }
 
     /// The trimmed text of a `source_id` field's value; nil when it is missing, blank or not a single value.

@@ -1,0 +1,42 @@
+/// A record mapped straight to canonical text (see `RecordMapping.mapToText(_:)`).
+public struct MappedText: Sendable, Hashable {
+    /// What `map(_:).canonical?.canonicalText` would be.
+    public var canonicalText: String
+    public var sourceID: String
+}
+
+extension RecordMapping {
+    /// Maps a record that maps cleanly straight to its canonical text, without building the canonical tree.
+    ///
+    /// The ingest fast path: nil when the mapping has no `CanonicalTemplate`, or the record has any problem
+    /// (a transform failure, a missing required field or `source_id`, a schema violation). The caller then
+    /// uses `map(_:)`, which says what the problems are. Whenever this returns a value, `map(_:)` would have
+    /// returned the same record as a tree (`CanonicalTemplateTests` checks both paths against each other).
+    public func mapToText(_ record: SourceRecord) -> MappedText? {
+        guard let template = plan.template, let schema = plan.schema, case .object(let fields) = record.fields else {
+            return nil
+        }
+        let (view, unmapped) = plan.view(of: fields, keepsUnmapped: keepsUnmapped)
+        let planFields = plan.fields
+        var values = TemplateValues(fieldCount: planFields.count)
+        for index in planFields.indices {
+            let field = planFields[index]
+            switch field.evaluate(view) {
+            case .absent:
+                if field.required { return nil }
+            case .failed:
+                return nil
+            case .value(let value):
+                switch field.destination {
+                case .path: values.set(value, field: index)
+                case .identifier(_, let type): values.appendIdentifier(type: type, value: value)
+                }
+            }
+        }
+        if keepsUnmapped { values.keepUnmapped(unmapped ?? plan.unmapped.leaves(of: fields)) }
+        guard let sourceID = sourceID(of: record, in: view), template.accepts(values, schema: schema) else {
+            return nil
+        }
+        return MappedText(canonicalText: template.render(values), sourceID: sourceID)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+@testable import PortraitCore
+import Testing
+
+/// `mapToText` (the template path) and `map` (the tree path) agree on every record: a record the tree path
+/// stores has the same canonical text and key on the template path, and a record it quarantines gets no text.
+struct CanonicalTemplateTests {
+    typealias Generator = FastPathTests.Generator
+
+    static func mapping(_ json: JSONValue) throws -> RecordMapping {
+        try RecordMapping(json: json, path: JSONPath(parsing: "connectors[0].mapping.rows"))
+    }
+
+    /// Checks both paths on `records`; returns how many records the template path wrote.
+    @discardableResult
+    static func compare(_ mapping: RecordMapping, _ records: [SourceRecord]) -> Int {
+        var written = 0
+        for record in records {
+            let tree = mapping.map(record)
+            let text = mapping.mapToText(record)
+            if let canonical = tree.canonical, tree.reasons.isEmpty {
+                if let text {
+                    #expect(text.canonicalText == canonical.canonicalText, "\(record.location)")
+                    #expect(text.sourceID == tree.sourceID, "\(record.location)")
+                    written += 1
+                } else {
+                    #expect(mapping.plan.template == nil, "template path refused a valid record: \(record.fields)")
+                }
+            } else {
+                #expect(text == nil, "template path wrote a record the tree path rejects: \(tree.reasons)")
+            }
+        }
+        return written
+    }
+
+    /// A value that is sometimes missing, blank, or garbage, so both valid and invalid records are generated.
+    static func spoil(_ value: String, _ random: inout Generator) -> JSONValue? {
+        switch Int.random(in: 0..<20, using: &random) {
+        case 0: return nil
+        case 1: return ""
+        case 2: return "  "
+        case 3: return "n/a"
+        case 4: return .number(Decimal(Int.random(in: -5...99_999, using: &random)))
+        case 5: return "\"quoted\" \\ back\nslash \u{1}"
+        default: return .string(value)
+        }
+    }
+
+    static func receipts(_ count: Int, seed: UInt64) -> [SourceRecord] {
+        var random = Generator(state: seed)
+        return (0..<count).map { i in
+            let base = MappingBenchmarkWorkload.receipt(i)
+            var fields: [String: JSONValue] = [:]
+            for (key, value) in base.fields.objectValue! {
+                fields[key] = spoil(value.stringValue!, &random)
+            }
+            if Int.random(in: 0..<10, using: &random) == 0 { fields["extra column"] = "x" }
+            if Int.random(in: 0..<30, using: &random) == 0 { fields["dotted.column"] = "y" }
+            return SourceRecord(
+                stream: "receipts", sourceID: base.sourceID, fields: .object(fields), location: base.location)
+        }
+    }
+
+    static func contacts(_ count: Int, seed: UInt64) -> [SourceRecord] {
+        var random = Generator(state: seed)
+        return (0..<count).map { i in
+            var record = MappingBenchmarkWorkload.contact(i)
+            guard case .object(var fields) = record.fields, case .object(var properties)? = fields["properties"] else {
+                return record
+            }
+            for (key, value) in properties {
+                properties[key] = value.stringValue.map { spoil($0, &random) } ?? value
+            }
+            fields["properties"] = .object(properties)
+            if Int.random(in: 0..<5, using: &random) == 0 { fields["id"] = spoil("c\(i)", &random) }
+            record.fields = .object(fields)
+            return record
+        }
+    }
+
+    @Test func receiptsAgreeOnBothPaths() throws {
+        let mapping = try Self.mapping(MappingBenchmarkWorkload.receiptMapping)
+        #expect(mapping.plan.template != nil)
+        let written = Self.compare(mapping, Self.receipts(20_000, seed: 1))
+        #expect(written > 1_000)
+    }
+
+    @Test func contactsAgreeOnBothPaths() throws {
+        let mapping = try Self.mapping(MappingBenchmarkWorkload.contactMapping)
+        #expect(mapping.plan.template != nil)
+        let written = Self.compare(mapping, Self.contacts(20_000, seed: 2))
+        #expect(written > 1_000)
+    }
+
+    @Test(arguments: [
+        // Several list elements, one of them often empty; unmapped fields dropped.
+        [
+            "entity": "order", "source_id": "receipt_id", "unmapped": "drop",
+            "fields": [
+                "id": "receipt_id", "placed_at": ["from": "ts", "transform": [["datetime": ["formats": ["yyyy-MM-dd HH:mm:ss"], "time_zone": "UTC"]]]],
+                "lines[0].category": "category", "lines[1].sku": "note", "lines[2].name": "store_id",
+                "lines[2].qty": ["from": "amount", "transform": ["decimal"]],
+            ],
+        ],
+        // Required fields, a value map, a constant identifier, a date.
+        [
+            "entity": "customer",
+            "fields": [
+                "identifiers.member_card": ["from": "member_card", "required": true],
+                "identifiers.source": ["const": "pos"],
+                "gender": ["from": "name", "transform": [["map": ["values": ["王小明": "male", "李娜": "female"]]]]],
+                "birth_date": ["from": "ts", "transform": [["date": ["formats": ["yyyy-MM-dd HH:mm:ss"]]]]],
+                "address.city": "store_id", "address.postcode": "member_card",
+                "name.full": "name",
+            ],
+        ],
+        // Events keep unmapped fields under properties.
+        [
+            "entity": "event", "source_id": "receipt_id",
+            "fields": [
+                "type": ["const": "purchase"],
+                "timestamp": ["from": "ts", "transform": [["datetime": ["formats": ["yyyy-MM-dd HH:mm:ss"], "time_zone": "Asia/Shanghai"]]]],
+                "customer.identifiers.phone": ["from": "phone", "transform": [["phone": ["country": "CN"]]]],
+            ],
+        ],
+    ] as [JSONValue])
+    func otherShapesAgreeOnBothPaths(json: JSONValue) throws {
+        let mapping = try Self.mapping(json)
+        #expect(mapping.plan.template != nil)
+        Self.compare(mapping, Self.receipts(5_000, seed: 3))
+    }
+
+    @Test(arguments: [
+        // A target below another target: the tree path merges them.
+        ["entity": "customer", "fields": ["name": ["from": "name", "transform": ["split_name"]], "name.full": "name"]],
+        // A target inside the unmapped bucket.
+        ["entity": "customer", "fields": ["identifiers.member_card": "member_card", "attributes.store": "store_id"]],
+        // The identifier list mapped whole as well as by type.
+        ["entity": "customer", "fields": ["identifiers": "member_card", "identifiers.phone": "phone"]],
+    ] as [JSONValue])
+    func shapesTheTemplateCannotWriteTakeTheTreePath(json: JSONValue) throws {
+        guard let mapping = try? Self.mapping(json) else { return }  // Some are refused by config checks already.
+        #expect(mapping.plan.template == nil)
+        for record in Self.receipts(200, seed: 4) {
+            #expect(mapping.mapToText(record) == nil)
+        }
+    }
+}
