@@ -24,7 +24,7 @@ struct PreparedRecord {
 
 extension ConnectorConfig {
     func prepare(_ record: SourceRecord) -> PreparedRecord {
-        let rawText = record.fields.canonicalText
+        let rawText = record.rawText
         guard let mapping = mapping.mapping(forStream: record.stream) else {
             return PreparedRecord(record: record, mapping: nil, sourceID: nil, rawText: rawText, contentHash: "")
         }
@@ -42,8 +42,8 @@ extension ConnectorConfig {
     }
 
     func route(_ prepared: PreparedRecord) -> RoutedRecord {
-        let record = prepared.record
         guard let mapping = prepared.mapping else {
+            let record = prepared.record
             return .quarantine(
                 QuarantineWrite(
                     stream: record.stream, sourceID: record.sourceID, location: record.location, raw: record.fields,
@@ -51,13 +51,14 @@ extension ConnectorConfig {
                         "no mapping for stream '\(record.stream)'; add mapping.\(record.stream) (or mapping.*) to connector '\(name)' in portrait.yml, then run `portrait quarantine replay`"
                     ], sourceText: record.sourceText))
         }
-        if let mapped = mapping.mapToText(record) {
+        if let mapped = mapping.mapToText(prepared.record) {
             return .store(
                 RecordWrite(
-                    stream: record.stream, sourceID: mapped.sourceID, entity: mapping.entity, rawText: prepared.rawText,
-                    canonicalText: mapped.canonicalText, location: record.location, isDeletion: record.isDeletion,
-                    contentHash: prepared.contentHash))
+                    stream: prepared.record.stream, sourceID: mapped.sourceID, entity: mapping.entity,
+                    rawText: prepared.rawText, canonicalText: mapped.canonicalText, location: prepared.record.location,
+                    isDeletion: prepared.record.isDeletion, contentHash: prepared.contentHash))
         }
+        let record = prepared.record
         let result = mapping.map(record)
         if let canonical = result.canonical, result.reasons.isEmpty {
             return .store(

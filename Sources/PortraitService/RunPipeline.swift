@@ -160,22 +160,28 @@ final class RunPipeline: Sendable {
                 stream: unreadable.stream, sourceID: nil, location: unreadable.location, raw: .string(unreadable.raw),
                 reasons: unreadable.reasons, sourceText: unreadable.raw)
         }
+        // Records are read in place by index: copying a prepared record out of the array (as `for … in` does)
+        // retains every string in it, twice per record.
         let prepared = records.map(connector.prepare)
         var idsByStream: [String: [String]] = [:]
-        for record in prepared where record.mapping != nil {
-            if let sourceID = record.sourceID { idsByStream[record.record.stream, default: []].append(sourceID) }
+        for index in prepared.indices where prepared[index].mapping != nil {
+            if let sourceID = prepared[index].sourceID {
+                idsByStream[prepared[index].record.stream, default: []].append(sourceID)
+            }
         }
         var stored: [String: [String: String]] = [:]
         for (stream, ids) in idsByStream {
             stored[stream] = try await store.contentHashes(connector: connector.name, stream: stream, sourceIDs: ids)
         }
         batch.records.reserveCapacity(prepared.count)
-        for record in prepared {
-            if let sourceID = record.sourceID, stored[record.record.stream]?[sourceID] == record.contentHash {
-                batch.unchanged.append(RecordKey(stream: record.record.stream, sourceID: sourceID))
+        for index in prepared.indices {
+            if let sourceID = prepared[index].sourceID,
+                stored[prepared[index].record.stream]?[sourceID] == prepared[index].contentHash
+            {
+                batch.unchanged.append(RecordKey(stream: prepared[index].record.stream, sourceID: sourceID))
                 continue
             }
-            switch connector.route(record) {
+            switch connector.route(prepared[index]) {
             case .store(let write): batch.records.append(write)
             case .quarantine(let write): batch.quarantine.append(write)
             }

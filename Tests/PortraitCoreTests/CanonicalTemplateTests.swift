@@ -85,6 +85,47 @@ struct CanonicalTemplateTests {
         #expect(written > 1_000)
     }
 
+    /// The same receipts as rows of a CSV file (the connector's shape): values by column, no object built.
+    static func receiptRows(_ count: Int, seed: UInt64) -> [SourceRecord] {
+        let names = ["receipt_id", "store_id", "ts", "amount", "category", "member_card", "phone", "name", "note"]
+        let columns = SourceColumns(names)
+        return receipts(count, seed: seed).map { record in
+            let values = names.map { record.fields[$0]?.textValue ?? "" }
+            return SourceRecord(
+                stream: record.stream, sourceID: record.sourceID, columns: columns, values: values,
+                location: record.location, sourceText: values.joined(separator: ","))
+        }
+    }
+
+    @Test func rowsAgreeOnBothPaths() throws {
+        let mapping = try Self.mapping(MappingBenchmarkWorkload.receiptMapping)
+        let rows = Self.receiptRows(20_000, seed: 5)
+        #expect(Self.compare(mapping, rows) > 1_000)
+        for row in rows.prefix(2_000) {
+            #expect(mapping.sourceID(of: row) == mapping.sourceID(of: SourceRecord(
+                stream: row.stream, sourceID: row.sourceID, fields: row.fields, location: row.location)))
+        }
+    }
+
+    @Test(arguments: [
+        ["b", "a", "c"], ["名字", "name", "Name", "_x", "a b", "quote\"d", "dotted.name", "Ünïcode", "z"],
+        ["dup", "other", "dup"], [""],
+    ])
+    func rowRawTextIsTheObjectsCanonicalText(names: [String]) {
+        let columns = SourceColumns(names)
+        var random = Generator(state: 6)
+        for _ in 0..<200 {
+            let values = names.map { _ in
+                Self.spoil("v\(Int.random(in: 0..<1000, using: &random))", &random)?.textValue ?? "\u{7}\"\\"
+            }
+            let row = SourceRecord(stream: "s", sourceID: "1", columns: columns, values: values, location: "f:1")
+            #expect(row.rawText == row.fields.canonicalText)
+            var object: [String: JSONValue] = [:]
+            for (name, value) in zip(names, values) { object[name] = .string(value) }
+            #expect(row.fields == .object(object))
+        }
+    }
+
     @Test func contactsAgreeOnBothPaths() throws {
         let mapping = try Self.mapping(MappingBenchmarkWorkload.contactMapping)
         #expect(mapping.plan.template != nil)

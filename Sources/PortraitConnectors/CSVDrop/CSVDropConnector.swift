@@ -159,8 +159,8 @@ public struct CSVDropConnector: Connector {
         let resume = state.position.flatMap { $0.sha256 == sha256 ? $0 : nil }
         if let resume { try csv.reader.seek(toOffset: resume.offset, line: resume.line) }
         let location = "\(folder.displayPath)/\(file.name)"
-        let columns = csv.header.columns
-        let idIndex = idColumn.flatMap { columns.firstIndex(of: $0) }
+        let columns = SourceColumns(csv.header.columns)
+        let idIndex = idColumn.flatMap { csv.header.columns.firstIndex(of: $0) }
         var rowsSinceCheckpoint = 0
 
         while let row = try csv.reader.nextRow() {
@@ -179,36 +179,46 @@ public struct CSVDropConnector: Connector {
     }
 
     private func message(
-        for row: CSVRow, columns: [String], idIndex: Int?, location: String, file: String
+        for row: CSVRow, columns: SourceColumns, idIndex: Int?, location: String, file: String
     ) -> ConnectorMessage {
         let here = "\(location):\(row.line)"
         guard let values = row.fields else {
             return .unreadable(UnreadableRecord(stream: stream, location: here, raw: row.raw, reasons: row.problems))
         }
-        guard values.count == columns.count else {
+        guard values.count == columns.names.count else {
             return .unreadable(
                 UnreadableRecord(
                     stream: stream, location: here, raw: row.raw,
                     reasons: [
-                        "the row has \(values.count) field\(values.count == 1 ? "" : "s") but the header has \(columns.count) columns; quote values that contain the delimiter, or fix the export"
+                        "the row has \(values.count) field\(values.count == 1 ? "" : "s") but the header has \(columns.names.count) columns; quote values that contain the delimiter, or fix the export"
                     ]))
         }
-        var fields: [String: JSONValue] = Dictionary(minimumCapacity: columns.count)
-        for index in columns.indices { fields[columns[index]] = .string(values[index]) }
         let sourceID: String
         if let idIndex {
-            let id = values[idIndex].trimmingCharacters(in: .whitespaces)
+            let id = Self.trimmed(values[idIndex])
             guard !id.isEmpty else {
                 return .unreadable(
                     UnreadableRecord(
                         stream: stream, location: here, raw: row.raw,
-                        reasons: ["the id column '\(columns[idIndex])' (options.id_field) is empty"]))
+                        reasons: ["the id column '\(columns.names[idIndex])' (options.id_field) is empty"]))
             }
             sourceID = id
         } else {
             sourceID = "\(file):\(row.line)"
         }
         return .record(
-            SourceRecord(stream: stream, sourceID: sourceID, fields: .object(fields), location: here, sourceText: row.raw))
+            SourceRecord(
+                stream: stream, sourceID: sourceID, columns: columns, values: values, location: here,
+                sourceText: row.raw))
+    }
+
+    /// The id without surrounding spaces and tabs (`CharacterSet.whitespaces`); ids that start and end with a
+    /// visible ASCII character, nearly all, are returned as they are without asking Foundation.
+    static func trimmed(_ id: String) -> String {
+        let utf8 = id.utf8
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return id
+        }
+        return id.trimmingCharacters(in: .whitespaces)
     }
 }

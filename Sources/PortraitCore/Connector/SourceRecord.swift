@@ -1,11 +1,14 @@
 /// One record as a connector read it, before mapping: raw fields plus where it came from.
+///
+/// A tabular source (a CSV file) gives its rows as `SourceRecord(…, columns:values:…)`: the values by column,
+/// with the file's column names shared by every row. `fields` is then built only when asked for; the sync reads
+/// the row's raw text and the values a mapping needs straight from the columns, which is most of what makes a
+/// CSV import fast.
 public struct SourceRecord: Sendable, Hashable {
     /// The stream within the source (`contacts`, `orders`, a file glob's name).
     public var stream: String
     /// The source's own id for the record; with the connector name and stream it is the record's key in the store.
     public var sourceID: String
-    /// The fields as received (a JSON object).
-    public var fields: JSONValue
     /// Where the record was read: `file:line`, a URL and page, an element path and line.
     public var location: String
     /// True when the source reports the record deleted or archived; it is recorded as a deletion, not ignored.
@@ -13,6 +16,13 @@ public struct SourceRecord: Sendable, Hashable {
     /// The record as the source wrote it (a CSV line), when that differs from `fields`: a record that fails
     /// mapping is quarantined with it, so an operator sees the line they know from the file.
     public var sourceText: String?
+    /// The fields: a JSON object, or a row of a tabular source.
+    private var payload: Payload
+
+    private enum Payload: Sendable {
+        case fields(JSONValue)
+        case row(SourceColumns, [String])
+    }
 
     public init(
         stream: String, sourceID: String, fields: JSONValue, location: String, isDeletion: Bool = false,
@@ -20,10 +30,118 @@ public struct SourceRecord: Sendable, Hashable {
     ) {
         self.stream = stream
         self.sourceID = sourceID
-        self.fields = fields
+        self.payload = .fields(fields)
         self.location = location
         self.isDeletion = isDeletion
         self.sourceText = sourceText
+    }
+
+    /// A row of a tabular source: `values[i]` is the text of column `columns.names[i]`.
+    public init(
+        stream: String, sourceID: String, columns: SourceColumns, values: [String], location: String,
+        isDeletion: Bool = false, sourceText: String? = nil
+    ) {
+        precondition(values.count == columns.names.count, "a row has one value per column")
+        self.stream = stream
+        self.sourceID = sourceID
+        self.payload = .row(columns, values)
+        self.location = location
+        self.isDeletion = isDeletion
+        self.sourceText = sourceText
+    }
+
+    /// The fields as received (a JSON object; a row's columns as strings).
+    public var fields: JSONValue {
+        get {
+            switch payload {
+            case .fields(let fields): return fields
+            case .row(let columns, let values): return columns.object(values)
+            }
+        }
+        set { payload = .fields(newValue) }
+    }
+
+    /// The row's columns and values, when the record is a row of a tabular source.
+    public var row: (columns: SourceColumns, values: [String])? {
+        if case .row(let columns, let values) = payload { return (columns, values) }
+        return nil
+    }
+
+    /// `fields.canonicalText`, written straight from the values for a row.
+    public var rawText: String {
+        switch payload {
+        case .fields(let fields): return fields.canonicalText
+        case .row(let columns, let values): return columns.canonicalText(values)
+        }
+    }
+
+    public static func == (lhs: SourceRecord, rhs: SourceRecord) -> Bool {
+        lhs.stream == rhs.stream && lhs.sourceID == rhs.sourceID && lhs.location == rhs.location
+            && lhs.isDeletion == rhs.isDeletion && lhs.sourceText == rhs.sourceText && lhs.fields == rhs.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(stream)
+        hasher.combine(sourceID)
+        hasher.combine(location)
+        hasher.combine(fields)
+    }
+}
+
+/// The column names of a tabular source (one CSV file's header), shared by all its rows, with what writing a
+/// row's raw text needs worked out once.
+public final class SourceColumns: Sendable {
+    public let names: [String]
+    /// Column positions in the order `canonicalText` writes object keys.
+    private let sortedOrder: [Int]
+    /// `"name":` per column, as `canonicalText` writes it.
+    private let memberPrefixes: [[UInt8]]
+    /// Names are distinct: a row is then exactly the object of its columns. With a repeated name the object
+    /// keeps the last value, and the row takes the general path.
+    public let areDistinct: Bool
+    private let positions: [String: Int]
+
+    public init(_ names: [String]) {
+        self.names = names
+        sortedOrder = names.indices.sorted { names[$0] < names[$1] }
+        memberPrefixes = names.map { Array(JSONValue.string($0).canonicalText.utf8) + [UInt8(ascii: ":")] }
+        var positions: [String: Int] = [:]
+        for (index, name) in names.enumerated() { positions[name] = index }
+        self.positions = positions
+        areDistinct = positions.count == names.count
+    }
+
+    /// The position of the column `name` (the last, if the name repeats).
+    public func position(of name: String) -> Int? { positions[name] }
+
+    /// The row as a JSON object of strings.
+    func object(_ values: [String]) -> JSONValue {
+        var object: [String: JSONValue] = Dictionary(minimumCapacity: names.count)
+        for index in names.indices { object[names[index]] = .string(values[index]) }
+        return .object(object)
+    }
+
+    /// `object(values).canonicalText`, written without building the object.
+    func canonicalText(_ values: [String]) -> String {
+        guard areDistinct else { return object(values).canonicalText }
+        var capacity = 512
+        while true {
+            var fitted = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                var sink = ByteSink(buffer)
+                sink.append(UInt8(ascii: "{"))
+                for (position, index) in sortedOrder.enumerated() {
+                    if position > 0 { sink.append(UInt8(ascii: ",")) }
+                    memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
+                    sink.writeString(values[index])
+                }
+                sink.append(UInt8(ascii: "}"))
+                fitted = !sink.overflowed
+                count = fitted ? sink.count : 0
+            }
+            if fitted { return String(decoding: bytes, as: UTF8.self) }
+            capacity *= 4
+        }
     }
 }
 

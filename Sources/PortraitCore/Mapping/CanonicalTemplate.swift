@@ -12,17 +12,29 @@
 /// (`name` and `name.full`), a whole-list target where identifiers go, a target inside the unmapped bucket,
 /// more than `maxFields` fields.
 struct CanonicalTemplate: Sendable {
-    indirect enum Node: Sendable {
-        /// Children sorted by key as `canonicalText` sorts them; `mask` has the bit of every leaf below.
-        case object(keys: [String], keyBytes: [[UInt8]], children: [Node], mask: UInt64)
+    enum Kind: Sendable {
+        /// Children sorted by key as `canonicalText` sorts them.
+        case object
         /// Elements by index (`lines[0]`, `lines[1]`); only elements with a value below them are written.
-        case array(elements: [Node], mask: UInt64)
+        case array
         /// The value of `MappingPlan.fields[field]`.
-        case leaf(field: Int)
+        case leaf
         /// The identifier list (`customer.identifiers`): `{type, value}` per identifier field with a value.
         case identifiers
         /// The unmapped bucket (`attributes`): source fields no field read.
         case unmapped
+    }
+
+    /// One node, with no references in it: walking the template per record retains nothing.
+    struct Node: Sendable {
+        let kind: Kind
+        /// The field of a leaf.
+        let field: Int
+        /// The bits of every leaf at or below this node (`TemplateValues.present`).
+        let mask: UInt64
+        /// This node's children are `children[firstChild..<firstChild + childCount]`.
+        let firstChild: Int
+        let childCount: Int
     }
 
     /// Fields beyond this many take the general path (a leaf is one bit of a 64-bit mask).
@@ -30,7 +42,15 @@ struct CanonicalTemplate: Sendable {
     static let identifiersBit: UInt64 = 1 << 62
     static let unmappedBit: UInt64 = 1 << 63
 
-    let root: Node
+    /// `nodes[0]` is the root object.
+    let nodes: [Node]
+    /// Node indices, each node's children together, in key (or element) order.
+    let children: [Int]
+    /// Per entry of `children`: the member's key (empty for array elements)...
+    let keys: [String]
+    /// ...and `"key":` as `canonicalText` writes it, at `keyRanges[i]` in `keyText`.
+    let keyRanges: [Range<Int>]
+    let keyText: [UInt8]
 
     /// The template for `fields`, or nil when the mapping needs the general path.
     init?(fields: [FieldMapping], identifierSteps: [TargetStep], unmappedSteps: [TargetStep], keepsUnmapped: Bool) {
@@ -38,7 +58,7 @@ struct CanonicalTemplate: Sendable {
         var root = Builder.object([:])
         for (index, field) in fields.enumerated() {
             guard case .path(let steps, _) = field.destination else { continue }
-            guard root.insert(.leaf(field: index), at: steps[...]) else { return nil }
+            guard root.insert(.leaf(index), at: steps[...]) else { return nil }
         }
         if fields.contains(where: { if case .identifier = $0.destination { true } else { false } }) {
             guard root.insert(.identifiers, at: identifierSteps[...]) else { return nil }
@@ -46,25 +66,28 @@ struct CanonicalTemplate: Sendable {
         if keepsUnmapped {
             guard root.insert(.unmapped, at: unmappedSteps[...]) else { return nil }
         }
-        self.root = root.node
-    }
-
-    static func bit(of node: Node) -> UInt64 {
-        switch node {
-        case .object(_, _, _, let mask), .array(_, let mask): return mask
-        case .leaf(let field): return 1 << UInt64(field)
-        case .identifiers: return identifiersBit
-        case .unmapped: return unmappedBit
-        }
+        var flat = Flattening()
+        _ = flat.add(root)
+        nodes = flat.nodes
+        children = flat.children
+        keys = flat.keys
+        keyRanges = flat.keyRanges
+        keyText = flat.keyText
     }
 
     /// The tree while it is built: a target may only end where nothing else is, and may not pass through a leaf.
     private indirect enum Builder {
+        enum End {
+            case leaf(Int)
+            case identifiers
+            case unmapped
+        }
+
         case object([String: Builder])
         case array([Int: Builder])
-        case end(Node)
+        case end(End)
 
-        mutating func insert(_ end: Node, at steps: ArraySlice<TargetStep>) -> Bool {
+        mutating func insert(_ end: End, at steps: ArraySlice<TargetStep>) -> Bool {
             guard let step = steps.first else { return false }
             let rest = steps.dropFirst()
             switch (self, step) {
@@ -95,28 +118,58 @@ struct CanonicalTemplate: Sendable {
             if case .index = steps.first { return true }
             return false
         }
+    }
 
-        var node: Node {
-            switch self {
-            case .end(let node):
-                return node
-            case .object(let children):
-                let keys = children.keys.sorted()
-                let nodes = keys.map { children[$0]!.node }
-                return .object(
-                    keys: keys, keyBytes: keys.map(Self.memberPrefix), children: nodes,
-                    mask: nodes.reduce(0) { $0 | CanonicalTemplate.bit(of: $1) })
+    /// Lays a built tree out in arrays, parents before children.
+    private struct Flattening {
+        var nodes: [Node] = []
+        var children: [Int] = []
+        var keys: [String] = []
+        var keyRanges: [Range<Int>] = []
+        var keyText: [UInt8] = []
+
+        /// Adds `builder` and everything below it; returns its node index.
+        mutating func add(_ builder: Builder) -> Int {
+            let index = nodes.count
+            nodes.append(Node(kind: .leaf, field: 0, mask: 0, firstChild: 0, childCount: 0))  // Filled below.
+            switch builder {
+            case .end(.leaf(let field)):
+                nodes[index] = Node(kind: .leaf, field: field, mask: 1 << UInt64(field), firstChild: 0, childCount: 0)
+            case .end(.identifiers):
+                nodes[index] = Node(
+                    kind: .identifiers, field: 0, mask: CanonicalTemplate.identifiersBit, firstChild: 0, childCount: 0)
+            case .end(.unmapped):
+                nodes[index] = Node(
+                    kind: .unmapped, field: 0, mask: CanonicalTemplate.unmappedBit, firstChild: 0, childCount: 0)
+            case .object(let members):
+                let sortedKeys = members.keys.sorted()
+                addChildren(of: index, kind: .object, sortedKeys.map { ($0, members[$0]!) })
             case .array(let elements):
-                let nodes = elements.keys.sorted().map { elements[$0]!.node }
-                return .array(elements: nodes, mask: nodes.reduce(0) { $0 | CanonicalTemplate.bit(of: $1) })
+                addChildren(of: index, kind: .array, elements.keys.sorted().map { ("", elements[$0]!) })
             }
+            return index
         }
 
-        /// `"key":` as `canonicalText` writes it.
-        private static func memberPrefix(_ key: String) -> [UInt8] {
-            var text = Array(JSONValue.string(key).canonicalText.utf8)
-            text.append(UInt8(ascii: ":"))
-            return text
+        private mutating func addChildren(of index: Int, kind: Kind, _ members: [(key: String, builder: Builder)]) {
+            // Reserve this node's run of `children` first, so its children sit together.
+            let first = children.count
+            for (key, _) in members {
+                children.append(0)
+                keys.append(key)
+                let start = keyText.count
+                if kind == .object {
+                    keyText += Array(JSONValue.string(key).canonicalText.utf8)
+                    keyText.append(UInt8(ascii: ":"))
+                }
+                keyRanges.append(start..<keyText.count)
+            }
+            var mask: UInt64 = 0
+            for (offset, member) in members.enumerated() {
+                let child = add(member.builder)
+                children[first + offset] = child
+                mask |= nodes[child].mask
+            }
+            nodes[index] = Node(kind: kind, field: 0, mask: mask, firstChild: first, childCount: members.count)
         }
     }
 }
@@ -128,7 +181,7 @@ struct TemplateValues {
     /// Identifiers in field order, each `{type, value}` once.
     var identifiers: [(type: String, value: JSONValue)] = []
     var unmapped: [String: JSONValue] = [:]
-    /// Bits of the leaves with a value (`CanonicalTemplate.bit(of:)`).
+    /// Bits of the leaves with a value (`CanonicalTemplate.Node.mask`).
     var present: UInt64 = 0
 
     init(fieldCount: Int) {
@@ -156,7 +209,7 @@ struct TemplateValues {
 extension CanonicalTemplate {
     /// Whether the record `values` describe is valid: `schema.accepts` of the tree `map(_:)` would build.
     func accepts(_ values: TemplateValues, schema: CompiledSchemaSet) -> Bool {
-        withExtendedLifetime(schema) { Self.accepts(root, schema.root, values) }
+        withExtendedLifetime(schema) { accepts(0, schema.root, values) }
     }
 
     /// The canonical text of the record `values` describe.
@@ -166,7 +219,16 @@ extension CanonicalTemplate {
             var fitted = false
             let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
                 var sink = ByteSink(buffer)
-                Self.render(root, values, into: &sink)
+                nodes.withUnsafeBufferPointer { nodes in
+                    children.withUnsafeBufferPointer { children in
+                        keyText.withUnsafeBufferPointer { keyText in
+                            keyRanges.withUnsafeBufferPointer { keyRanges in
+                                let layout = Layout(nodes: nodes, children: children, keyText: keyText, keyRanges: keyRanges)
+                                layout.render(0, values, into: &sink)
+                            }
+                        }
+                    }
+                }
                 fitted = !sink.overflowed
                 count = fitted ? sink.count : 0
             }
@@ -175,57 +237,66 @@ extension CanonicalTemplate {
         }
     }
 
-    private static func render(_ node: Node, _ values: TemplateValues, into sink: inout ByteSink) {
-        switch node {
-        case .object(_, let keyBytes, let children, _):
-            sink.append(UInt8(ascii: "{"))
-            var first = true
-            for index in children.indices where bit(of: children[index]) & values.present != 0 {
-                if !first { sink.append(UInt8(ascii: ",")) }
-                first = false
-                keyBytes[index].withUnsafeBufferPointer { sink.append($0) }
-                render(children[index], values, into: &sink)
+    /// The template's arrays, borrowed for one record.
+    private struct Layout {
+        let nodes: UnsafeBufferPointer<Node>
+        let children: UnsafeBufferPointer<Int>
+        let keyText: UnsafeBufferPointer<UInt8>
+        let keyRanges: UnsafeBufferPointer<Range<Int>>
+
+        func render(_ index: Int, _ values: TemplateValues, into sink: inout ByteSink) {
+            let node = nodes[index]
+            switch node.kind {
+            case .object, .array:
+                sink.append(UInt8(ascii: node.kind == .object ? "{" : "["))
+                var first = true
+                for slot in node.firstChild..<(node.firstChild + node.childCount) {
+                    let child = children[slot]
+                    guard nodes[child].mask & values.present != 0 else { continue }
+                    if !first { sink.append(UInt8(ascii: ",")) }
+                    first = false
+                    sink.append(UnsafeBufferPointer(rebasing: keyText[keyRanges[slot]]))
+                    render(child, values, into: &sink)
+                }
+                sink.append(UInt8(ascii: node.kind == .object ? "}" : "]"))
+            case .leaf:
+                sink.write(values.values[node.field]!)
+            case .identifiers:
+                sink.append(UInt8(ascii: "["))
+                for (index, identifier) in values.identifiers.enumerated() {
+                    sink.append(index == 0 ? "{\"type\":" : ",{\"type\":")
+                    sink.writeString(identifier.type)
+                    sink.append(",\"value\":")
+                    sink.write(identifier.value)
+                    sink.append(UInt8(ascii: "}"))
+                }
+                sink.append(UInt8(ascii: "]"))
+            case .unmapped:
+                sink.write(.object(values.unmapped))
             }
-            sink.append(UInt8(ascii: "}"))
-        case .array(let elements, _):
-            sink.append(UInt8(ascii: "["))
-            var first = true
-            for element in elements where bit(of: element) & values.present != 0 {
-                if !first { sink.append(UInt8(ascii: ",")) }
-                first = false
-                render(element, values, into: &sink)
-            }
-            sink.append(UInt8(ascii: "]"))
-        case .leaf(let field):
-            sink.write(values.values[field]!)
-        case .identifiers:
-            sink.append(UInt8(ascii: "["))
-            for (index, identifier) in values.identifiers.enumerated() {
-                sink.append(index == 0 ? "{\"type\":" : ",{\"type\":")
-                sink.writeString(identifier.type)
-                sink.append(",\"value\":")
-                sink.write(identifier.value)
-                sink.append(UInt8(ascii: "}"))
-            }
-            sink.append(UInt8(ascii: "]"))
-        case .unmapped:
-            sink.write(.object(values.unmapped))
         }
     }
 
+    private func isPresent(_ index: Int, _ values: TemplateValues) -> Bool { nodes[index].mask & values.present != 0 }
+
     /// The subtree as the `JSONValue` `map(_:)` would have built, for schema keywords that need the whole value.
-    private static func materialize(_ node: Node, _ values: TemplateValues) -> JSONValue {
-        switch node {
-        case .object(let keys, _, let children, _):
+    private func materialize(_ index: Int, _ values: TemplateValues) -> JSONValue {
+        let node = nodes[index]
+        switch node.kind {
+        case .object:
             var object: [String: JSONValue] = [:]
-            for index in children.indices where bit(of: children[index]) & values.present != 0 {
-                object[keys[index]] = materialize(children[index], values)
+            for slot in node.firstChild..<(node.firstChild + node.childCount) where isPresent(children[slot], values) {
+                object[keys[slot]] = materialize(children[slot], values)
             }
             return .object(object)
-        case .array(let elements, _):
-            return .array(elements.filter { bit(of: $0) & values.present != 0 }.map { materialize($0, values) })
-        case .leaf(let field):
-            return values.values[field]!
+        case .array:
+            var elements: [JSONValue] = []
+            for slot in node.firstChild..<(node.firstChild + node.childCount) where isPresent(children[slot], values) {
+                elements.append(materialize(children[slot], values))
+            }
+            return .array(elements)
+        case .leaf:
+            return values.values[node.field]!
         case .identifiers:
             return .array(values.identifiers.map { .object(["type": .string($0.type), "value": $0.value]) })
         case .unmapped:
@@ -234,17 +305,18 @@ extension CanonicalTemplate {
     }
 
     /// `CompiledSchema.accepts`, keyword for keyword, on a present node of the template.
-    private static func accepts(_ node: Node, _ schema: CompiledSchema, _ values: TemplateValues) -> Bool {
+    private func accepts(_ index: Int, _ schema: CompiledSchema, _ values: TemplateValues) -> Bool {
         switch schema.kind {
         case .acceptsAll: return true
         case .rejectsAll: return false
         case .keywords: break
         }
-        switch node {
-        case .leaf(let field):
-            return schema.accepts(values.values[field]!)
+        let node = nodes[index]
+        switch node.kind {
+        case .leaf:
+            return schema.accepts(values.values[node.field]!)
         case .identifiers, .unmapped:
-            return schema.accepts(materialize(node, values))
+            return schema.accepts(materialize(index, values))
         case .object, .array:
             break
         }
@@ -252,58 +324,58 @@ extension CanonicalTemplate {
         if schema.constant != nil || schema.options != nil || schema.anyOf != nil || schema.oneOf != nil
             || schema.not != nil || schema.condition != nil
         {
-            return schema.accepts(materialize(node, values))
+            return schema.accepts(materialize(index, values))
         }
         if let reference = schema.reference {
-            guard let target = reference.target, accepts(node, target, values) else { return false }
+            guard let target = reference.target, accepts(index, target, values) else { return false }
         }
-        switch node {
-        case .object(let keys, _, let children, _):
+        let slots = node.firstChild..<(node.firstChild + node.childCount)
+        if node.kind == .object {
             if let types = schema.types, !types.contains(.object) { return false }
-            guard acceptsObject(keys: keys, children: children, schema, values) else { return false }
-        case .array(let elements, _):
+            guard acceptsObject(slots, schema, values) else { return false }
+        } else {
             if let types = schema.types, !types.contains(.array) { return false }
-            let present = elements.filter { bit(of: $0) & values.present != 0 }
-            if let minItems = schema.counts.minItems, present.count < minItems { return false }
-            if let items = schema.items {
-                for element in present where !accepts(element, items, values) { return false }
+            if let minItems = schema.counts.minItems,
+                slots.count(where: { isPresent(children[$0], values) }) < minItems
+            {
+                return false
             }
-        default:
-            break
+            if let items = schema.items {
+                for slot in slots where isPresent(children[slot], values) {
+                    guard accepts(children[slot], items, values) else { return false }
+                }
+            }
         }
-        for branch in schema.allOf where !accepts(node, branch, values) { return false }
+        for branch in schema.allOf where !accepts(index, branch, values) { return false }
         return true
     }
 
-    private static func acceptsObject(
-        keys: [String], children: [Node], _ schema: CompiledSchema, _ values: TemplateValues
-    ) -> Bool {
+    private func acceptsObject(_ slots: Range<Int>, _ schema: CompiledSchema, _ values: TemplateValues) -> Bool {
         let counts = schema.counts
         if counts.minProperties != nil || counts.maxProperties != nil {
-            let present = children.count { bit(of: $0) & values.present != 0 }
+            let present = slots.count { isPresent(children[$0], values) }
             if let minProperties = counts.minProperties, present < minProperties { return false }
             if let maxProperties = counts.maxProperties, present > maxProperties { return false }
         }
         for name in schema.requiredElsewhere {
-            guard let index = keys.firstIndex(of: name), bit(of: children[index]) & values.present != 0 else {
-                return false
-            }
+            guard slots.contains(where: { keys[$0] == name && isPresent(children[$0], values) }) else { return false }
         }
         guard schema.checksEntries else { return schema.propertyTable.requiredCount == 0 }
-        let entries = schema.propertyTable.entries
+        let table = schema.propertyTable
         var requiredSeen = 0
-        for index in children.indices where bit(of: children[index]) & values.present != 0 {
-            if let property = schema.propertyTable.index(of: keys[index]) {
-                if entries[property].isRequired { requiredSeen += 1 }
-                guard accepts(children[index], entries[property].schema, values) else { return false }
+        for slot in slots where isPresent(children[slot], values) {
+            if let property = table.index(of: keys[slot]) {
+                let entry = table.entries[property]
+                if entry.isRequired { requiredSeen += 1 }
+                guard accepts(children[slot], entry.schema, values) else { return false }
                 continue
             }
             switch schema.additional {
             case .unconstrained: break
             case .forbidden: return false
-            case .schema(let additional): guard accepts(children[index], additional, values) else { return false }
+            case .schema(let additional): guard accepts(children[slot], additional, values) else { return false }
             }
         }
-        return requiredSeen == schema.propertyTable.requiredCount
+        return requiredSeen == table.requiredCount
     }
 }

@@ -1,10 +1,12 @@
 /// What `RecordMapping.map(_:)` can work out once per mapping instead of once per record: target paths with the
 /// size of every object on them, the identifier list's path, the rules for unmapped fields, the compiled schema.
 ///
+/// A class of constants, so copying a `RecordMapping` (once per record in a sync) retains one reference.
+///
 /// Built when the mapping compiles. Before it existed, every record re-split every dotted path, rebuilt each
 /// object on a target's path, and compared every source leaf with every consumed path as text: mapping was 57%
 /// of a JSONL sync's CPU.
-struct MappingPlan: Sendable {
+final class MappingPlan: Sendable {
     /// The stream's fields in application order, their target steps carrying object sizes.
     let fields: [FieldMapping]
     /// The entity's schema, compiled once (the registry's cache is behind a lock).
@@ -68,7 +70,7 @@ struct MappingPlan: Sendable {
         sourceIDSlot = sourceIDField.flatMap { topLevelKeys?.index(of: $0) }
         self.sourceIDPath = sourceIDPath
 
-        self.fields = fields.map { field in
+        let sizedFields = fields.map { field in
             var destination = field.destination
             if case .path(let steps, let expectsText) = destination {
                 destination = .path(sized(steps), expectsText: expectsText)
@@ -79,10 +81,14 @@ struct MappingPlan: Sendable {
             }
             return field.with(destination, slots: slots)
         }
-        self.identifierSteps = sized(identifierSteps)
-        self.unmappedSteps = sized(unmappedSteps)
+        self.fields = sizedFields
+        let sizedIdentifierSteps = sized(identifierSteps)
+        let sizedUnmappedSteps = sized(unmappedSteps)
+        self.identifierSteps = sizedIdentifierSteps
+        self.unmappedSteps = sizedUnmappedSteps
         rootCapacity = children[[]]?.count ?? 0
-        schema = SchemaRegistry.canonical.compiledSchema(named: entity.schemaName)
+        let schema = SchemaRegistry.canonical.compiledSchema(named: entity.schemaName)
+        self.schema = schema
 
         // Only a list written beyond element 0 can get an empty element (created to reach a later one).
         var lists: Set<[TargetStep]> = []
@@ -100,8 +106,29 @@ struct MappingPlan: Sendable {
             schema == nil
             ? nil
             : CanonicalTemplate(
-                fields: self.fields, identifierSteps: self.identifierSteps, unmappedSteps: self.unmappedSteps,
+                fields: sizedFields, identifierSteps: sizedIdentifierSteps, unmappedSteps: sizedUnmappedSteps,
                 keepsUnmapped: keepsUnmapped)
+    }
+
+    /// `view(of:keepsUnmapped:)` for a row of a tabular source, read from its columns without building the
+    /// object; nil when the mapping reads dotted paths or the row repeats a column name.
+    func view(ofRow columns: SourceColumns, _ values: [String], keepsUnmapped: Bool) -> (
+        RecordView, [String: JSONValue]?
+    )? {
+        guard let keys = topLevelKeys, columns.areDistinct else { return nil }
+        var slots = [JSONValue?](repeating: .none, count: keys.count)
+        var found: [String: JSONValue]? = keepsUnmapped ? [:] : nil
+        let names = columns.names
+        for index in names.indices {
+            if let slot = keys.index(of: names[index]) {
+                slots[slot] = .string(values[index])
+            } else if found != nil,
+                !unmapped.collect(unreadKey: names[index], value: .string(values[index]), into: &found!)
+            {
+                found = nil  // Ambiguous dotted paths: the general walk decides.
+            }
+        }
+        return (RecordView(object: [:], slots: slots), found)
     }
 
     /// The record as fields read it, and for a mapping that reads top-level keys only, the fields none reads

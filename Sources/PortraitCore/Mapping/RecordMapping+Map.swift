@@ -87,6 +87,9 @@ extension RecordMapping {
     ///   `map(_:)` then reports that as a reason and keeps the connector's id.
     public func sourceID(of record: SourceRecord) -> String? {
         guard let path = plan.sourceIDPath else { return record.sourceID }
+        if let row = record.row, path.keys.count == 1, row.columns.areDistinct {
+            return Self.sourceID(from: row.columns.position(of: path.text).map { .string(row.values[$0]) })
+        }
         guard case .object(let fields) = record.fields else { return nil }
         return Self.sourceID(from: path.value(in: fields))
     }

@@ -13,10 +13,15 @@ extension RecordMapping {
     /// uses `map(_:)`, which says what the problems are. Whenever this returns a value, `map(_:)` would have
     /// returned the same record as a tree (`CanonicalTemplateTests` checks both paths against each other).
     public func mapToText(_ record: SourceRecord) -> MappedText? {
-        guard let template = plan.template, let schema = plan.schema, case .object(let fields) = record.fields else {
-            return nil
+        guard let template = plan.template, let schema = plan.schema else { return nil }
+        let view: RecordView
+        let unmapped: [String: JSONValue]?
+        if let row = record.row, let rowView = plan.view(ofRow: row.columns, row.values, keepsUnmapped: keepsUnmapped) {
+            (view, unmapped) = rowView
+        } else {
+            guard case .object(let fields) = record.fields else { return nil }
+            (view, unmapped) = plan.view(of: fields, keepsUnmapped: keepsUnmapped)
         }
-        let (view, unmapped) = plan.view(of: fields, keepsUnmapped: keepsUnmapped)
         let planFields = plan.fields
         var values = TemplateValues(fieldCount: planFields.count)
         for index in planFields.indices {
@@ -33,7 +38,7 @@ extension RecordMapping {
                 }
             }
         }
-        if keepsUnmapped { values.keepUnmapped(unmapped ?? plan.unmapped.leaves(of: fields)) }
+        if keepsUnmapped { values.keepUnmapped(unmapped ?? plan.unmapped.leaves(of: record.fields.objectValue ?? [:])) }
         guard let sourceID = sourceID(of: record, in: view), template.accepts(values, schema: schema) else {
             return nil
         }
