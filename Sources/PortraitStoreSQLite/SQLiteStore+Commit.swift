@@ -21,14 +21,30 @@ extension SQLiteStore {
     private static func apply(_ batch: CommitBatch, at now: Double, in db: Database) throws -> CommitCounts {
         var counts = CommitCounts()
         let connector = batch.connector
-        // Resolving quarantine entries costs an index probe per record; most batches have none to resolve.
+        // Records valid now resolve their earlier quarantine entries: one statement per stream, not one per
+        // record, and none at all when the connector has nothing in quarantine (most batches).
         let hasQuarantine =
             try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM quarantine WHERE connector = ?)"),
                 arguments: [connector]) ?? false
-        let resolve = try db.cachedStatement(
-            sql: "DELETE FROM quarantine WHERE connector = ? AND stream = ? AND source_id = ?"
-        )
+        if hasQuarantine {
+            var idsByStream: [String: [JSONValue]] = [:]
+            for record in batch.records { idsByStream[record.stream, default: []].append(.string(record.sourceID)) }
+            for key in batch.unchanged { idsByStream[key.stream, default: []].append(.string(key.sourceID)) }
+            let resolve = BoundStatement(
+                try db.cachedStatement(
+                    sql: """
+                        DELETE FROM quarantine WHERE connector = ? AND stream = ?
+                            AND source_id IN (SELECT value FROM json_each(?))
+                        """
+                ), in: db)
+            for (stream, ids) in idsByStream {
+                resolve.bind(connector, at: 1)
+                resolve.bind(stream, at: 2)
+                resolve.bind(JSONValue.array(ids).canonicalText, at: 3)
+                try resolve.execute()
+            }
+        }
 
         if !batch.records.isEmpty {
             // Insert first: a new record (every record of a first import) then costs one statement. Only when
@@ -54,7 +70,6 @@ extension SQLiteStore {
                         WHERE connector = ? AND stream = ? AND source_id = ?
                         """
                 ), in: db)
-            let resolveBound = BoundStatement(resolve, in: db)
             for record in batch.records {
                 insert.bind(connector, at: 1)
                 insert.bind(record.stream, at: 2)
@@ -93,22 +108,10 @@ extension SQLiteStore {
                         counts.updated += 1
                     }
                 }
-                // The record is valid now, so an earlier failure of it is no longer news.
-                if hasQuarantine {
-                    resolveBound.bind(connector, at: 1)
-                    resolveBound.bind(record.stream, at: 2)
-                    resolveBound.bind(record.sourceID, at: 3)
-                    try resolveBound.execute()
-                }
             }
         }
 
         counts.unchanged += batch.unchanged.count
-        if hasQuarantine {
-            for key in batch.unchanged {
-                try resolve.execute(arguments: [connector, key.stream, key.sourceID])
-            }
-        }
 
         if !batch.quarantine.isEmpty {
             // Two unique keys (see the schema): by source id when known, else by location. A repeat failure
@@ -162,22 +165,23 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
-    /// Looks the keys up one by one with a prepared statement on a reader connection: with WAL this runs beside
-    /// the writer, and a primary-key probe per id is faster than building one large `IN (…)` list.
+    /// Looks the keys up in one statement on a reader connection (with WAL it runs beside the writer): SQLite
+    /// walks the ids of a JSON array and probes the primary key for each, with no per-id statement round trip.
     public func contentHashes(connector: String, stream: String, sourceIDs: [String]) async throws -> [String: String] {
         guard !sourceIDs.isEmpty else { return [:] }
+        let ids = JSONValue.array(sourceIDs.map(JSONValue.string)).canonicalText
         return try await access("look up stored records of connector '\(connector)'") {
             try await writer.read { db in
-                let lookup = BoundStatement(
-                    try db.cachedStatement(
-                        sql: "SELECT content_hash FROM records WHERE connector = ? AND stream = ? AND source_id = ?"
-                    ), in: db)
+                let lookup = try db.cachedStatement(
+                    sql: """
+                        SELECT r.source_id, r.content_hash FROM json_each(?) AS j
+                        JOIN records AS r ON r.connector = ? AND r.stream = ? AND r.source_id = j.value
+                        """
+                )
                 var hashes: [String: String] = [:]
-                for sourceID in sourceIDs {
-                    lookup.bind(connector, at: 1)
-                    lookup.bind(stream, at: 2)
-                    lookup.bind(sourceID, at: 3)
-                    if let hash = try lookup.firstText() { hashes[sourceID] = hash }
+                let rows = try Row.fetchCursor(lookup, arguments: [ids, connector, stream])
+                while let row = try rows.next() {
+                    hashes[row[0]] = row[1] as String
                 }
                 return hashes
             }

@@ -155,6 +155,15 @@ struct CanonicalTemplateTests {
                 "name.full": "name",
             ],
         ],
+        // Values the schema rejects without any transform failing: a date that is not a date, a gender outside
+        // the enum, identifiers that fail the email and phone rules of the identifier schema's if/then.
+        [
+            "entity": "customer",
+            "fields": [
+                "birth_date": "ts", "gender": "category", "identifiers.email": "member_card",
+                "identifiers.phone": "phone", "address.city": "store_id",
+            ],
+        ],
         // Events keep unmapped fields under properties.
         [
             "entity": "event", "source_id": "receipt_id",

@@ -52,8 +52,16 @@ struct CanonicalTemplate: Sendable {
     let keyRanges: [Range<Int>]
     let keyText: [UInt8]
 
+    /// The schema checks a record's values must pass, worked out from the schema once (see `Check`).
+    let checks: [Check]
+    /// Owns the schema nodes the checks point into (`$ref` targets are not retained by their referrers).
+    let schema: CompiledSchemaSet
+
     /// The template for `fields`, or nil when the mapping needs the general path.
-    init?(fields: [FieldMapping], identifierSteps: [TargetStep], unmappedSteps: [TargetStep], keepsUnmapped: Bool) {
+    init?(
+        fields: [FieldMapping], identifierSteps: [TargetStep], unmappedSteps: [TargetStep], keepsUnmapped: Bool,
+        schema: CompiledSchemaSet
+    ) {
         guard fields.count <= Self.maxFields else { return nil }
         var root = Builder.object([:])
         for (index, field) in fields.enumerated() {
@@ -73,6 +81,12 @@ struct CanonicalTemplate: Sendable {
         keys = flat.keys
         keyRanges = flat.keyRanges
         keyText = flat.keyText
+        self.schema = schema
+        var checks: [Check] = []
+        withExtendedLifetime(schema) {
+            Self.compile(0, schema.root, nodes: flat.nodes, children: flat.children, keys: flat.keys, into: &checks)
+        }
+        self.checks = checks
     }
 
     /// The tree while it is built: a target may only end where nothing else is, and may not pass through a leaf.
@@ -208,8 +222,27 @@ struct TemplateValues {
 
 extension CanonicalTemplate {
     /// Whether the record `values` describe is valid: `schema.accepts` of the tree `map(_:)` would build.
-    func accepts(_ values: TemplateValues, schema: CompiledSchemaSet) -> Bool {
-        withExtendedLifetime(schema) { accepts(0, schema.root, values) }
+    func accepts(_ values: TemplateValues) -> Bool {
+        let present = values.present
+        return withExtendedLifetime(schema) {
+            checks.withUnsafeBufferPointer { checks in
+                for check in checks {
+                    switch check {
+                    case .leaf(let field, let schema):
+                        if present & (1 << UInt64(field)) != 0, !schema.accepts(values.values[field]!) { return false }
+                    case .require(let when, let child):
+                        if (when == 0 || present & when != 0) && present & child == 0 { return false }
+                    case .never(let when):
+                        if when == 0 || present & when != 0 { return false }
+                    case .whole(let node, let schema):
+                        if node == 0 || present & nodes[node].mask != 0, !schema.accepts(materialize(node, values)) {
+                            return false
+                        }
+                    }
+                }
+                return true
+            }
+        }
     }
 
     /// The canonical text of the record `values` describe.
@@ -304,78 +337,120 @@ extension CanonicalTemplate {
         }
     }
 
-    /// `CompiledSchema.accepts`, keyword for keyword, on a present node of the template.
-    private func accepts(_ index: Int, _ schema: CompiledSchema, _ values: TemplateValues) -> Bool {
+}
+
+extension CanonicalTemplate {
+    /// One schema check of a record, with the template's shape already taken into account.
+    ///
+    /// `CompiledSchema.accepts` on the tree is partially evaluated over the template once: type and
+    /// `additionalProperties` checks on objects are decided when the template is built, `required` becomes a test
+    /// on the presence bits, and what is left per record is each leaf's own schema. A node whose schema compares
+    /// or branches on the whole value (`const`, `enum`, `anyOf`, `oneOf`, `not`, `if`, property counts,
+    /// `minItems`), and the identifier list and unmapped bucket, are checked whole, as `accepts` checks them.
+    /// A mask of 0 means the root, which is always present.
+    enum Check: Sendable {
+        /// The field's value, when it has one, must pass the schema.
+        case leaf(field: Int, schema: CompiledSchema)
+        /// When `when` is present, `child` must be too (`required`).
+        case require(when: UInt64, child: UInt64)
+        /// `when` must not be present (a wrong type, a forbidden or impossible key).
+        case never(when: UInt64)
+        /// The node, when present, must pass the schema as a value.
+        case whole(node: Int, schema: CompiledSchema)
+    }
+
+    /// Appends the checks that stand for `accepts(node, schema)`, mirroring `CompiledSchema.accepts` keyword for
+    /// keyword (`CanonicalTemplateTests` compares both on many records, valid and not).
+    private static func compile(
+        _ index: Int, _ schema: CompiledSchema, nodes: [Node], children: [Int], keys: [String],
+        into checks: inout [Check]
+    ) {
+        let node = nodes[index]
+        let when = index == 0 ? 0 : node.mask
         switch schema.kind {
-        case .acceptsAll: return true
-        case .rejectsAll: return false
+        case .acceptsAll: return
+        case .rejectsAll:
+            checks.append(.never(when: when))
+            return
         case .keywords: break
         }
-        let node = nodes[index]
         switch node.kind {
         case .leaf:
-            return schema.accepts(values.values[node.field]!)
+            checks.append(.leaf(field: node.field, schema: schema))
+            return
         case .identifiers, .unmapped:
-            return schema.accepts(materialize(index, values))
+            checks.append(.whole(node: index, schema: schema))
+            return
         case .object, .array:
             break
         }
-        // Keywords that compare or branch on the whole value: let the schema see the value itself.
+        let counts = schema.counts
         if schema.constant != nil || schema.options != nil || schema.anyOf != nil || schema.oneOf != nil
-            || schema.not != nil || schema.condition != nil
+            || schema.not != nil || schema.condition != nil || counts.minProperties != nil
+            || counts.maxProperties != nil || counts.minItems != nil
         {
-            return schema.accepts(materialize(index, values))
+            checks.append(.whole(node: index, schema: schema))
+            return
         }
         if let reference = schema.reference {
-            guard let target = reference.target, accepts(index, target, values) else { return false }
+            guard let target = reference.target else {
+                checks.append(.never(when: when))
+                return
+            }
+            compile(index, target, nodes: nodes, children: children, keys: keys, into: &checks)
         }
         let slots = node.firstChild..<(node.firstChild + node.childCount)
         if node.kind == .object {
-            if let types = schema.types, !types.contains(.object) { return false }
-            guard acceptsObject(slots, schema, values) else { return false }
+            if let types = schema.types, !types.contains(.object) {
+                checks.append(.never(when: when))
+                return
+            }
+            func slot(named name: String) -> Int? { slots.first { keys[$0] == name } }
+            for name in schema.requiredElsewhere {
+                if let slot = slot(named: name) {
+                    checks.append(.require(when: when, child: nodes[children[slot]].mask))
+                } else {
+                    checks.append(.never(when: when))
+                }
+            }
+            if schema.checksEntries {
+                let table = schema.propertyTable
+                for slot in slots {
+                    let child = children[slot]
+                    if let property = table.index(of: keys[slot]) {
+                        compile(child, table.entries[property].schema, nodes: nodes, children: children, keys: keys, into: &checks)
+                        continue
+                    }
+                    switch schema.additional {
+                    case .unconstrained: break
+                    case .forbidden: checks.append(.never(when: nodes[child].mask))
+                    case .schema(let additional):
+                        compile(child, additional, nodes: nodes, children: children, keys: keys, into: &checks)
+                    }
+                }
+                for entry in table.entries where entry.isRequired {
+                    if let slot = slot(named: entry.name) {
+                        checks.append(.require(when: when, child: nodes[children[slot]].mask))
+                    } else {
+                        checks.append(.never(when: when))
+                    }
+                }
+            } else if schema.propertyTable.requiredCount != 0 {
+                checks.append(.never(when: when))
+            }
         } else {
-            if let types = schema.types, !types.contains(.array) { return false }
-            if let minItems = schema.counts.minItems,
-                slots.count(where: { isPresent(children[$0], values) }) < minItems
-            {
-                return false
+            if let types = schema.types, !types.contains(.array) {
+                checks.append(.never(when: when))
+                return
             }
             if let items = schema.items {
-                for slot in slots where isPresent(children[slot], values) {
-                    guard accepts(children[slot], items, values) else { return false }
+                for slot in slots {
+                    compile(children[slot], items, nodes: nodes, children: children, keys: keys, into: &checks)
                 }
             }
         }
-        for branch in schema.allOf where !accepts(index, branch, values) { return false }
-        return true
-    }
-
-    private func acceptsObject(_ slots: Range<Int>, _ schema: CompiledSchema, _ values: TemplateValues) -> Bool {
-        let counts = schema.counts
-        if counts.minProperties != nil || counts.maxProperties != nil {
-            let present = slots.count { isPresent(children[$0], values) }
-            if let minProperties = counts.minProperties, present < minProperties { return false }
-            if let maxProperties = counts.maxProperties, present > maxProperties { return false }
+        for branch in schema.allOf {
+            compile(index, branch, nodes: nodes, children: children, keys: keys, into: &checks)
         }
-        for name in schema.requiredElsewhere {
-            guard slots.contains(where: { keys[$0] == name && isPresent(children[$0], values) }) else { return false }
-        }
-        guard schema.checksEntries else { return schema.propertyTable.requiredCount == 0 }
-        let table = schema.propertyTable
-        var requiredSeen = 0
-        for slot in slots where isPresent(children[slot], values) {
-            if let property = table.index(of: keys[slot]) {
-                let entry = table.entries[property]
-                if entry.isRequired { requiredSeen += 1 }
-                guard accepts(children[slot], entry.schema, values) else { return false }
-                continue
-            }
-            switch schema.additional {
-            case .unconstrained: break
-            case .forbidden: return false
-            case .schema(let additional): guard accepts(children[slot], additional, values) else { return false }
-            }
-        }
-        return requiredSeen == table.requiredCount
     }
 }

@@ -102,12 +102,11 @@ final class MappingPlan: Sendable {
         var consumed = fields.flatMap(\.sourcePaths)
         if let sourceIDField { consumed.append(sourceIDField) }
         unmapped = UnmappedFields(consumed: consumed)
-        template =
-            schema == nil
-            ? nil
-            : CanonicalTemplate(
+        template = schema.flatMap { schema in
+            CanonicalTemplate(
                 fields: sizedFields, identifierSteps: sizedIdentifierSteps, unmappedSteps: sizedUnmappedSteps,
-                keepsUnmapped: keepsUnmapped)
+                keepsUnmapped: keepsUnmapped, schema: schema)
+        }
     }
 
     /// `view(of:keepsUnmapped:)` for a row of a tabular source, read from its columns without building the
