@@ -165,6 +165,13 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// The stored hashes of the ids in a JSON array: the primary key is probed once per id (an `IN` list; a join
+    /// with `json_each` was planned as a scan of the stream per id).
+    package static let storedHashesSQL = """
+        SELECT source_id, content_hash FROM records
+        WHERE connector = ? AND stream = ? AND source_id IN (SELECT value FROM json_each(?))
+        """
+
     /// Looks the keys up in one statement on a reader connection (with WAL it runs beside the writer): SQLite
     /// walks the ids of a JSON array and probes the primary key for each, with no per-id statement round trip.
     public func contentHashes(connector: String, stream: String, sourceIDs: [String]) async throws -> [String: String] {
@@ -172,14 +179,9 @@ extension SQLiteStore {
         let ids = JSONValue.array(sourceIDs.map(JSONValue.string)).canonicalText
         return try await access("look up stored records of connector '\(connector)'") {
             try await writer.read { db in
-                let lookup = try db.cachedStatement(
-                    sql: """
-                        SELECT r.source_id, r.content_hash FROM json_each(?) AS j
-                        JOIN records AS r ON r.connector = ? AND r.stream = ? AND r.source_id = j.value
-                        """
-                )
+                let lookup = try db.cachedStatement(sql: Self.storedHashesSQL)
                 var hashes: [String: String] = [:]
-                let rows = try Row.fetchCursor(lookup, arguments: [ids, connector, stream])
+                let rows = try Row.fetchCursor(lookup, arguments: [connector, stream, ids])
                 while let row = try rows.next() {
                     hashes[row[0]] = row[1] as String
                 }

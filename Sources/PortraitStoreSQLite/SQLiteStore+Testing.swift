@@ -9,6 +9,16 @@ extension SQLiteStore {
     package func executeForTesting(_ sql: String) async throws {
         try await writer.write { db in try db.execute(sql: sql) }
     }
+
+    /// The first column of every row `sql` returns, as text (`EXPLAIN QUERY PLAN …` gives the plan's steps in
+    /// its fourth column: use `SELECT detail FROM …` shapes, or read `sqlite_master`).
+    package func textsForTesting(_ sql: String, arguments: [String] = []) async throws -> [String] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                row.hasColumn("detail") ? row["detail"] as String : (row[0] as String?) ?? ""
+            }
+        }
+    }
 }
 
 /// Another connection holding the write lock on a store file, as another `portrait` process would mid-sync.
