@@ -124,23 +124,14 @@ public final class SourceColumns: Sendable {
     /// `object(values).canonicalText`, written without building the object.
     func canonicalText(_ values: [String]) -> String {
         guard areDistinct else { return object(values).canonicalText }
-        var capacity = 512
-        while true {
-            var fitted = false
-            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-                var sink = ByteSink(buffer)
-                sink.append(UInt8(ascii: "{"))
-                for (position, index) in sortedOrder.enumerated() {
-                    if position > 0 { sink.append(UInt8(ascii: ",")) }
-                    memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
-                    sink.writeString(values[index])
-                }
-                sink.append(UInt8(ascii: "}"))
-                fitted = !sink.overflowed
-                count = fitted ? sink.count : 0
+        return ByteSink.string(capacity: 512) { sink in
+            sink.append(UInt8(ascii: "{"))
+            for (position, index) in sortedOrder.enumerated() {
+                if position > 0 { sink.append(UInt8(ascii: ",")) }
+                memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
+                sink.writeString(values[index])
             }
-            if fitted { return String(decoding: bytes, as: UTF8.self) }
-            capacity *= 4
+            sink.append(UInt8(ascii: "}"))
         }
     }
 }

@@ -5,8 +5,6 @@ extension JSONValue {
     ///
     /// Hand-written rather than `JSONEncoder`: it runs on every record of every sync.
     public var canonicalText: String {
-        var writer = CanonicalJSONWriter()
-        writer.write(self)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        ByteSink.string { $0.write(self) }
     }
 }

@@ -247,26 +247,15 @@ extension CanonicalTemplate {
 
     /// The canonical text of the record `values` describe.
     func render(_ values: TemplateValues) -> String {
-        var capacity = 1024
-        while true {
-            var fitted = false
-            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-                var sink = ByteSink(buffer)
-                nodes.withUnsafeBufferPointer { nodes in
-                    children.withUnsafeBufferPointer { children in
-                        keyText.withUnsafeBufferPointer { keyText in
-                            keyRanges.withUnsafeBufferPointer { keyRanges in
-                                let layout = Layout(nodes: nodes, children: children, keyText: keyText, keyRanges: keyRanges)
-                                layout.render(0, values, into: &sink)
-                            }
-                        }
+        nodes.withUnsafeBufferPointer { nodes in
+            children.withUnsafeBufferPointer { children in
+                keyText.withUnsafeBufferPointer { keyText in
+                    keyRanges.withUnsafeBufferPointer { keyRanges in
+                        let layout = Layout(nodes: nodes, children: children, keyText: keyText, keyRanges: keyRanges)
+                        return ByteSink.string { layout.render(0, values, into: &$0) }
                     }
                 }
-                fitted = !sink.overflowed
-                count = fitted ? sink.count : 0
             }
-            if fitted { return String(decoding: bytes, as: UTF8.self) }
-            capacity *= 4
         }
     }
 

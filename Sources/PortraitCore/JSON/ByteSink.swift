@@ -1,44 +1,15 @@
 /// Writes `JSONValue.canonicalText`: compact JSON, object keys sorted, so equal values have equal text.
 ///
 /// Hand-written and byte-oriented because it runs twice on every record of every sync (raw and canonical, for the
-/// content hash and the store). A value is written straight into the uninitialised storage of one `[UInt8]`
-/// with plain stores (no per-append capacity or uniqueness checks); if it does not fit, the value is written
-/// again into four times the room, so a buffer is reserved once per record in practice. A string is scanned once
-/// and its runs without characters to escape are copied whole; numbers are written by `DecimalText`
-/// (Foundation's `Decimal.description` alone cost more than a whole record); object keys are sorted as a
-/// buffer of dictionary indices, without copying keys or values out. Measured with `MappingBenchmark`
-/// (200,000 CSV receipts): raw 1,295 → 722 ns per record, canonical 3,314 → 1,184.
-struct CanonicalJSONWriter {
-    private(set) var bytes: [UInt8] = []
-    /// Room for the next value: the last size that fitted, so a record is written once, not grown into.
-    private var capacity: Int
-
-    /// - Parameter capacity: Bytes reserved for the first value; 1 KiB holds a typical record whole.
-    init(capacity: Int = 1024) {
-        self.capacity = max(capacity, 64)
-    }
-
-    mutating func write(_ value: JSONValue) {
-        while true {
-            var fitted = false
-            let written = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-                var sink = ByteSink(buffer)
-                sink.write(value)
-                fitted = !sink.overflowed
-                count = fitted ? sink.count : 0
-            }
-            if fitted {
-                if bytes.isEmpty { bytes = written } else { bytes.append(contentsOf: written) }
-                return
-            }
-            capacity *= 4
-        }
-    }
-}
-
-/// Writes JSON into fixed, uninitialised memory; once the memory is full it only records that it overflowed.
+/// content hash and the store). A value is written straight into the uninitialised storage of a new string with
+/// plain stores (no per-append capacity or uniqueness checks); if it does not fit, it is written again into four
+/// times the room. A string is scanned once and its runs without characters to escape are copied whole; numbers
+/// are written by `DecimalText` (Foundation's `Decimal.description` alone cost more than a whole record); object
+/// keys are sorted as a buffer of dictionary indices, without copying keys or values out. Measured with
+/// `MappingBenchmark` (200,000 CSV receipts): raw 1,295 → 722 ns per record, canonical 3,314 → 1,184.
 ///
-/// Shared by `CanonicalJSONWriter` and `CanonicalTemplate`, so both spell every value the same way.
+/// Writes JSON into fixed, uninitialised memory; once the memory is full it only records that it overflowed.
+/// Shared by `canonicalText`, `CanonicalTemplate` and `SourceColumns`, so all spell every value the same way.
 struct ByteSink {
     let base: UnsafeMutablePointer<UInt8>
     let capacity: Int
@@ -48,6 +19,23 @@ struct ByteSink {
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
         base = buffer.baseAddress!
         capacity = buffer.count
+    }
+
+    /// The text `write` puts into a sink, written straight into a new string's storage (no intermediate byte
+    /// array); when it does not fit in `capacity` bytes, it is written again into four times the room.
+    static func string(capacity: Int = 1024, _ write: (inout ByteSink) -> Void) -> String {
+        var capacity = max(capacity, 64)
+        while true {
+            var fitted = false
+            let text = String(unsafeUninitializedCapacity: capacity) { buffer in
+                var sink = ByteSink(buffer)
+                write(&sink)
+                fitted = !sink.overflowed
+                return fitted ? sink.count : 0
+            }
+            if fitted { return text }
+            capacity *= 4
+        }
     }
 
     @inline(__always)
