@@ -8,10 +8,13 @@
 /// gives for that tree (where the schema uses `const`, `enum`, `anyOf`, `oneOf`, `not` or `if` on an object, that
 /// subtree is built and handed to `accepts` itself). `CanonicalTemplateTests` compares both paths record by record.
 ///
+/// A final class of constants: a record's mapping reads it through one reference, where copying a struct of
+/// seven arrays out of the plan retained each of them per record.
+///
 /// A mapping the template cannot express has none and takes the general path: a target below another target
 /// (`name` and `name.full`), a whole-list target where identifiers go, a target inside the unmapped bucket,
 /// more than `maxFields` fields.
-struct CanonicalTemplate: Sendable {
+final class CanonicalTemplate: Sendable {
     enum Kind: Sendable {
         /// Children sorted by key as `canonicalText` sorts them.
         case object
