@@ -35,7 +35,8 @@ final class RunPipeline: Sendable {
     }
 
     static let keptWarnings = 20
-    /// Batches that may be mapped or committing at once: one committing, one mapping beside it.
+    /// Batches that may be mapped or committing at once: one committing, two mapping beside it (on two cores the
+    /// writer leaves room for more than one mapping task).
     static let maxInFlight = 3
 
     let connector: ConnectorConfig
