@@ -118,14 +118,9 @@ public struct RecordWrite: Sendable, Hashable {
         stream: String, sourceID: String, entity: Entity, raw: JSONValue, rawText: String, canonical: JSONValue,
         location: String, isDeletion: Bool, contentHash: String
     ) {
-        self.stream = stream
-        self.sourceID = sourceID
-        self.entity = entity
-        self.location = location
-        self.isDeletion = isDeletion
-        self.rawText = rawText
-        self.canonicalText = canonical.canonicalText
-        self.contentHash = contentHash
+        self.init(
+            stream: stream, sourceID: sourceID, entity: entity, rawText: rawText, canonicalText: canonical.canonicalText,
+            location: location, isDeletion: isDeletion, contentHash: contentHash)
     }
 
     /// A record the sync mapped straight to canonical text (`RecordMapping.mapToText`).
@@ -149,10 +144,11 @@ public struct RecordWrite: Sendable, Hashable {
         isDeletion: Bool = false
     ) {
         let rawText = raw.canonicalText
+        let canonicalText = canonical.canonicalText
         self.init(
-            stream: stream, sourceID: sourceID, entity: entity, raw: raw, rawText: rawText, canonical: canonical,
+            stream: stream, sourceID: sourceID, entity: entity, rawText: rawText, canonicalText: canonicalText,
             location: location, isDeletion: isDeletion,
-            contentHash: ContentHash.of(rawText: rawText, canonicalText: canonical.canonicalText, deleted: isDeletion))
+            contentHash: ContentHash.of(rawText: rawText, canonicalText: canonicalText, deleted: isDeletion))
     }
 }
 
