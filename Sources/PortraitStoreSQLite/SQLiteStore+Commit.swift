@@ -172,13 +172,29 @@ extension SQLiteStore {
         WHERE connector = ? AND stream = ? AND source_id IN (SELECT value FROM json_each(?))
         """
 
+    /// Whether the stream has any record whose key lies between two ids (SQLite's binary order).
+    package static let anyStoredBetweenSQL = """
+        SELECT EXISTS (SELECT 1 FROM records WHERE connector = ? AND stream = ? AND source_id BETWEEN ? AND ?)
+        """
+
     /// Looks the keys up in one statement on a reader connection (with WAL it runs beside the writer): SQLite
     /// walks the ids of a JSON array and probes the primary key for each, with no per-id statement round trip.
+    ///
+    /// First one range probe: when no stored key of the stream lies between the batch's smallest and largest id
+    /// (a first import, or a file of new receipt numbers), none of the ids is stored and nothing more is read.
     public func contentHashes(connector: String, stream: String, sourceIDs: [String]) async throws -> [String: String] {
-        guard !sourceIDs.isEmpty else { return [:] }
+        guard var lowest = sourceIDs.first, var highest = sourceIDs.first else { return [:] }
+        for id in sourceIDs.dropFirst() {
+            // By UTF-8 bytes, as SQLite's BINARY collation compares (Swift's `<` compares normalised text).
+            if id.utf8.lexicographicallyPrecedes(lowest.utf8) { lowest = id }
+            if highest.utf8.lexicographicallyPrecedes(id.utf8) { highest = id }
+        }
         let ids = JSONValue.array(sourceIDs.map(JSONValue.string)).canonicalText
         return try await access("look up stored records of connector '\(connector)'") {
-            try await writer.read { db in
+            try await writer.read { [lowest, highest] db in
+                let anyStored = try Bool.fetchOne(
+                    db.cachedStatement(sql: Self.anyStoredBetweenSQL), arguments: [connector, stream, lowest, highest])
+                guard anyStored == true else { return [:] }
                 let lookup = try db.cachedStatement(sql: Self.storedHashesSQL)
                 var hashes: [String: String] = [:]
                 let rows = try Row.fetchCursor(lookup, arguments: [connector, stream, ids])

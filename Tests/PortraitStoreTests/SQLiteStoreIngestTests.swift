@@ -20,6 +20,23 @@ struct SQLiteStoreIngestTests {
         #expect(try await store.contentHashes(connector: "shop", stream: "orders", sourceIDs: asked).isEmpty)
     }
 
+    @Test func idsOutsideTheStoredRangeAreNotStoredAndIdsInsideItAreFound() async throws {
+        let store = try SQLiteStore.inMemory()
+        // Precomposed é (C3 A9) sorts after "f" by bytes; decomposed e + U+0301 sorts before it.
+        let stored = ["b", "d", "\u{E9}"].map { customer($0) }
+        _ = try await store.commit(CommitBatch(connector: "shop", runID: nil, records: stored))
+        let find = { (ids: [String]) in try await store.contentHashes(connector: "shop", stream: "customers", sourceIDs: ids) }
+        #expect(try await find(["a", "a0"]).isEmpty)
+        #expect(try await find(["e", "f"]).isEmpty)
+        #expect(try await find(["c", "e"]).isEmpty)
+        #expect(try await find(["a", "c"]).isEmpty)  // "b" lies between them but is not asked for.
+        #expect(try await find(["a", "b", "c"]).keys.sorted() == ["b"])
+        #expect(try await find(["f", "\u{E9}"]).keys.sorted() == ["\u{E9}"])
+        #expect(try await find(["e\u{301}"]).isEmpty)  // Equal to é as Swift text, a different key in the store.
+        #expect(try await find(["z", "a"]).isEmpty)  // The range holds every stored key, the ids none.
+        #expect(try await find(["z", "b", "a", "d"]).keys.sorted() == ["b", "d"])
+    }
+
     @Test func storedHashesProbeThePrimaryKeyPerId() async throws {
         let store = try SQLiteStore.inMemory()
         let plan = try await store.textsForTesting(
