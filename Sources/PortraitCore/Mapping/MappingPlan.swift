@@ -115,18 +115,8 @@ final class MappingPlan: Sendable {
         RecordView, [String: JSONValue]?
     )? {
         guard let keys = topLevelKeys, columns.areDistinct else { return nil }
-        var slots = [JSONValue?](repeating: .none, count: keys.count)
-        var found: [String: JSONValue]? = keepsUnmapped ? [:] : nil
-        let names = columns.names
-        for index in names.indices {
-            if let slot = keys.index(of: names[index]) {
-                slots[slot] = .string(values[index])
-            } else if found != nil,
-                !unmapped.collect(unreadKey: names[index], value: .string(values[index]), into: &found!)
-            {
-                found = nil  // Ambiguous dotted paths: the general walk decides.
-            }
-        }
+        let entries = zip(columns.names, values.lazy.map(JSONValue.string))
+        let (slots, found) = read(entries, keys: keys, keepsUnmapped: keepsUnmapped)
         return (RecordView(object: [:], slots: slots), found)
     }
 
@@ -134,16 +124,24 @@ final class MappingPlan: Sendable {
     /// (found in the same pass; nil otherwise, or when `keepsUnmapped` is false).
     func view(of fields: [String: JSONValue], keepsUnmapped: Bool) -> (RecordView, [String: JSONValue]?) {
         guard let keys = topLevelKeys else { return (RecordView(object: fields, slots: nil), nil) }
+        let (slots, found) = read(fields.lazy.map { ($0.key, $0.value) }, keys: keys, keepsUnmapped: keepsUnmapped)
+        return (RecordView(object: fields, slots: slots), found)
+    }
+
+    /// One pass over a record's top-level entries: the values fields read, by slot, and the entries none reads.
+    private func read(
+        _ entries: some Sequence<(String, JSONValue)>, keys: StringTable, keepsUnmapped: Bool
+    ) -> ([JSONValue?], [String: JSONValue]?) {
         var slots = [JSONValue?](repeating: .none, count: keys.count)
         var found: [String: JSONValue]? = keepsUnmapped ? [:] : nil
-        for (key, value) in fields {
+        for (key, value) in entries {
             if let slot = keys.index(of: key) {
                 slots[slot] = value
             } else if found != nil, !unmapped.collect(unreadKey: key, value: value, into: &found!) {
                 found = nil  // Ambiguous dotted paths: the general walk decides.
             }
         }
-        return (RecordView(object: fields, slots: slots), found)
+        return (slots, found)
     }
 
     /// A path with its sizes left out, to compare paths.
