@@ -19,6 +19,8 @@ struct MappingBenchmark {
         let records = (0..<Workload.count).map(Workload.receipt)
         try Workload.run("receipts-without-lines", mapping: Workload.receiptMappingWithoutLines, records: records)
         try Workload.run("receipts", mapping: Workload.receiptMapping, records: records)
+        try Workload.run(
+            "receipt-rows", mapping: Workload.receiptMapping, records: (0..<Workload.count).map(Workload.receiptRow))
     }
 
     @Test func contacts() throws {

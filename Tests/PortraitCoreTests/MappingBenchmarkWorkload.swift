@@ -81,6 +81,17 @@ enum MappingBenchmarkWorkload {
             stream: "receipts", sourceID: "receipts.csv:\(i + 2)", fields: fields, location: "receipts.csv:\(i + 2)")
     }
 
+    static let receiptColumns = SourceColumns(
+        ["receipt_id", "store_id", "ts", "amount", "category", "member_card", "phone", "name", "note"])
+
+    /// `receipt(i)` as the CSV connector sends it: values by column.
+    static func receiptRow(_ i: Int) -> SourceRecord {
+        let record = receipt(i)
+        return SourceRecord(
+            stream: record.stream, sourceID: record.sourceID, columns: receiptColumns,
+            values: receiptColumns.names.map { record.fields[$0]?.stringValue ?? "" }, location: record.location)
+    }
+
     static func contact(_ i: Int) -> SourceRecord {
         let email: JSONValue = i % 10 == 0 ? .string("user\(i)(at)example.com") : .string("user\(i)@example.com")
         let fields: JSONValue = [
@@ -124,6 +135,7 @@ enum MappingBenchmarkWorkload {
         let valid = results.count(where: \.isValid)
         let canonicals = results.compactMap(\.canonical)
         let map = nanoseconds(records) { mapping.map($0).reasons.count }
+        let mapToText = nanoseconds(records) { mapping.mapToText($0)?.canonicalText.utf8.count ?? 0 }
         let raw = nanoseconds(records) { $0.fields.canonicalText.utf8.count }
         let canonical = nanoseconds(canonicals) { $0.canonicalText.utf8.count }
         let hash = nanoseconds(Array(zip(records, results))) { record, result in
@@ -135,6 +147,7 @@ enum MappingBenchmarkWorkload {
         func format(_ ns: Double) -> String { String(format: "%8.0f", ns) }
         print(
             "MappingBenchmark \(label): \(records.count) records, \(valid) valid; ns/record: map \(format(map)),"
+                + " mapToText \(format(mapToText)) (template path; invalid records return nil there),"
                 + " canonicalText raw \(format(raw)), canonicalText canonical \(format(canonical)),"
                 + " both texts + SHA-256 \(format(hash))")
     }
