@@ -136,11 +136,11 @@ enum MappingBenchmarkWorkload {
         let canonicals = results.compactMap(\.canonical)
         let map = nanoseconds(records) { mapping.map($0).reasons.count }
         let mapToText = nanoseconds(records) { mapping.mapToText($0)?.canonicalText.utf8.count ?? 0 }
-        let raw = nanoseconds(records) { $0.fields.canonicalText.utf8.count }
+        let raw = nanoseconds(records) { $0.rawText.utf8.count }
         let canonical = nanoseconds(canonicals) { $0.canonicalText.utf8.count }
         let hash = nanoseconds(Array(zip(records, results))) { record, result in
             ContentHash.of(
-                rawText: record.fields.canonicalText, canonicalText: result.canonical?.canonicalText ?? "",
+                rawText: record.rawText, canonicalText: result.canonical?.canonicalText ?? "",
                 deleted: false
             ).utf8.count
         }
