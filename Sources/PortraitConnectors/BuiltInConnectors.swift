@@ -6,6 +6,7 @@ public enum BuiltInConnectors {
     public static let types: [any Connector.Type] = [
         JSONLConnector.self,
         CSVDropConnector.self,
+        XMLFeedConnector.self,
         // scaffold-connector: new kinds are inserted above this line.
     ]
 

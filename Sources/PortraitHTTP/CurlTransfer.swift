@@ -4,6 +4,9 @@ import PortraitCore
 
 /// One blocking libcurl transfer. Everything here runs on the transfer's own thread, never on the Swift pool.
 enum CurlTransfer {
+    /// Receives body bytes as they arrive, with the response's status; false aborts the transfer.
+    typealias BodySink = (Int, UnsafeRawBufferPointer) -> Bool
+
     struct Request: Sendable {
         var method: String
         var url: String
@@ -32,9 +35,13 @@ enum CurlTransfer {
     }
 
     /// Performs the transfer and returns the final response. Blocks the calling thread.
-    static func run(_ request: Request, configuration: HTTPClient.Configuration, cancellation: CancellationFlag) throws
-        -> HTTPResponse
-    {
+    ///
+    /// - Parameter sink: When given, receives the body as it arrives (with the status of the response it belongs
+    ///   to) instead of it being collected; returning false aborts the transfer.
+    static func run(
+        _ request: Request, configuration: HTTPClient.Configuration, cancellation: CancellationFlag,
+        sink: BodySink? = nil
+    ) throws -> HTTPResponse {
         let display = HTTPClient.redacted(request.url)
         guard globalInit == CURLE_OK else {
             throw PortraitError.connector("\(display): libcurl could not be initialised (\(describe(globalInit)))")
@@ -45,6 +52,7 @@ enum CurlTransfer {
         defer { curl_easy_cleanup(handle) }
 
         let state = TransferState(maxBytes: configuration.maxResponseBytes, cancellation: cancellation)
+        state.sink = sink
         let statePointer = Unmanaged.passUnretained(state).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
@@ -175,6 +183,10 @@ private final class TransferState {
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
     var exceededLimit = false
+    /// Streaming transfers: where body bytes go instead of `body`.
+    var sink: CurlTransfer.BodySink?
+    /// The status of the response being received, from its status line.
+    var status = 0
 
     init(maxBytes: Int, cancellation: CancellationFlag) {
         self.maxBytes = maxBytes
@@ -187,6 +199,9 @@ private let writeBody: portrait_curl_write_callback = { pointer, size, count, us
     guard let pointer, let userdata else { return 0 }
     let state = Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
+    if let sink = state.sink {
+        return sink(state.status, UnsafeRawBufferPointer(start: pointer, count: length)) ? length : 0
+    }
     if state.body.count + length > state.maxBytes {
         state.exceededLimit = true
         return 0
@@ -208,6 +223,7 @@ private let writeHeader: portrait_curl_write_callback = { pointer, size, count, 
     if line.hasPrefix("HTTP/") {
         // A new response starts (after a redirect or a 100 Continue): keep only the final one's headers.
         state.headers.removeAll()
+        state.status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
     } else if let colon = line.firstIndex(of: ":") {
         let name = line[..<colon].trimmingCharacters(in: .whitespaces)
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,0 +1,287 @@
+public import PortraitCore
+import Foundation
+import PortraitHTTP
+
+/// Imports XML feeds of orders and customers (e-commerce platforms, partners): one file, a drop folder of
+/// files, or an http(s) URL parsed as it streams in.
+///
+/// Records are the elements at `options.record`; their fields are paths relative to them (`@id`,
+/// `shop:customer/shop:email`, `{ each: shop:line, fields: … }` for order lines), matched by namespace URI.
+/// Parsing streams through libxml2's `xmlTextReader` (see `XMLRecordReader`), hardened against hostile XML.
+///
+/// A malformed document stops with its file, line, column and libxml2's message, after the records before the
+/// error are committed with a checkpoint naming the document's SHA-256 and the record count: a rerun of the
+/// same bytes resumes there, and a corrected file is read whole, its earlier records found unchanged.
+/// A record that cannot be read (too large, nested too deep, no id) goes to quarantine with its element path
+/// and line, and the document goes on.
+public struct XMLFeedConnector: Connector {
+    public static let kind = "xml_feed"
+    public static let summary =
+        "XML feeds (orders, customers) from a file, a drop folder or an http(s) URL, streamed and namespace-aware"
+    public static var configSpec: JSONValue {
+        SchemaRegistry.canonical.schema(named: "connectors/xml_feed.schema.json") ?? [:]
+    }
+
+    let name: String
+    let options: XMLFeedOptions
+
+    public init(context: ConnectorContext) throws {
+        name = context.name
+        options = try XMLFeedOptions(context: context)
+    }
+
+    public func check() async throws {
+        switch options.source {
+        case .file(let url, let display):
+            guard FileManager.default.isReadableFile(atPath: url.path) else {
+                throw PortraitError.connector(
+                    "\(display): file not found or not readable; check options.path (relative paths start at portrait.yml's folder)")
+            }
+        case .folder(let folder):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.url.path, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
+                throw PortraitError.connector(
+                    "\(folder.displayPath): the drop folder does not exist; create it or fix options.folder (relative paths start at portrait.yml's folder)")
+            }
+            guard FileManager.default.isWritableFile(atPath: folder.url.path) else {
+                throw PortraitError.connector(
+                    "\(folder.displayPath): the drop folder is not writable, so imported files cannot move to \(folder.archiveName)/; give this user write permission")
+            }
+        case .url(let url, let headers, let timeout):
+            let stream = try await client(timeout: timeout).stream(url, headers: headers)
+            stream.close()
+        }
+    }
+
+    public func discover() async throws -> [StreamDescription] {
+        try await check()
+        let input: any XMLInput
+        let document: String
+        switch options.source {
+        case .file(let url, let display):
+            input = try XMLFileInput(url: url, display: display)
+            document = display
+        case .folder(let folder):
+            guard let sample = try folder.candidates().last else { return [StreamDescription(name: options.stream, fields: [])] }
+            input = try XMLFileInput(url: sample.url, display: "\(folder.displayPath)/\(sample.name)")
+            document = "\(folder.displayPath)/\(sample.name)"
+        case .url(let url, let headers, let timeout):
+            input = XMLStreamInput(try await client(timeout: timeout).stream(url, headers: headers))
+            document = HTTPClient.redacted(url)
+        }
+        let reader = try XMLRecordReader(
+            input: input, document: document, selection: options.selection, limits: options.limits,
+            whitespace: options.whitespace)
+        var fields: [String: StreamDescription.Field] = [:]
+        var count = 0
+        while count < 200, case .record(let record)? = try reader.next() {
+            for (path, leaf) in JSONValue.object(record.fields).leaves() where fields[path] == nil {
+                fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
+            }
+            count += 1
+        }
+        let entity: Entity = options.stream.lowercased().contains("order") ? .order : .customer
+        return [StreamDescription(name: options.stream, fields: fields.values.sorted { $0.path < $1.path }, suggestedEntity: entity)]
+    }
+
+    public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
+        try await check()
+        var state = XMLFeedState(state)
+        switch options.source {
+        case .file(let url, let display):
+            let sha256 = try hash(url, display: display)
+            let name = url.lastPathComponent
+            if let earlier = state.imported[sha256] {
+                try await output.part(name, note: "unchanged since it was imported at \(earlier.at)")
+                return
+            }
+            let input = try XMLFileInput(url: url, display: display)
+            if let error = try await importDocument(
+                input, name: name, display: display, sha256: sha256, state: &state, output: output)
+            {
+                throw PortraitError.connector(stopMessage(error))
+            }
+        case .folder(let folder):
+            try await readFolder(folder, state: &state, output: output)
+        case .url(let url, let headers, let timeout):
+            let display = HTTPClient.redacted(url)
+            let stream = try await client(timeout: timeout).stream(url, headers: headers)
+            let input = XMLStreamInput(stream)
+            if let error = try await importDocument(
+                input, name: display, display: display, sha256: nil, state: &state, output: output)
+            {
+                throw PortraitError.connector(stopMessage(error))
+            }
+        }
+    }
+
+    private func client(timeout: Duration) -> HTTPClient {
+        HTTPClient(configuration: HTTPClient.Configuration(timeout: timeout))
+    }
+
+    private func hash(_ url: URL, display: String) throws -> String {
+        do {
+            return try ContentHash.sha256(fileAt: url)
+        } catch {
+            throw PortraitError.connector(
+                "\(display): cannot read the file (\((error as NSError).localizedDescription)); check its permissions")
+        }
+    }
+
+    private func stopMessage(_ error: XMLDocumentError) -> String {
+        "\(error.description); the records before it are imported. Fix the document and sync again: records already imported stay unchanged, none is imported twice"
+    }
+
+    /// Each complete file of the drop folder, once; a malformed one moves to `rejected/` after its readable
+    /// records are committed.
+    private func readFolder(_ folder: DropFolder, state: inout XMLFeedState, output: ConnectorOutput) async throws {
+        for file in try folder.candidates() {
+            try Task.checkCancellation()
+            if let waiting = folder.incompleteReason(file) {
+                try await output.part(file.name, note: waiting)
+                continue
+            }
+            let sha256: String
+            do {
+                sha256 = try ContentHash.sha256(fileAt: file.url)
+            } catch {
+                try await output.part(
+                    file.name,
+                    note: "left in place: cannot read it (\((error as NSError).localizedDescription)); check its permissions")
+                continue
+            }
+            guard folder.isUnchanged(file) else {
+                try await output.part(file.name, note: "waiting: it changed while being read; taken once it stops changing")
+                continue
+            }
+            if let earlier = state.imported[sha256] {
+                try folder.archive(file, sha256: sha256)
+                let note =
+                    earlier.name == file.name
+                    ? "already imported at \(earlier.at); moved to \(folder.archiveName)/"
+                    : "skipped: identical to \(earlier.name) imported at \(earlier.at); moved to \(folder.archiveName)/"
+                try await output.part(file.name, note: note)
+                continue
+            }
+            let display = "\(folder.displayPath)/\(file.name)"
+            let input = try XMLFileInput(url: file.url, display: display)
+            if let error = try await importDocument(
+                input, name: file.name, display: display, sha256: sha256, state: &state, output: output)
+            {
+                try folder.reject(file, sha256: sha256, reason: stopMessage(error))
+                try await output.warning(
+                    "\(error.message); the records before it are imported, and the file moved to \(folder.rejectedName)/ with a .reason file. Drop the corrected file again: records already imported stay unchanged",
+                    location: "\(display):\(error.line):\(error.column)")
+                state.position = nil
+                try await output.checkpoint(state.connectorState)
+            } else {
+                try folder.archive(file, sha256: sha256)
+            }
+        }
+    }
+
+    /// Reads one document's records into `output`, checkpointing as it goes.
+    ///
+    /// - Returns: nil when the document was read to its end; the error that stopped it otherwise, after the
+    ///   records before it and a checkpoint are committed.
+    private func importDocument(
+        _ input: any XMLInput, name: String, display: String, sha256: String?, state: inout XMLFeedState,
+        output: ConnectorOutput
+    ) async throws -> XMLDocumentError? {
+        try await output.part(name)
+        let resumeAt = sha256.flatMap { sha in state.position.flatMap { $0.sha256 == sha ? $0.records : nil } } ?? 0
+        let reader = try XMLRecordReader(
+            input: input, document: display, selection: options.selection, limits: options.limits,
+            whitespace: options.whitespace)
+        var watermark = XMLWatermark(committed: state.watermark)
+        var handled = resumeAt
+        var sinceCheckpoint = 0
+        var skippedOld = 0
+        var undated = 0
+
+        func checkpoint(error: XMLDocumentError?) async throws {
+            if let newest = watermark.newest { state.watermark = newest.text }
+            if let sha256 {
+                state.position = .init(name: name, sha256: sha256, records: handled, error: error?.description)
+            }
+            try await output.checkpoint(state.connectorState)
+            sinceCheckpoint = 0
+        }
+
+        while true {
+            try Task.checkCancellation()
+            let item: XMLRecordReader.Item?
+            do {
+                item = try reader.next(skippingUntil: resumeAt)
+            } catch {
+                try await checkpoint(error: error)
+                try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
+                return error
+            }
+            guard let item else { break }
+            if sinceCheckpoint >= options.checkpointRecords { try await checkpoint(error: nil) }
+            sinceCheckpoint += 1
+            switch item {
+            case .record(let record):
+                let location = "\(display):\(record.line) \(options.selection.recordPathText)[\(record.index)]"
+                if let updatedField = options.updatedField {
+                    switch watermark.decide(record.fields[updatedField]?.stringValue) {
+                    case .keep: break
+                    case .skip:
+                        skippedOld += 1
+                        handled = record.index
+                        continue
+                    case .unreadable: undated += 1
+                    }
+                }
+                try await output.send(message(for: record, document: name, location: location))
+                handled = record.index
+            case .invalid(let invalid):
+                let location = "\(display):\(invalid.line) \(options.selection.recordPathText)[\(invalid.index)]"
+                try await output.unreadable(
+                    UnreadableRecord(stream: options.stream, location: location, raw: "", reasons: invalid.reasons))
+                handled = invalid.index
+            }
+        }
+        for warning in reader.warnings { try await output.warning(warning, location: display) }
+        try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
+        if let newest = watermark.newest { state.watermark = newest.text }
+        if let sha256 { state.recordImport(sha256: sha256, name: name, at: Date()) }
+        try await output.checkpoint(state.connectorState)
+        return nil
+    }
+
+    /// Records left out by the watermark are said, not silently dropped.
+    private func report(skippedOld: Int, undated: Int, display: String, output: ConnectorOutput) async throws {
+        guard let field = options.updatedField else { return }
+        if skippedOld > 0 {
+            try await output.warning(
+                "\(skippedOld) record\(skippedOld == 1 ? "" : "s") not updated since the last sync skipped (\(field) older than the watermark)",
+                location: display)
+        }
+        if undated > 0 {
+            try await output.warning(
+                "\(undated) record\(undated == 1 ? " has" : "s have") no readable date-time in '\(field)' (options.updated_field); imported anyway",
+                location: display)
+        }
+    }
+
+    private func message(for record: XMLRecord, document: String, location: String) -> ConnectorMessage {
+        let sourceID: String
+        if let idField = options.idField {
+            guard let id = record.fields[idField]?.stringValue, !id.isEmpty else {
+                let found = record.fields[idField].map { $0.arrayValue != nil ? "has several values" : "is empty" } ?? "is missing"
+                return .unreadable(
+                    UnreadableRecord(
+                        stream: options.stream, location: location, raw: JSONValue.object(record.fields).canonicalText,
+                        reasons: ["the id field '\(idField)' (options.id_field) \(found)"]))
+            }
+            sourceID = id
+        } else {
+            sourceID = "\(document)#\(record.index)"
+        }
+        return .record(SourceRecord(stream: options.stream, sourceID: sourceID, fields: .object(record.fields), location: location))
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import PortraitCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Bytes a document is parsed from, pulled by libxml2 as it needs them: nothing holds a whole feed in memory.
+///
+/// Called on the parsing thread only, from libxml2's read callback.
+protocol XMLInput: AnyObject {
+    /// Fills up to `count` bytes at `buffer`; returns how many, 0 at the end, or -1 after a failure (`failure`
+    /// then says what).
+    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int
+    /// Why `read` returned -1.
+    var failure: String? { get }
+    /// Stops the input early (a URL transfer is aborted); safe to call more than once.
+    func close()
+}
+
+/// A file read with `read(2)` straight into libxml2's buffer.
+final class XMLFileInput: XMLInput {
+    private var descriptor: Int32
+    private(set) var failure: String?
+
+    /// - Throws: `PortraitError.connector` naming the file when it cannot be opened.
+    init(url: URL, display: String) throws {
+        descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw PortraitError.connector(
+                "\(display): cannot open the file (\(String(cString: strerror(errno)))); check the path and its permissions")
+        }
+    }
+
+    deinit { close() }
+
+    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        guard descriptor >= 0 else { return 0 }
+        while true {
+            let result = Glibc.read(descriptor, buffer, count)
+            if result >= 0 { return result }
+            if errno == EINTR { continue }
+            failure = String(cString: strerror(errno))
+            return -1
+        }
+    }
+
+    func close() {
+        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        descriptor = -1
+    }
+}
+
+/// In-memory bytes (tests, `discover` samples).
+final class XMLBytesInput: XMLInput {
+    private let bytes: [UInt8]
+    private var offset = 0
+    let failure: String? = nil
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        let length = min(count, bytes.count - offset)
+        guard length > 0 else { return 0 }
+        bytes.withUnsafeBufferPointer { source in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + offset, byteCount: length)
+        }
+        offset += length
+        return length
+    }
+
+    func close() {}
+}

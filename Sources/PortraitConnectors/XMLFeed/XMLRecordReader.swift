@@ -1,0 +1,531 @@
+import CLibXML2
+import PortraitCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Limits that keep a hostile or broken feed from costing unbounded memory or time.
+struct XMLLimits: Sendable, Equatable {
+    /// Deepest element nesting read (the root element is depth 1). libxml2's own limit (256) still applies
+    /// to anything skipped.
+    var maxDepth = 64
+    /// Largest record, in bytes of XML; a larger one is quarantined and the feed goes on.
+    var maxRecordBytes = 4 << 20
+}
+
+/// How element text is normalised.
+enum XMLWhitespace: String, Sendable {
+    /// Trimmed, each run of white space inside as one space (the default: feeds indent freely).
+    case collapse
+    /// Trimmed only.
+    case trim
+    /// As written.
+    case preserve
+}
+
+/// One record element, read into fields.
+struct XMLRecord: Sendable {
+    /// The record's number in its document, from 1.
+    var index: Int
+    /// The line of its start tag (approximate past line 65,535, where libxml2 stops keeping element lines).
+    var line: Int
+    var fields: [String: JSONValue]
+}
+
+/// A record element that could not be read into fields (too large, nested too deep); the document goes on.
+struct XMLInvalidRecord: Sendable {
+    var index: Int
+    var line: Int
+    var reasons: [String]
+}
+
+/// Reads the records of one XML document with libxml2's streaming reader (`xmlTextReader`), one at a time.
+///
+/// Memory holds one record: the reader frees nodes behind it, and elements outside the record path are skipped
+/// without being looked at. The parser is hardened: no entity substitution, no DTD loading, no network, and a
+/// document that declares entities (the root of XXE and entity-expansion bombs) is refused as a whole.
+/// Element names are compared as pointers interned in the reader's dictionary, namespaces by URI.
+///
+/// Not thread-safe: one reader, one task.
+final class XMLRecordReader {
+    enum Item {
+        case record(XMLRecord)
+        case invalid(XMLInvalidRecord)
+    }
+
+    let selection: XMLSelection
+    let limits: XMLLimits
+    let whitespace: XMLWhitespace
+    let document: String
+    /// Record elements passed so far (read, invalid or skipped).
+    private(set) var recordCount = 0
+    /// libxml2's warnings so far (the first 20).
+    var warnings: [String] { errors.warnings }
+
+    private let input: any XMLInput
+    private let context: ReaderContext
+    private let errors: XMLErrorCollector
+    private let reader: xmlTextReaderPtr
+    /// `selection.localNames` interned in this reader's dictionary.
+    private let interned: [UnsafePointer<xmlChar>?]
+    /// The record path's local names, interned.
+    private let recordPathNames: [UnsafePointer<xmlChar>?]
+    /// Namespace URIs of the record path and of every field node, NUL-terminated, for `strcmp`.
+    private var namespaceBytes: [String: [CChar]] = [:]
+    /// Ancestors of the current node that are on the record path.
+    private var pathMatched = 0
+    /// The reader already stands on the next node (after `xmlTextReaderNext` skipped a subtree).
+    private var positioned = false
+    private var finished = false
+
+    /// What libxml2's read callback needs: the input.
+    final class ReaderContext {
+        let input: any XMLInput
+        init(_ input: any XMLInput) { self.input = input }
+    }
+
+    /// libxml2 parse options: no network, big line numbers, compact text nodes. Never `XML_PARSE_NOENT`,
+    /// `XML_PARSE_DTDLOAD`, `XML_PARSE_DTDATTR`, `XML_PARSE_DTDVALID` or `XML_PARSE_HUGE`.
+    static let parseOptions = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_BIG_LINES.rawValue
+            | XML_PARSE_NOXINCNODE.rawValue)
+
+    /// - Parameter document: The document's name for messages (a path or a URL without its query).
+    /// - Throws: `XMLDocumentError` when libxml2 cannot create a reader.
+    init(input: any XMLInput, document: String, selection: XMLSelection, limits: XMLLimits, whitespace: XMLWhitespace)
+        throws(XMLDocumentError)
+    {
+        self.input = input
+        self.document = document
+        self.selection = selection
+        self.limits = limits
+        self.whitespace = whitespace
+        context = ReaderContext(input)
+        errors = XMLErrorCollector()
+        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
+        guard
+            let reader = xmlReaderForIO(
+                xmlFeedRead, xmlFeedClose, contextPointer, document, nil, Self.parseOptions)
+        else {
+            throw XMLDocumentError(document: document, line: 0, column: 0, message: "libxml2 could not start a reader")
+        }
+        self.reader = reader
+        xmlTextReaderSetStructuredErrorHandler(reader, xmlFeedErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
+        interned = selection.localNames.map { name in xmlTextReaderConstString(reader, name) }
+        recordPathNames = selection.recordPath.map { step in xmlTextReaderConstString(reader, step.local) }
+        for step in selection.recordPath { namespaceBytes[step.namespace] = Array(step.namespace.utf8CString) }
+        collectNamespaces(selection.record)
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        input.close()
+    }
+
+    private func collectNamespaces(_ spec: XMLObjectSpec) {
+        var pending = [spec.root]
+        while let node = pending.popLast() {
+            if let name = node.name { namespaceBytes[name.namespace] = Array(name.namespace.utf8CString) }
+            for attribute in node.attributes {
+                namespaceBytes[attribute.name.namespace] = Array(attribute.name.namespace.utf8CString)
+            }
+            for list in node.lists { collectNamespaces(list.spec) }
+            pending.append(contentsOf: node.children)
+        }
+    }
+
+    // MARK: Reading
+
+    /// The next record, or nil at the end of the document.
+    ///
+    /// - Parameter skipping: Record elements to pass over without reading them (resuming after a checkpoint);
+    ///   they still count in `recordCount`.
+    /// - Throws: `XMLDocumentError` when the document is malformed or refused; records returned before stay valid.
+    func next(skippingUntil skipTo: Int = 0) throws(XMLDocumentError) -> Item? {
+        guard !finished else { return nil }
+        let recordDepth = selection.recordPath.count - 1
+        while try advance() {
+            let type = xmlTextReaderNodeType(reader)
+            switch type {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                let depth = Int(xmlTextReaderDepth(reader))
+                guard let node = xmlTextReaderCurrentNode(reader) else { continue }
+                if depth + 1 > limits.maxDepth { throw tooDeep(depth: depth + 1) }
+                guard depth == pathMatched, matches(node, step: depth) else {
+                    try skipSubtree()
+                    continue
+                }
+                if depth < recordDepth {
+                    if xmlTextReaderIsEmptyElement(reader) == 0 { pathMatched += 1 }
+                    continue
+                }
+                recordCount += 1
+                if recordCount <= skipTo {
+                    try skipSubtree()
+                    continue
+                }
+                return try readRecord(node, depth: depth)
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                pathMatched = min(pathMatched, Int(xmlTextReaderDepth(reader)))
+            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+                try checkDoctype()
+            case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int32(XML_READER_TYPE_ENTITY.rawValue):
+                throw refused("an entity reference; entities are not expanded in feeds")
+            default:
+                continue
+            }
+        }
+        finished = true
+        return nil
+    }
+
+    /// Moves to the next node; false at the end of the document.
+    private func advance() throws(XMLDocumentError) -> Bool {
+        if positioned {
+            positioned = false
+            return true
+        }
+        let status = xmlTextReaderRead(reader)
+        try checkErrors(status)
+        return status == 1
+    }
+
+    /// Skips the current element's subtree; the reader then stands on the node after it.
+    private func skipSubtree() throws(XMLDocumentError) {
+        let status = xmlTextReaderNext(reader)
+        try checkErrors(status)
+        positioned = status == 1
+        if status == 0 { finished = true }
+    }
+
+    private func checkErrors(_ status: Int32) throws(XMLDocumentError) {
+        if let error = errors.firstError {
+            finished = true
+            throw XMLDocumentError(document: document, line: error.line, column: error.column, message: error.message)
+        }
+        if status < 0 {
+            finished = true
+            let reason = input.failure.map { "the input failed: \($0)" } ?? "libxml2 stopped reading the document"
+            throw XMLDocumentError(
+                document: document, line: Int(xmlTextReaderGetParserLineNumber(reader)),
+                column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: reason)
+        }
+    }
+
+    /// Refuses a DOCTYPE that declares entities: external ones read files or URLs (XXE), internal ones nest into
+    /// expansion bombs, and feeds have no use for either.
+    private func checkDoctype() throws(XMLDocumentError) {
+        guard let node = xmlTextReaderCurrentNode(reader) else { return }
+        let dtd = UnsafeMutableRawPointer(node).assumingMemoryBound(to: xmlDtd.self).pointee
+        if dtd.entities != nil || dtd.pentities != nil {
+            throw refused(
+                "the DOCTYPE declares entities, which feeds may not (they can read local files or expand without bound); remove the <!ENTITY …> declarations from the export")
+        }
+    }
+
+    private func refused(_ reason: String) -> XMLDocumentError {
+        finished = true
+        return XMLDocumentError(
+            document: document, line: Int(xmlTextReaderGetParserLineNumber(reader)),
+            column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: "refused: \(reason)")
+    }
+
+    private func tooDeep(depth: Int) -> XMLDocumentError {
+        refused("elements are nested \(depth) deep, more than max_depth (\(limits.maxDepth)); raise options.max_depth if the feed really nests this deep")
+    }
+
+    // MARK: Names
+
+    /// True when `node` is step `step` of the record path: the local name by interned pointer, the namespace
+    /// by URI.
+    @inline(__always)
+    private func matches(_ node: xmlNodePtr, step: Int) -> Bool {
+        guard node.pointee.name == recordPathNames[step] else { return false }
+        return namespace(node.pointee.ns, is: selection.recordPath[step].namespace)
+    }
+
+    @inline(__always)
+    private func namespace(_ ns: xmlNsPtr?, is uri: String) -> Bool {
+        guard let href = ns?.pointee.href else { return uri.isEmpty }
+        guard !uri.isEmpty, let bytes = namespaceBytes[uri] else { return false }
+        return bytes.withUnsafeBufferPointer { strcmp(UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self), $0.baseAddress!) == 0 }
+    }
+
+    // MARK: One record
+
+    /// An object being filled: the record, or one element of an `each` list.
+    private struct ObjectBuilder {
+        let spec: XMLObjectSpec
+        var values: [JSONValue?]
+        /// Where the finished object goes: (context, slot) in the enclosing builder.
+        let parent: (context: Int, slot: Int)?
+    }
+
+    /// Text being collected for one slot, from the element that opened it to its end.
+    private struct Capture {
+        let context: Int
+        let slot: Int
+        var bytes: [UInt8] = []
+    }
+
+    /// One open element inside the record.
+    private struct Frame {
+        /// Field nodes whose children the element's children are matched against.
+        var matches: [(context: Int, node: XMLFieldNode)]
+        /// Captures and builders this element opened, closed at its end.
+        var captures: Int
+        var builders: Int
+    }
+
+    private var builders: [ObjectBuilder] = []
+    private var captures: [Capture] = []
+    private var frames: [Frame] = []
+
+    private func readRecord(_ node: xmlNodePtr, depth recordDepth: Int) throws(XMLDocumentError) -> Item {
+        let index = recordCount
+        let line = lineNumber(node)
+        let start = xmlTextReaderByteConsumed(reader)
+        builders = [ObjectBuilder(spec: selection.record, values: Self.emptyValues(selection.record), parent: nil)]
+        captures = []
+        frames = []
+        var problem: String?
+
+        var frame = Frame(matches: [(0, selection.record.root)], captures: 0, builders: 0)
+        enterMatched(node, into: &frame)
+        if xmlTextReaderIsEmptyElement(reader) != 0 {
+            close(frame)
+            return .record(XMLRecord(index: index, line: line, fields: finish(builders[0])))
+        }
+        frames.append(frame)
+
+        while problem == nil, try advance() {
+            if Int(xmlTextReaderByteConsumed(reader) - start) > limits.maxRecordBytes {
+                problem =
+                    "the record is larger than max_record_bytes (\(limits.maxRecordBytes) bytes); raise options.max_record_bytes if records really are this large"
+                break
+            }
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                let depth = Int(xmlTextReaderDepth(reader))
+                if depth + 1 > limits.maxDepth {
+                    problem =
+                        "elements are nested \(depth + 1) deep, more than max_depth (\(limits.maxDepth)); raise options.max_depth if the feed really nests this deep"
+                    break
+                }
+                guard let child = xmlTextReaderCurrentNode(reader) else { continue }
+                var frame = Frame(matches: [], captures: 0, builders: 0)
+                for match in frames[frames.count - 1].matches {
+                    for candidate in match.node.children where child.pointee.name == interned[candidate.nameID] {
+                        if namespace(child.pointee.ns, is: candidate.name!.namespace) {
+                            frame.matches.append((match.context, candidate))
+                        }
+                    }
+                }
+                if frame.matches.isEmpty && captures.isEmpty {
+                    try skipSubtree()
+                    continue
+                }
+                enterMatched(child, into: &frame)
+                if xmlTextReaderIsEmptyElement(reader) != 0 {
+                    close(frame)
+                } else {
+                    frames.append(frame)
+                }
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                close(frames.removeLast())
+                if frames.isEmpty {
+                    return .record(XMLRecord(index: index, line: line, fields: finish(builders[0])))
+                }
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
+                Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue):
+                guard !captures.isEmpty, let value = xmlTextReaderConstValue(reader) else { continue }
+                let length = Self.length(of: value)
+                let text = UnsafeBufferPointer(start: value, count: length)
+                for position in captures.indices { captures[position].bytes.append(contentsOf: text) }
+            case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+                throw refused("an entity reference; entities are not expanded in feeds")
+            default:
+                continue
+            }
+        }
+        guard let problem else {
+            // The document ended inside the record: libxml2 reports that as an error, checked above.
+            throw XMLDocumentError(document: document, line: line, column: 0, message: "the document ends inside a record")
+        }
+        try skipRestOfRecord(depth: recordDepth)
+        builders = []
+        captures = []
+        frames = []
+        return .invalid(XMLInvalidRecord(index: index, line: line, reasons: [problem]))
+    }
+
+    /// Applies the matched field nodes to the element the reader stands on: attributes, text captures, lists.
+    private func enterMatched(_ node: xmlNodePtr, into frame: inout Frame) {
+        var position = 0
+        while position < frame.matches.count {
+            let (context, field) = frame.matches[position]
+            position += 1
+            for attribute in field.attributes {
+                if let value = attributeValue(node, attribute.nameID, attribute.name.namespace) {
+                    store(.string(normalize(value)), context: context, slot: attribute.slot)
+                }
+            }
+            for slot in field.textSlots {
+                captures.append(Capture(context: context, slot: slot))
+                frame.captures += 1
+            }
+            for list in field.lists {
+                builders.append(
+                    ObjectBuilder(spec: list.spec, values: Self.emptyValues(list.spec), parent: (context, list.slot)))
+                frame.builders += 1
+                // The list element is the root of its object's paths: its own attributes and children apply.
+                frame.matches.append((builders.count - 1, list.spec.root))
+            }
+        }
+    }
+
+    /// Closes what an element opened: its text captures become values, its list objects are appended.
+    private func close(_ frame: Frame) {
+        for _ in 0..<frame.captures {
+            let capture = captures.removeLast()
+            store(.string(normalize(capture.bytes)), context: capture.context, slot: capture.slot)
+        }
+        for _ in 0..<frame.builders {
+            let builder = builders.removeLast()
+            if let parent = builder.parent {
+                store(.object(finish(builder)), context: parent.context, slot: parent.slot)
+            }
+        }
+    }
+
+    private func store(_ value: JSONValue, context: Int, slot: Int) {
+        let current = builders[context].values[slot]
+        switch (builders[context].spec.kinds[slot], current) {
+        case (.text, nil):
+            builders[context].values[slot] = value
+        case (.text, .array(var list)?), (.all, .array(var list)?), (.each, .array(var list)?):
+            builders[context].values[slot] = nil
+            list.append(value)
+            builders[context].values[slot] = .array(list)
+        case (.text, let existing?):
+            // A path that matches several elements: every value is kept, as a list.
+            builders[context].values[slot] = .array([existing, value])
+        case (.all, _), (.each, _):
+            builders[context].values[slot] = .array([value])
+        }
+    }
+
+    private static func emptyValues(_ spec: XMLObjectSpec) -> [JSONValue?] {
+        [JSONValue?](repeating: nil, count: spec.keys.count)
+    }
+
+    private func finish(_ builder: ObjectBuilder) -> [String: JSONValue] {
+        var object: [String: JSONValue] = Dictionary(minimumCapacity: builder.values.count)
+        for (slot, value) in builder.values.enumerated() {
+            guard let value else { continue }
+            let keys = builder.spec.keys[slot]
+            if keys.count == 1 {
+                object[keys[0]] = value
+            } else {
+                var nested = JSONValue.object(object)
+                nested.setValue(value, atPath: keys.joined(separator: "."))
+                object = nested.objectValue ?? object
+            }
+        }
+        return object
+    }
+
+    /// The value of the attribute `nameID` in namespace `uri` on `node`, if present.
+    private func attributeValue(_ node: xmlNodePtr, _ nameID: Int, _ uri: String) -> [UInt8]? {
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            attribute = current.pointee.next
+            guard current.pointee.name == interned[nameID], namespace(current.pointee.ns, is: uri) else { continue }
+            // An attribute's value is its text children (predefined entities and character references are
+            // already replaced; other entities are refused with the DOCTYPE).
+            var value: [UInt8] = []
+            var child = current.pointee.children
+            while let text = child {
+                child = text.pointee.next
+                if let content = text.pointee.content {
+                    value.append(contentsOf: UnsafeBufferPointer(start: content, count: Self.length(of: content)))
+                }
+            }
+            return value
+        }
+        return nil
+    }
+
+    /// Reads past the end of the record the reader is inside.
+    private func skipRestOfRecord(depth recordDepth: Int) throws(XMLDocumentError) {
+        while true {
+            if xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_END_ELEMENT.rawValue),
+                Int(xmlTextReaderDepth(reader)) == recordDepth
+            {
+                return
+            }
+            let status = xmlTextReaderNext(reader)
+            try checkErrors(status)
+            if status != 1 {
+                finished = true
+                return
+            }
+        }
+    }
+
+    private func lineNumber(_ node: xmlNodePtr) -> Int {
+        let line = Int(node.pointee.line)
+        return line > 0 && line < 65_535 ? line : Int(xmlTextReaderGetParserLineNumber(reader))
+    }
+
+    // MARK: Text
+
+    private func normalize(_ bytes: [UInt8]) -> String {
+        switch whitespace {
+        case .preserve:
+            return String(decoding: bytes, as: UTF8.self)
+        case .trim:
+            var start = bytes.startIndex
+            var end = bytes.endIndex
+            while start < end, Self.isSpace(bytes[start]) { start += 1 }
+            while end > start, Self.isSpace(bytes[end - 1]) { end -= 1 }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        case .collapse:
+            if !bytes.contains(where: Self.isSpace) { return String(decoding: bytes, as: UTF8.self) }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            for byte in bytes {
+                if Self.isSpace(byte) {
+                    pendingSpace = !result.isEmpty
+                } else {
+                    if pendingSpace { result.append(0x20) }
+                    pendingSpace = false
+                    result.append(byte)
+                }
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
+    }
+
+    @inline(__always)
+    private static func length(of text: UnsafePointer<xmlChar>) -> Int {
+        strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self))
+    }
+
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+}
+
+/// libxml2's read callback: fills its buffer from the reader's input.
+private let xmlFeedRead: xmlInputReadCallback = { context, buffer, length in
+    guard let context, let buffer, length > 0 else { return 0 }
+    let box = Unmanaged<XMLRecordReader.ReaderContext>.fromOpaque(context).takeUnretainedValue()
+    return Int32(box.input.read(into: buffer, count: Int(length)))
+}
+
+/// libxml2's close callback: the input is closed by the reader's owner, so nothing to do here.
+private let xmlFeedClose: xmlInputCloseCallback = { _ in 0 }

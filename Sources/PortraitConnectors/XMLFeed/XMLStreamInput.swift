@@ -1,0 +1,22 @@
+import PortraitHTTP
+
+/// A streamed HTTP body as parser input: libxml2 pulls bytes as the transfer delivers them, through a bounded
+/// buffer, so a feed of any size is parsed without a copy of it in memory.
+final class XMLStreamInput: XMLInput {
+    private let stream: HTTPBodyStream
+    private(set) var failure: String?
+
+    init(_ stream: HTTPBodyStream) { self.stream = stream }
+
+    /// Blocks while the transfer has not delivered the next bytes yet.
+    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        do {
+            return try stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count))
+        } catch {
+            failure = "\(error)"
+            return -1
+        }
+    }
+
+    func close() { stream.close() }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import PortraitCore
+
+extension HTTPClient {
+    /// Starts a GET whose body is read as it arrives, for feeds too large to hold in memory.
+    ///
+    /// The transfer runs on its own thread and fills a bounded buffer (`bufferBytes`); when the reader falls
+    /// behind, the transfer waits, so memory stays flat whatever the body's size. `maxResponseBytes` does not
+    /// apply; `timeout` does (set it for the whole feed).
+    ///
+    /// - Returns: Once the response status is known, a stream of its body.
+    /// - Throws: `PortraitError.connector` when the transfer fails before the body starts, or when the status is
+    ///   not 2xx (as `HTTPResponse.requireSuccess()` words it); `CancellationError` when the task is cancelled.
+    public func stream(_ url: String, headers: [(String, String)] = [], bufferBytes: Int = 1 << 20) async throws
+        -> HTTPBodyStream
+    {
+        try Task.checkCancellation()
+        let request = CurlTransfer.Request(method: "GET", url: url, headers: headers, body: nil)
+        try CurlTransfer.validate(request)
+        var configuration = self.configuration
+        configuration.maxResponseBytes = Int(Int64.max)
+        let stream = HTTPBodyStream(url: HTTPClient.redacted(url), capacity: max(bufferBytes, 64 << 10))
+        let thread = Thread { [configuration] in stream.run(request, configuration: configuration) }
+        thread.name = "portrait-http-stream"
+        thread.start()
+        let status: Int
+        do {
+            status = try await withTaskCancellationHandler {
+                try await stream.waitForStatus()
+            } onCancel: {
+                stream.close()
+            }
+        } catch {
+            stream.close()
+            throw error
+        }
+        if !(200..<300).contains(status) {
+            var body: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while body.count < 4096,
+                let count = try? chunk.withUnsafeMutableBytes({ try stream.read(into: $0) }), count > 0
+            {
+                body.append(contentsOf: chunk[..<count])
+            }
+            stream.close()
+            try HTTPResponse(url: stream.url, status: status, body: body).requireSuccess()
+        }
+        return stream
+    }
+}
+
+/// The body of a streamed response, read in order with `read(into:)`; `close()` stops the transfer early.
+///
+/// `@unchecked Sendable`: every mutable property is read and written only while holding `condition`, and the
+/// transfer thread and the reader communicate through it alone.
+public final class HTTPBodyStream: @unchecked Sendable {
+    /// The URL without query string or credentials, for messages.
+    public let url: String
+    private let capacity: Int
+    private let condition = NSCondition()
+    private let cancellation = CancellationFlag()
+    private var chunks: [[UInt8]] = []
+    private var head = 0
+    private var offsetInHead = 0
+    private var queuedBytes = 0
+    private var status: Int?
+    private var statusWaiter: CheckedContinuation<Int, any Error>?
+    private var finished = false
+    private var failure: (any Error)?
+    private var closed = false
+
+    init(url: String, capacity: Int) {
+        self.url = url
+        self.capacity = capacity
+    }
+
+    deinit { close() }
+
+    /// Copies up to `buffer.count` body bytes into `buffer`, waiting for the transfer when none are buffered.
+    /// Blocks the calling thread while waiting.
+    ///
+    /// - Returns: The number of bytes copied; 0 at the end of the body.
+    /// - Throws: `PortraitError.connector` when the transfer failed (connection lost, timeout) before the end.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == chunks.count && !finished && !closed { condition.wait() }
+        if head == chunks.count {
+            if let failure { throw failure }
+            return 0
+        }
+        var copied = 0
+        while copied < buffer.count && head < chunks.count {
+            let chunk = chunks[head]
+            let count = min(buffer.count - copied, chunk.count - offsetInHead)
+            chunk.withUnsafeBytes { source in
+                buffer.baseAddress!.advanced(by: copied).copyMemory(
+                    from: source.baseAddress!.advanced(by: offsetInHead), byteCount: count)
+            }
+            copied += count
+            offsetInHead += count
+            if offsetInHead == chunk.count {
+                chunks[head] = []
+                head += 1
+                offsetInHead = 0
+            }
+        }
+        if head > 64 && head * 2 > chunks.count {
+            chunks.removeFirst(head)
+            head = 0
+        }
+        queuedBytes -= copied
+        condition.broadcast()
+        return copied
+    }
+
+    /// Stops the transfer and discards what is buffered. Safe to call more than once, from any thread.
+    public func close() {
+        cancellation.cancel()
+        condition.lock()
+        closed = true
+        chunks = []
+        head = 0
+        queuedBytes = 0
+        let waiter = statusWaiter
+        statusWaiter = nil
+        condition.broadcast()
+        condition.unlock()
+        waiter?.resume(throwing: CancellationError())
+    }
+
+    /// Suspends (without blocking a thread) until the status of the final response is known.
+    func waitForStatus() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            if let status {
+                condition.unlock()
+                continuation.resume(returning: status)
+            } else if let failure {
+                condition.unlock()
+                continuation.resume(throwing: failure)
+            } else if closed {
+                condition.unlock()
+                continuation.resume(throwing: CancellationError())
+            } else {
+                statusWaiter = continuation
+                condition.unlock()
+            }
+        }
+    }
+
+    /// The transfer, on its own thread.
+    func run(_ request: CurlTransfer.Request, configuration: HTTPClient.Configuration) {
+        let result = Result {
+            try CurlTransfer.run(request, configuration: configuration, cancellation: cancellation) { status, bytes in
+                self.deliver(status: status, bytes: bytes)
+            }
+        }
+        condition.lock()
+        finished = true
+        var announced: Result<Int, any Error>?
+        switch result {
+        case .success(let response):
+            if status == nil {
+                status = response.status
+                announced = .success(response.status)
+            }
+        case .failure(let error):
+            if !closed { failure = error }
+            if status == nil { announced = .failure(error) }
+        }
+        let waiter = statusWaiter
+        statusWaiter = nil
+        condition.broadcast()
+        condition.unlock()
+        if let waiter, let announced { waiter.resume(with: announced) }
+    }
+
+    /// libcurl's body callback: queues the bytes, waiting while the buffer is full. False once closed.
+    private func deliver(status: Int, bytes: UnsafeRawBufferPointer) -> Bool {
+        condition.lock()
+        var waiter: CheckedContinuation<Int, any Error>?
+        if self.status == nil {
+            self.status = status
+            waiter = statusWaiter
+            statusWaiter = nil
+        }
+        while queuedBytes >= capacity && !closed { condition.wait() }
+        let accepted = !closed
+        if accepted {
+            chunks.append(Array(bytes))
+            queuedBytes += bytes.count
+            condition.broadcast()
+        }
+        condition.unlock()
+        waiter?.resume(returning: status)
+        return accepted
+    }
+}
