@@ -199,8 +199,11 @@ final class XMLRecordReader {
         if status == 0 { finished = true }
     }
 
+    /// Throws once libxml2 stops (-1), or at the end of a document that had errors. libxml2 parses ahead of the
+    /// nodes it hands out, so an error is often reported while nodes before it are still to be read: those
+    /// records are read first.
     private func checkErrors(_ status: Int32) throws(XMLDocumentError) {
-        if let error = errors.firstError {
+        if status != 1, let error = errors.firstError {
             finished = true
             throw XMLDocumentError(document: document, line: error.line, column: error.column, message: error.message)
         }

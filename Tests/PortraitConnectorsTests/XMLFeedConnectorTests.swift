@@ -1,0 +1,353 @@
+import Foundation
+import Logging
+import PortraitConnectors
+import PortraitCore
+import PortraitTesting
+import Synchronization
+import Testing
+
+/// `xml_feed` through `read(from:into:)`: selection by namespace URI, attributes, repeated elements, CDATA,
+/// hostile documents, malformed documents and their rerun, and a streamed URL.
+struct XMLFeedConnectorTests {
+    static let shop = "urn:example:shop"
+
+    /// Options for the order feed; `source` is `path`, `folder` or `url` with its value.
+    static func options(_ source: (String, String), extra: [String: JSONValue] = [:]) -> JSONValue {
+        var options: [String: JSONValue] = [
+            source.0: .string(source.1),
+            "namespaces": ["shop": .string(shop), "c": "urn:example:customer"],
+            "record": "/shop:feed/shop:order",
+            "id_field": "id",
+            "fields": [
+                "id": "@id",
+                "email": "c:customer/c:email",
+                "name": "c:customer/c:name",
+                "total": "shop:total",
+                "currency": "shop:total/@currency",
+                "note": "shop:note",
+                "tags": ["all": "shop:tag"],
+                "lines": ["each": "shop:lines/shop:line", "fields": ["sku": "@sku", "qty": "shop:qty", "price": "shop:price"]],
+            ],
+        ]
+        for (key, value) in extra { options[key] = value }
+        return .object(options)
+    }
+
+    func connector(_ directory: TemporaryDirectory, _ options: JSONValue) throws -> XMLFeedConnector {
+        try XMLFeedConnector(
+            context: ConnectorContext(name: "feed", options: options, baseDirectory: directory.url, logger: Logger(label: "test")))
+    }
+
+    /// The messages read, and the error that stopped the read, if any.
+    func read(_ connector: XMLFeedConnector, from state: ConnectorState? = nil) async -> ([ConnectorMessage], (any Error)?) {
+        let collected = Mutex<[ConnectorMessage]>([])
+        do {
+            try await connector.read(from: state, into: ConnectorOutput { message in collected.withLock { $0.append(message) } })
+            return (collected.withLock { $0 }, nil)
+        } catch {
+            return (collected.withLock { $0 }, error)
+        }
+    }
+
+    static func records(_ messages: [ConnectorMessage]) -> [SourceRecord] {
+        messages.compactMap { if case .record(let record) = $0 { record } else { nil } }
+    }
+
+    static func unreadable(_ messages: [ConnectorMessage]) -> [UnreadableRecord] {
+        messages.compactMap { if case .unreadable(let record) = $0 { record } else { nil } }
+    }
+
+    static func lastState(_ messages: [ConnectorMessage]) -> ConnectorState? {
+        messages.compactMap { if case .checkpoint(let state) = $0 { state } else { nil } }.last
+    }
+
+    /// The file uses prefixes `s` and a default namespace where config says `shop` and `c`.
+    static let feed = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <s:feed xmlns:s="urn:example:shop" generated="2024-05-02">
+          <s:header><s:order id="not-a-record"/></s:header>
+          <s:order id="SO-1">
+            <customer xmlns="urn:example:customer">
+              <email>  Ana.Garcia@Example.com </email>
+              <name>Ana
+                 García</name>
+            </customer>
+            <s:total currency="EUR">144.90</s:total>
+            <s:note><![CDATA[Leave at <door> & ring]]></s:note>
+            <s:tag>gift</s:tag><s:tag>express</s:tag>
+            <s:lines>
+              <s:line sku="RUN-42"><s:qty>1</s:qty><s:price>129.90</s:price></s:line>
+              <s:line sku="SOCK-3"><s:qty>3</s:qty><s:price>5.00</s:price></s:line>
+            </s:lines>
+          </s:order>
+          <s:order id="SO-2"><s:total currency="USD">&#49;0 &amp; &lt;more&gt;</s:total></s:order>
+          <other:order xmlns:other="urn:example:other" id="wrong-namespace"/>
+          <s:order id="SO-3"/>
+        </s:feed>
+        """
+
+    @Test func selectsRecordsByNamespaceURIWithAttributesRepeatedElementsAndCDATA() async throws {
+        try await TemporaryDirectory.with { directory in
+            _ = try directory.write(Self.feed, to: "orders.xml")
+            let (messages, error) = await read(try connector(directory, Self.options(("path", "orders.xml"))))
+            #expect(error == nil)
+            let records = Self.records(messages)
+            #expect(records.map(\.sourceID) == ["SO-1", "SO-2", "SO-3"])
+            #expect(records.map(\.stream) == ["order", "order", "order"])
+            #expect(records[0].location == "orders.xml:4 /shop:feed/shop:order[1]")
+            #expect(
+                records[0].fields == [
+                    "id": "SO-1", "email": "Ana.Garcia@Example.com", "name": "Ana García", "total": "144.90",
+                    "currency": "EUR", "note": "Leave at <door> & ring", "tags": ["gift", "express"],
+                    "lines": [
+                        ["sku": "RUN-42", "qty": "1", "price": "129.90"], ["sku": "SOCK-3", "qty": "3", "price": "5.00"],
+                    ],
+                ])
+            #expect(records[1].fields == ["id": "SO-2", "total": "10 & <more>", "currency": "USD"])
+            #expect(records[2].fields == ["id": "SO-3"])
+            #expect(Self.unreadable(messages).isEmpty)
+            #expect(messages.first == .part(ConnectorPart("orders.xml")))
+        }
+    }
+
+    @Test func anUnchangedFileIsNotReadAgainAndAChangedOneIs() async throws {
+        try await TemporaryDirectory.with { directory in
+            _ = try directory.write(Self.feed, to: "orders.xml")
+            let feed = try connector(directory, Self.options(("path", "orders.xml")))
+            let (first, _) = await read(feed)
+            let (second, _) = await read(feed, from: Self.lastState(first))
+            #expect(Self.records(second).isEmpty)
+            #expect(second.first.map { if case .part(let part) = $0 { part.note?.hasPrefix("unchanged since") == true } else { false } } == true)
+            _ = try directory.write(Self.feed.replacingOccurrences(of: "SO-3", with: "SO-4"), to: "orders.xml")
+            let (third, _) = await read(feed, from: Self.lastState(second))
+            #expect(Self.records(third).map(\.sourceID) == ["SO-1", "SO-2", "SO-4"])
+        }
+    }
+
+    @Test func externalEntityIsRefusedAndNothingOfTheFileAppears() async throws {
+        try await TemporaryDirectory.with { directory in
+            let xml = """
+                <?xml version="1.0"?>
+                <!DOCTYPE feed [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+                <feed xmlns="urn:example:shop"><order id="X-1"><note>&xxe;</note></order></feed>
+                """
+            _ = try directory.write(xml, to: "orders.xml")
+            let options: JSONValue = [
+                "path": "orders.xml", "namespaces": ["shop": .string(Self.shop)], "record": "/shop:feed/shop:order",
+                "fields": ["id": "@id", "note": "shop:note"],
+            ]
+            let (messages, error) = await read(try connector(directory, options))
+            let message = "\(error.map { "\($0)" } ?? "")"
+            #expect(message.contains("orders.xml:"))
+            #expect(message.contains("declares entities"))
+            #expect(Self.records(messages).isEmpty)
+            let everything = "\(messages) \(message)"
+            #expect(!everything.contains("root:"))
+            #expect(!everything.contains("/bin/"))
+        }
+    }
+
+    @Test func billionLaughsIsRefusedBeforeExpanding() async throws {
+        try await TemporaryDirectory.with { directory in
+            var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [\n<!ENTITY lol \"lol\">\n"
+            xml += "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+            for level in 2...9 {
+                xml += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">\n"
+            }
+            xml += "]>\n<feed><order id=\"1\"><note>&lol9;</note></order></feed>\n"
+            _ = try directory.write(xml, to: "bomb.xml")
+            let options: JSONValue = ["path": "bomb.xml", "record": "/feed/order", "fields": ["id": "@id", "note": "note"]]
+            let (messages, error) = await read(try connector(directory, options))
+            let message = "\(error.map { "\($0)" } ?? "")"
+            #expect(message.contains("bomb.xml:"))
+            #expect(Self.records(messages).isEmpty)
+            // Bounded: had it expanded, 10^9 "lol"s would be 3 GB.
+            #expect(!"\(messages)".contains("lollollol"))
+        }
+    }
+
+    @Test func aTruncatedDocumentKeepsTheRecordsBeforeTheErrorAndTheCorrectedRerunIsClean() async throws {
+        try await TemporaryDirectory.with { directory in
+            let full = (1...5).map { "<order id=\"O-\($0)\"><total>\($0)</total></order>" }
+            let truncated = "<feed>\n" + full[0..<3].joined(separator: "\n") + "\n<order id=\"O-4\"><total>4</to"
+            _ = try directory.write(truncated, to: "orders.xml")
+            let options: JSONValue = [
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id", "fields": ["id": "@id", "total": "total"],
+            ]
+            let feed = try connector(directory, options)
+            let (first, error) = await read(feed)
+            #expect(Self.records(first).map(\.sourceID) == ["O-1", "O-2", "O-3"])
+            let message = "\(error.map { "\($0)" } ?? "")"
+            #expect(message.hasPrefix("orders.xml:5:"))
+            #expect(message.contains("the records before it are imported"))
+            let stopped = try #require(Self.lastState(first))
+            #expect(stopped.value["position"]?["records"] == 3)
+
+            // The same bytes again: nothing is sent twice, and the error is reported again.
+            let (again, againError) = await read(feed, from: stopped)
+            #expect(Self.records(again).isEmpty)
+            #expect(againError != nil)
+
+            // The corrected file: every record, from the start; the store finds the first three unchanged.
+            _ = try directory.write("<feed>\n" + full.joined(separator: "\n") + "\n</feed>\n", to: "orders.xml")
+            let (fixed, fixedError) = await read(feed, from: Self.lastState(again))
+            #expect(fixedError == nil)
+            #expect(Self.records(fixed).map(\.sourceID) == ["O-1", "O-2", "O-3", "O-4", "O-5"])
+        }
+    }
+
+    @Test func aMalformedDocumentNamesLineColumnAndLibxml2sMessage() async throws {
+        try await TemporaryDirectory.with { directory in
+            // libxml2 parses 512-byte chunks ahead of the nodes it hands out, and drops what it parsed of the
+            // chunk with the error: records well before it are read, the last few are read by the corrected rerun.
+            let good = (1...30).map { "<order id=\"\($0)\"><note>a note long enough to fill a line</note></order>" }
+            _ = try directory.write("<feed>\n" + good.joined(separator: "\n") + "\n<order id=\"31\"></feed>\n", to: "orders.xml")
+            let options: JSONValue = ["path": "orders.xml", "record": "/feed/order", "fields": ["id": "@id"]]
+            let (messages, error) = await read(try connector(directory, options))
+            let ids = Self.records(messages).map(\.sourceID)
+            #expect(ids.count >= 20)
+            #expect(ids == (1...ids.count).map { "orders.xml#\($0)" })
+            #expect(Self.lastState(messages)?.value["position"]?["records"] == .number(ids.count))
+            let message = "\(error.map { "\($0)" } ?? "")"
+            #expect(message.hasPrefix("orders.xml:32:"))
+            #expect(message.contains("mismatch"))
+        }
+    }
+
+    @Test func aKilledRunResumesAfterTheLastCheckpoint() async throws {
+        try await TemporaryDirectory.with { directory in
+            let xml = "<feed>" + (1...7).map { "<order id=\"O-\($0)\"/>" }.joined() + "</feed>"
+            _ = try directory.write(xml, to: "orders.xml")
+            let options: JSONValue = [
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id", "fields": ["id": "@id"],
+                "checkpoint_records": 3,
+            ]
+            let feed = try connector(directory, options)
+            let (all, _) = await read(feed)
+            // The state of the checkpoint after three records, as a killed run would have committed it.
+            let checkpoints = all.compactMap { if case .checkpoint(let state) = $0 { state } else { nil } }
+            #expect(checkpoints.first?.value["position"]?["records"] == 3)
+            let (resumed, _) = await read(feed, from: checkpoints.first)
+            #expect(Self.records(resumed).map(\.sourceID) == ["O-4", "O-5", "O-6", "O-7"])
+        }
+    }
+
+    @Test func oversizedAndTooDeepRecordsAreQuarantinedAndTheFeedGoesOn() async throws {
+        try await TemporaryDirectory.with { directory in
+            let big = String(repeating: "x", count: 5000)
+            let deep = String(repeating: "<d>", count: 20) + String(repeating: "</d>", count: 20)
+            let xml = """
+                <feed>
+                <order id="1"><note>ok</note></order>
+                <order id="2"><note>\(big)</note></order>
+                <order id="3"><note>\(deep)</note></order>
+                <order id="4"><note>ok</note></order>
+                <order><note>no id</note></order>
+                </feed>
+                """
+            _ = try directory.write(xml, to: "orders.xml")
+            let options: JSONValue = [
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id", "fields": ["id": "@id", "note": "note"],
+                "max_record_bytes": 1024, "max_depth": 10,
+            ]
+            let (messages, error) = await read(try connector(directory, options))
+            #expect(error == nil)
+            #expect(Self.records(messages).map(\.sourceID) == ["1", "4"])
+            let unreadable = Self.unreadable(messages)
+            #expect(unreadable.map(\.location) == [
+                "orders.xml:3 /feed/order[2]", "orders.xml:4 /feed/order[3]", "orders.xml:6 /feed/order[5]",
+            ])
+            #expect(unreadable[0].reasons.first?.contains("max_record_bytes") == true)
+            #expect(unreadable[1].reasons.first?.contains("max_depth") == true)
+            #expect(unreadable[2].reasons == ["the id field 'id' (options.id_field) is missing"])
+        }
+    }
+
+    @Test func theWatermarkSkipsRecordsOlderThanTheLastCommittedUpdate() async throws {
+        try await TemporaryDirectory.with { directory in
+            func feed(_ orders: [(String, String)]) -> String {
+                "<feed>" + orders.map { "<order id=\"\($0.0)\" updated=\"\($0.1)\"/>" }.joined() + "</feed>"
+            }
+            let options: JSONValue = [
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id", "updated_field": "updated",
+                "fields": ["id": "@id", "updated": "@updated"],
+            ]
+            let connector = try connector(directory, options)
+            _ = try directory.write(feed([("A", "2024-05-01T10:00:00Z"), ("B", "2024-05-02T10:00:00+02:00")]), to: "orders.xml")
+            let (first, _) = await read(connector)
+            #expect(Self.records(first).map(\.sourceID) == ["A", "B"])
+            #expect(Self.lastState(first)?.value["watermark"] == "2024-05-02T10:00:00+02:00")
+            _ = try directory.write(
+                feed([("A", "2024-05-01T10:00:00Z"), ("B", "2024-05-02T08:00:00Z"), ("C", "2024-05-03"), ("D", "soon")]),
+                to: "orders.xml")
+            let (second, _) = await read(connector, from: Self.lastState(first))
+            #expect(Self.records(second).map(\.sourceID) == ["B", "C", "D"])
+            let warnings = second.compactMap { if case .warning(let warning) = $0 { warning.message } else { nil } }
+            #expect(warnings.contains { $0.hasPrefix("1 record not updated since the last sync skipped") })
+            #expect(warnings.contains { $0.hasPrefix("1 record has no readable date-time in 'updated'") })
+        }
+    }
+
+    @Test func aDropFolderImportsEachFileOnceAndRejectsAMalformedOneAfterItsGoodRecords() async throws {
+        try await TemporaryDirectory.with { directory in
+            _ = try directory.write(Self.feed, to: "drop/a.xml")
+            _ = try directory.write("<s:feed xmlns:s=\"urn:example:shop\"><s:order id=\"B-1\"/><s:order id=\"B-2\">", to: "drop/b.xml")
+            let feed = try connector(directory, Self.options(("folder", "drop"), extra: ["complete_when": "renamed"]))
+            let (messages, error) = await read(feed)
+            #expect(error == nil)
+            #expect(Self.records(messages).map(\.sourceID) == ["SO-1", "SO-2", "SO-3", "B-1"])
+            #expect(FileManager.default.fileExists(atPath: directory.file("drop/archive/a.xml").path))
+            #expect(FileManager.default.fileExists(atPath: directory.file("drop/rejected/b.xml").path))
+            let reason = try String(contentsOf: directory.file("drop/rejected/b.xml.reason"), encoding: .utf8)
+            #expect(reason.contains("drop/b.xml:1:"))
+            _ = try directory.write(Self.feed, to: "drop/a-again.xml")
+            let (again, _) = await read(feed, from: Self.lastState(messages))
+            #expect(Self.records(again).isEmpty)
+        }
+    }
+
+    @Test func configNamesTheOptionAndTheFix() throws {
+        try TemporaryDirectory.with { directory in
+            #expect(throws: PortraitError.self) {
+                try self.connector(directory, ["path": "a.xml", "record": "/x:feed/x:order", "fields": ["id": "@id"]])
+            }
+            do {
+                _ = try connector(directory, ["path": "a.xml", "record": "/x:feed/x:order", "fields": ["id": "@id"]])
+            } catch {
+                #expect("\(error)".contains("the prefix 'x' is not declared; add it to options.namespaces"))
+            }
+            do {
+                _ = try connector(directory, ["path": "a.xml", "url": "http://x", "record": "/a", "fields": ["id": "@id"]])
+            } catch {
+                #expect("\(error)".contains("set exactly one of options.path"))
+            }
+        }
+    }
+
+    @Test func aURLFeedIsParsedAsItStreamsIn() async throws {
+        var server = TestHTTPServer()
+        let body = "<feed>" + (1...2000).map { "<order id=\"U-\($0)\"><total>\($0).00</total></order>" }.joined() + "</feed>"
+        server.route("/feed.xml", TestHTTPServer.Response(headers: [("Content-Type", "application/xml")], body: body, chunked: true))
+        server.route("/missing.xml", TestHTTPServer.Response(status: 404, body: "no such feed"))
+        try await server.run { running in
+            try await TemporaryDirectory.with { directory in
+                let options: JSONValue = [
+                    "url": .string(running.url("/feed.xml?key=secret")), "record": "/feed/order", "id_field": "id",
+                    "fields": ["id": "@id", "total": "total"],
+                ]
+                let (messages, error) = await read(try connector(directory, options))
+                #expect(error == nil)
+                let records = Self.records(messages)
+                #expect(records.count == 2000)
+                #expect(records.last?.fields == ["id": "U-2000", "total": "2000.00"])
+                #expect(records.first?.location.hasPrefix("\(running.url("/feed.xml")):1 /feed/order[1]") == true)
+                #expect(!"\(messages)".contains("secret"))
+
+                var missing = options
+                missing = .object(missing.objectValue!.merging(["url": .string(running.url("/missing.xml"))]) { $1 })
+                let (_, missingError) = await read(try connector(directory, missing))
+                #expect("\(missingError.map { "\($0)" } ?? "")".contains("HTTP 404"))
+            }
+        }
+    }
+}
