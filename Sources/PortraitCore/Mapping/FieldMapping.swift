@@ -32,10 +32,12 @@ final class FieldMapping: Sendable {
     let concatIndex: Int?
     /// Where each source path's value is in `RecordView.slots`, when the mapping reads top-level keys only.
     let slots: [Int]?
+    /// `each:`: the source value is a list whose elements are mapped with these fields (FieldMapping+Arrays).
+    let elements: ElementMapping?
 
     init(
         target: String, destination: TargetCatalog.Destination, source: Source, transforms: [Transform], required: Bool,
-        slots: [Int]? = nil
+        slots: [Int]? = nil, elements: ElementMapping? = nil
     ) {
         self.target = target
         self.destination = destination
@@ -43,6 +45,7 @@ final class FieldMapping: Sendable {
         self.transforms = transforms
         self.required = required
         self.slots = slots
+        self.elements = elements
         concatIndex = Self.concatIndex(in: transforms)
     }
 
@@ -50,7 +53,7 @@ final class FieldMapping: Sendable {
     func with(_ destination: TargetCatalog.Destination, slots: [Int]?) -> FieldMapping {
         FieldMapping(
             target: target, destination: destination, source: source, transforms: transforms, required: required,
-            slots: slots)
+            slots: slots, elements: elements)
     }
 
     /// The value of source path `index` in `record`.
@@ -73,7 +76,7 @@ final class FieldMapping: Sendable {
     /// Dots in the target: shallower targets are applied first so `name.full` refines what `name` set.
     var depth: Int { target.split(separator: ".").count }
 
-    static let specKeys = ["from", "const", "required", "transform"]
+    static let specKeys = ["from", "const", "required", "transform", "each"]
 
     /// Compiles one `fields` entry. Problems go to `problems` with their paths; nil when there were any.
     ///
@@ -95,6 +98,7 @@ final class FieldMapping: Sendable {
         var source: Source?
         var transforms: [Transform] = []
         var required = false
+        var elements: ElementMapping?
         switch spec {
         case .string(let field):
             if field.isEmpty {
@@ -126,12 +130,23 @@ final class FieldMapping: Sendable {
             if let steps = object["transform"] {
                 transforms = compileTransforms(steps, at: path.appending("transform"), problems: &problems)
             }
+            if let each = object["each"] {
+                if object["transform"] != nil || object["const"] != nil {
+                    problems.add(path.appending("each"), "each maps list elements from 'from'; it takes no transform or const")
+                }
+                var listSteps: [TargetStep]?
+                if case .path(let steps, _)? = destination { listSteps = steps }
+                elements = ElementMapping.compile(
+                    each, target: target, listSteps: listSteps, at: path.appending("each"), catalog: catalog,
+                    problems: &problems)
+            }
         default:
             problems.add(path, "a field is a source field name or a mapping with from/const, transform and required")
         }
         guard problems.violations.count == before, let destination, let source else { return nil }
         return FieldMapping(
-            target: target, destination: destination, source: source, transforms: transforms, required: required)
+            target: target, destination: destination, source: source, transforms: transforms, required: required,
+            elements: elements)
     }
 
     private static func compileFrom(_ from: JSONValue, at path: JSONPath, problems: inout ConfigurationProblems)
@@ -191,6 +206,7 @@ final class FieldMapping: Sendable {
             guard let found else { return .absent }
             input = found
         }
+        if let elements { return elements.map(input, from: field?.text) }
         let result: JSONValue
         do throws(TransformFailure) {
             result = try run(transforms[...], on: input)
