@@ -147,4 +147,15 @@ struct XMLFeedSyncTests {
             #expect(raw.isEmpty && quarantined.isEmpty)
         }
     }
+
+    @Test func theDemoImportsItsNamespacedOrderFeed() async throws {
+        try await withScratchDirectory { directory in
+            let demo = Demo(directory: directory.appendingPathComponent("demo"), logger: Logger(label: "test"))
+            var said: [String] = []
+            let reports = try await demo.run { said.append($0) }
+            let shop = reports.first { $0.connector == "shop-orders" }
+            #expect(shop?.counts == CommitCounts(new: 2, quarantined: 1))
+            #expect(said.contains { $0.contains("samples/feed/orders.xml:14 /o:feed/o:order[3]: total:") })
+        }
+    }
 }

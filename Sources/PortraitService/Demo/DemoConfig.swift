@@ -74,5 +74,44 @@ enum DemoConfig {
                   name: { from: 姓名, transform: [split_name] }
                   identifiers.phone: { from: 手机, transform: [{ phone: { country: CN } }] }
                   birth_date: { from: 生日, transform: [{ date: { formats: [yyyy-MM-dd, yyyy/MM/dd] } }] }
+
+          # An e-commerce platform's order feed (namespaced XML), streamed through libxml2. Elements match by
+          # namespace URI: the file writes this namespace as shop:, this config as o:. Each <o:line> becomes an
+          # order line; `each` maps them into the canonical lines.
+          - name: shop-orders
+            kind: xml_feed
+            options:
+              path: samples/feed/orders.xml
+              namespaces: { o: "https://shop.example.com/ns/feed" }
+              record: /o:feed/o:order
+              id_field: id
+              updated_field: updated
+              fields:
+                id: "@id"
+                placed: "@placed"
+                updated: "@updated"
+                email: o:customer/o:email
+                name: o:customer/o:name
+                total: o:total
+                currency: o:total/@currency
+                lines: { each: o:line, fields: { sku: "@sku", category: "@category", qty: "@qty", price: "@price" } }
+            mapping:
+              order:
+                entity: order
+                fields:
+                  id: id
+                  placed_at: { from: placed, transform: [{ datetime: { formats: [iso8601] } }] }
+                  channel: { const: online }
+                  total: { from: total, transform: [decimal], required: true }
+                  currency: currency
+                  customer.identifiers.email: { from: email, transform: [email] }
+                  customer.name: { from: name, transform: [split_name] }
+                  lines:
+                    from: lines
+                    each:
+                      sku: sku
+                      category: category
+                      qty: { from: qty, transform: [decimal] }
+                      unit_price: { from: price, transform: [decimal] }
         """#
 }

@@ -52,20 +52,26 @@ enum DemoSamples {
 
         """
 
-    /// A namespaced e-commerce order feed, for the `xml_feed` connector kind.
+    /// A namespaced e-commerce order feed, for the `xml_feed` connector kind. The file writes the namespace with
+    /// the prefix `shop`, the demo config with `o`: elements match by namespace URI, not by prefix. SO-5003's
+    /// total is not a number, so it goes to quarantine with its element path and line.
     static let orderFeed = """
         <?xml version="1.0" encoding="UTF-8"?>
         <shop:feed xmlns:shop="https://shop.example.com/ns/feed">
-          <shop:order id="SO-5001" updated="2024-05-02T14:31:00Z">
+          <shop:order id="SO-5001" placed="2024-05-02T14:31:00Z" updated="2024-05-02T14:31:00Z">
             <shop:customer><shop:email>ana.garcia@example.com</shop:email><shop:name>Ana Garcia</shop:name></shop:customer>
             <shop:line sku="RUN-42" category="sports" qty="1" price="129.90"/>
             <shop:line sku="SOCK-3" category="sports" qty="3" price="5.00"/>
             <shop:total currency="USD">144.90</shop:total>
           </shop:order>
-          <shop:order id="SO-5002" updated="2024-05-03T09:02:00Z">
-            <shop:customer><shop:email>wang.xiaoming@example.cn</shop:email><shop:name>王小明</shop:name></shop:customer>
+          <shop:order id="SO-5002" placed="2024-05-03T09:02:00+08:00" updated="2024-05-03T09:02:00+08:00">
+            <shop:customer><shop:email>wang.xiaoming@example.cn</shop:email><shop:name><![CDATA[王小明]]></shop:name></shop:customer>
             <shop:line sku="TEA-1" category="grocery" qty="2" price="38.50"/>
             <shop:total currency="CNY">77.00</shop:total>
+          </shop:order>
+          <shop:order id="SO-5003" placed="2024-05-03T11:40:00Z" updated="2024-05-03T11:40:00Z">
+            <shop:customer><shop:email>li.na@example.cn</shop:email></shop:customer>
+            <shop:total currency="CNY">n/a</shop:total>
           </shop:order>
         </shop:feed>
 
