@@ -147,6 +147,23 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    @Test func anEntityTheFirstCheckMissesIsRefusedAtTheDoctype() async throws {
+        try await TemporaryDirectory.with { directory in
+            // The comment's "<a" ends the byte-level prolog check early; libxml2's DOCTYPE node still refuses it.
+            let xml = """
+                <?xml version="1.0"?>
+                <!DOCTYPE feed [<!-- <a --> <!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+                <feed><order id="1"><note>&xxe;</note></order></feed>
+                """
+            _ = try directory.write(xml, to: "orders.xml")
+            let options: JSONValue = ["path": "orders.xml", "record": "/feed/order", "fields": ["id": "@id", "note": "note"]]
+            let (messages, error) = await read(try connector(directory, options))
+            #expect("\(error.map { "\($0)" } ?? "")".contains("refused: the DOCTYPE declares entities"))
+            #expect(Self.records(messages).isEmpty)
+            #expect(!"\(messages)".contains("root:"))
+        }
+    }
+
     @Test func billionLaughsIsRefusedBeforeExpanding() async throws {
         try await TemporaryDirectory.with { directory in
             var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [\n<!ENTITY lol \"lol\">\n"
@@ -159,7 +176,8 @@ struct XMLFeedConnectorTests {
             let options: JSONValue = ["path": "bomb.xml", "record": "/feed/order", "fields": ["id": "@id", "note": "note"]]
             let (messages, error) = await read(try connector(directory, options))
             let message = "\(error.map { "\($0)" } ?? "")"
-            #expect(message.contains("bomb.xml:"))
+            // Refused by the prolog check, before libxml2 has declared a single entity.
+            #expect(message.hasPrefix("bomb.xml:3: refused: the DOCTYPE declares entities"))
             #expect(Self.records(messages).isEmpty)
             // Bounded: had it expanded, 10^9 "lol"s would be 3 GB.
             #expect(!"\(messages)".contains("lollollol"))
@@ -179,7 +197,7 @@ struct XMLFeedConnectorTests {
             #expect(Self.records(first).map(\.sourceID) == ["O-1", "O-2", "O-3"])
             let message = "\(error.map { "\($0)" } ?? "")"
             #expect(message.hasPrefix("orders.xml:5:"))
-            #expect(message.contains("the records before it are imported"))
+            #expect(message.contains("the 3 records before it are imported"))
             let stopped = try #require(Self.lastState(first))
             #expect(stopped.value["position"]?["records"] == 3)
 

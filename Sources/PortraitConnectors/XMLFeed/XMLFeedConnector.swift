@@ -98,10 +98,10 @@ public struct XMLFeedConnector: Connector {
                 return
             }
             let input = try XMLFileInput(url: url, display: display)
-            if let error = try await importDocument(
+            if let stop = try await importDocument(
                 input, name: name, display: display, sha256: sha256, state: &state, output: output)
             {
-                throw PortraitError.connector(stopMessage(error))
+                throw PortraitError.connector(stopMessage(stop))
             }
         case .folder(let folder):
             try await readFolder(folder, state: &state, output: output)
@@ -109,10 +109,10 @@ public struct XMLFeedConnector: Connector {
             let display = HTTPClient.redacted(url)
             let stream = try await client(timeout: timeout).stream(url, headers: headers)
             let input = XMLStreamInput(stream)
-            if let error = try await importDocument(
+            if let stop = try await importDocument(
                 input, name: display, display: display, sha256: nil, state: &state, output: output)
             {
-                throw PortraitError.connector(stopMessage(error))
+                throw PortraitError.connector(stopMessage(stop))
             }
         }
     }
@@ -130,8 +130,19 @@ public struct XMLFeedConnector: Connector {
         }
     }
 
-    private func stopMessage(_ error: XMLDocumentError) -> String {
-        "\(error.description); the records before it are imported. Fix the document and sync again: records already imported stay unchanged, none is imported twice"
+    /// Why a document stopped, and what was kept.
+    struct Stop {
+        var error: XMLDocumentError
+        /// Records handled before the error (committed or quarantined).
+        var records: Int
+    }
+
+    private func stopMessage(_ stop: Stop) -> String {
+        let kept =
+            stop.records == 0
+            ? "no record was read from it"
+            : "the \(stop.records) record\(stop.records == 1 ? "" : "s") before it \(stop.records == 1 ? "is" : "are") imported"
+        return "\(stop.error.description); \(kept). Fix the document and sync again: records already imported stay unchanged, none is imported twice"
     }
 
     /// Each complete file of the drop folder, once; a malformed one moves to `rejected/` after its readable
@@ -167,12 +178,13 @@ public struct XMLFeedConnector: Connector {
             }
             let display = "\(folder.displayPath)/\(file.name)"
             let input = try XMLFileInput(url: file.url, display: display)
-            if let error = try await importDocument(
+            if let stop = try await importDocument(
                 input, name: file.name, display: display, sha256: sha256, state: &state, output: output)
             {
-                try folder.reject(file, sha256: sha256, reason: stopMessage(error))
+                let error = stop.error
+                try folder.reject(file, sha256: sha256, reason: stopMessage(stop))
                 try await output.warning(
-                    "\(error.message); the records before it are imported, and the file moved to \(folder.rejectedName)/ with a .reason file. Drop the corrected file again: records already imported stay unchanged",
+                    "\(error.message); the \(stop.records) record(s) before it are imported, and the file moved to \(folder.rejectedName)/ with a .reason file. Drop the corrected file again: records already imported stay unchanged",
                     location: "\(display):\(error.line):\(error.column)")
                 state.position = nil
                 try await output.checkpoint(state.connectorState)
@@ -189,7 +201,7 @@ public struct XMLFeedConnector: Connector {
     private func importDocument(
         _ input: any XMLInput, name: String, display: String, sha256: String?, state: inout XMLFeedState,
         output: ConnectorOutput
-    ) async throws -> XMLDocumentError? {
+    ) async throws -> Stop? {
         try await output.part(name)
         let resumeAt = sha256.flatMap { sha in state.position.flatMap { $0.sha256 == sha ? $0.records : nil } } ?? 0
         let reader = try XMLRecordReader(
@@ -218,7 +230,7 @@ public struct XMLFeedConnector: Connector {
             } catch {
                 try await checkpoint(error: error)
                 try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
-                return error
+                return Stop(error: error, records: handled)
             }
             guard let item else { break }
             if sinceCheckpoint >= options.checkpointRecords { try await checkpoint(error: nil) }

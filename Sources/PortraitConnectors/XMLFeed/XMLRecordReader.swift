@@ -79,9 +79,10 @@ final class XMLRecordReader {
     private var positioned = false
     private var finished = false
 
-    /// What libxml2's read callback needs: the input.
+    /// What libxml2's read callback needs: the input, and the prolog check.
     final class ReaderContext {
         let input: any XMLInput
+        var prolog = XMLPrologCheck()
         init(_ input: any XMLInput) { self.input = input }
     }
 
@@ -203,6 +204,12 @@ final class XMLRecordReader {
     /// nodes it hands out, so an error is often reported while nodes before it are still to be read: those
     /// records are read first.
     private func checkErrors(_ status: Int32) throws(XMLDocumentError) {
+        if let line = context.prolog.entityDeclarationLine {
+            finished = true
+            throw XMLDocumentError(
+                document: document, line: line, column: 0,
+                message: "refused: \(Self.entityRefusal)")
+        }
         if status != 1, let error = errors.firstError {
             finished = true
             throw XMLDocumentError(document: document, line: error.line, column: error.column, message: error.message)
@@ -222,10 +229,12 @@ final class XMLRecordReader {
         guard let node = xmlTextReaderCurrentNode(reader) else { return }
         let dtd = UnsafeMutableRawPointer(node).assumingMemoryBound(to: xmlDtd.self).pointee
         if dtd.entities != nil || dtd.pentities != nil {
-            throw refused(
-                "the DOCTYPE declares entities, which feeds may not (they can read local files or expand without bound); remove the <!ENTITY …> declarations from the export")
+            throw refused(Self.entityRefusal)
         }
     }
+
+    static let entityRefusal =
+        "the DOCTYPE declares entities, which feeds may not (they can read local files or expand without bound); remove the <!ENTITY …> declarations from the export"
 
     private func refused(_ reason: String) -> XMLDocumentError {
         finished = true
@@ -527,7 +536,58 @@ final class XMLRecordReader {
 private let xmlFeedRead: xmlInputReadCallback = { context, buffer, length in
     guard let context, let buffer, length > 0 else { return 0 }
     let box = Unmanaged<XMLRecordReader.ReaderContext>.fromOpaque(context).takeUnretainedValue()
-    return Int32(box.input.read(into: buffer, count: Int(length)))
+    let count = box.input.read(into: buffer, count: Int(length))
+    if count >= 0, box.prolog.isScanning {
+        let bytes = UnsafeRawBufferPointer(start: buffer, count: count).bindMemory(to: UInt8.self)
+        if !box.prolog.accept(bytes, atEnd: count == 0) { return -1 }
+    }
+    return Int32(count)
+}
+
+/// Looks at the bytes before the root element as they are read, before libxml2 parses them, and refuses an
+/// entity declaration there: a bomb is stopped before a single entity is declared, let alone expanded.
+///
+/// Defence in depth, for ASCII-compatible encodings: the DOCTYPE node check in `XMLRecordReader` and libxml2's
+/// own amplification limits still apply to anything this does not see (UTF-16 documents).
+struct XMLPrologCheck {
+    /// Until the root element's start tag.
+    private(set) var isScanning = true
+    /// Set when an entity declaration was found, with its line.
+    private(set) var entityDeclarationLine: Int?
+    private var line = 1
+    /// The undecided end of the last chunk (a `<` too close to its end to tell what follows).
+    private var pending: [UInt8] = []
+
+    mutating func accept(_ chunk: UnsafeBufferPointer<UInt8>, atEnd: Bool) -> Bool {
+        let data = pending + chunk
+        pending = []
+        var index = 0
+        let entity = Array("<!ENTITY".utf8)
+        while index < data.count {
+            let byte = data[index]
+            if byte == 0x0A { line += 1 }
+            if byte == UInt8(ascii: "<") {
+                if index + entity.count > data.count && !atEnd {
+                    pending = Array(data[index...])
+                    return true
+                }
+                if data[index...].starts(with: entity) {
+                    entityDeclarationLine = line
+                    isScanning = false
+                    return false
+                }
+                if index + 1 < data.count {
+                    let next = data[index + 1]
+                    if next != UInt8(ascii: "!") && next != UInt8(ascii: "?") {
+                        isScanning = false  // The root element starts: the prolog is over.
+                        return true
+                    }
+                }
+            }
+            index += 1
+        }
+        return true
+    }
 }
 
 /// libxml2's close callback: the input is closed by the reader's owner, so nothing to do here.
