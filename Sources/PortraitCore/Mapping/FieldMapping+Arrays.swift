@@ -15,9 +15,20 @@
 final class ElementMapping: Sendable {
     /// Sub-fields, their destinations relative to one element (`[sku]`, not `[lines, 0, sku]`).
     let fields: [FieldMapping]
+    /// Each sub-field's name as `each` writes it, for reasons.
+    let names: [String]
+    /// Each sub-field's key when its destination is one key (the usual case): set without a path walk.
+    let keys: [String?]
 
     init(fields: [FieldMapping]) {
         self.fields = fields
+        names = fields.map { $0.target.split(separator: ".").dropFirst().joined(separator: ".") }
+        keys = fields.map { field in
+            if case .path(let steps, _) = field.destination, steps.count == 1, case .key(let key, _) = steps[0] {
+                return key
+            }
+            return nil
+        }
     }
 
     /// Compiles `each` for the list target `target`, whose destination is `listSteps`; nil on problems.
@@ -65,19 +76,31 @@ final class ElementMapping: Sendable {
                 continue
             }
             let view = RecordView(object: object, slots: nil)
-            var mapped: JSONValue = .object([:])
-            for sub in fields {
-                let name = sub.target.split(separator: ".").last.map(String.init) ?? sub.target
+            var flat: [String: JSONValue] = Dictionary(minimumCapacity: fields.count)
+            var nested: JSONValue?
+            for (position, sub) in fields.enumerated() {
                 switch sub.evaluate(view) {
                 case .absent:
-                    if sub.required { reasons.append("element \(index + 1): \(name): \(sub.missingDescription)") }
+                    if sub.required {
+                        reasons.append("element \(index + 1): \(names[position]): \(sub.missingDescription)")
+                    }
                 case .failed(let message):
-                    reasons.append("element \(index + 1): \(name): \(message)")
+                    reasons.append("element \(index + 1): \(names[position]): \(message)")
                 case .value(let result):
-                    if case .path(let steps, _) = sub.destination { mapped.withValue(at: steps[...]) { $0 = result } }
+                    if let key = keys[position] {
+                        flat[key] = result
+                    } else if case .path(let steps, _) = sub.destination {
+                        if nested == nil { nested = .object([:]) }
+                        nested!.withValue(at: steps[...]) { $0 = result }
+                    }
                 }
             }
-            if mapped != .object([:]) { output.append(mapped) }
+            if var nested {
+                for (key, value) in flat { nested.withValue(at: [TargetStep.key(key, capacity: 0)][...]) { $0 = value } }
+                output.append(nested)
+            } else if !flat.isEmpty {
+                output.append(.object(flat))
+            }
         }
         if !reasons.isEmpty { return .failed(reasons.joined(separator: "; ")) }
         return output.isEmpty ? .absent : .value(.array(output))
