@@ -283,27 +283,33 @@ final class XMLRecordReader {
 
     /// One open element inside the record.
     private struct Frame {
-        /// Field nodes whose children the element's children are matched against.
-        var matches: [(context: Int, node: XMLFieldNode)]
+        /// Where the field nodes this element matched are in `matches` (its children are matched against them).
+        var matchStart: Int
         /// Captures and builders this element opened, closed at its end.
-        var captures: Int
-        var builders: Int
+        var captures = 0
+        var builders = 0
     }
 
     private var builders: [ObjectBuilder] = []
     private var captures: [Capture] = []
     private var frames: [Frame] = []
+    /// The matched field nodes of every open element, in one array (no allocation per element).
+    private var matches: [(context: Int, node: XMLFieldNode)] = []
+    /// Capture buffers kept for reuse, so a field's text costs no allocation per record.
+    private var spareBuffers: [[UInt8]] = []
 
     private func readRecord(_ node: xmlNodePtr, depth recordDepth: Int) throws(XMLDocumentError) -> Item {
         let index = recordCount
         let line = lineNumber(node)
         let start = xmlTextReaderByteConsumed(reader)
         builders = [ObjectBuilder(spec: selection.record, values: Self.emptyValues(selection.record), parent: nil)]
-        captures = []
-        frames = []
+        captures.removeAll(keepingCapacity: true)
+        frames.removeAll(keepingCapacity: true)
+        matches.removeAll(keepingCapacity: true)
         var problem: String?
 
-        var frame = Frame(matches: [(0, selection.record.root)], captures: 0, builders: 0)
+        matches.append((0, selection.record.root))
+        var frame = Frame(matchStart: 0)
         enterMatched(node, into: &frame)
         if xmlTextReaderIsEmptyElement(reader) != 0 {
             close(frame)
@@ -326,15 +332,18 @@ final class XMLRecordReader {
                     break
                 }
                 guard let child = xmlTextReaderCurrentNode(reader) else { continue }
-                var frame = Frame(matches: [], captures: 0, builders: 0)
-                for match in frames[frames.count - 1].matches {
+                let parentStart = frames[frames.count - 1].matchStart
+                let parentEnd = matches.count
+                var frame = Frame(matchStart: parentEnd)
+                for position in parentStart..<parentEnd {
+                    let match = matches[position]
                     for candidate in match.node.children where child.pointee.name == interned[candidate.nameID] {
                         if namespace(child.pointee.ns, is: candidate.name!.namespace) {
-                            frame.matches.append((match.context, candidate))
+                            matches.append((match.context, candidate))
                         }
                     }
                 }
-                if frame.matches.isEmpty && captures.isEmpty {
+                if matches.count == parentEnd && captures.isEmpty {
                     try skipSubtree()
                     continue
                 }
@@ -367,16 +376,17 @@ final class XMLRecordReader {
         }
         try skipRestOfRecord(depth: recordDepth)
         builders = []
-        captures = []
-        frames = []
+        captures.removeAll(keepingCapacity: true)
+        frames.removeAll(keepingCapacity: true)
+        matches.removeAll(keepingCapacity: true)
         return .invalid(XMLInvalidRecord(index: index, line: line, reasons: [problem]))
     }
 
     /// Applies the matched field nodes to the element the reader stands on: attributes, text captures, lists.
     private func enterMatched(_ node: xmlNodePtr, into frame: inout Frame) {
-        var position = 0
-        while position < frame.matches.count {
-            let (context, field) = frame.matches[position]
+        var position = frame.matchStart
+        while position < matches.count {
+            let (context, field) = matches[position]
             position += 1
             for attribute in field.attributes {
                 if let value = attributeValue(node, attribute.nameID, attribute.name.namespace) {
@@ -384,7 +394,9 @@ final class XMLRecordReader {
                 }
             }
             for slot in field.textSlots {
-                captures.append(Capture(context: context, slot: slot))
+                var bytes = spareBuffers.popLast() ?? []
+                bytes.removeAll(keepingCapacity: true)
+                captures.append(Capture(context: context, slot: slot, bytes: bytes))
                 frame.captures += 1
             }
             for list in field.lists {
@@ -392,16 +404,18 @@ final class XMLRecordReader {
                     ObjectBuilder(spec: list.spec, values: Self.emptyValues(list.spec), parent: (context, list.slot)))
                 frame.builders += 1
                 // The list element is the root of its object's paths: its own attributes and children apply.
-                frame.matches.append((builders.count - 1, list.spec.root))
+                matches.append((builders.count - 1, list.spec.root))
             }
         }
     }
 
     /// Closes what an element opened: its text captures become values, its list objects are appended.
     private func close(_ frame: Frame) {
+        matches.removeSubrange(frame.matchStart...)
         for _ in 0..<frame.captures {
             let capture = captures.removeLast()
             store(.string(normalize(capture.bytes)), context: capture.context, slot: capture.slot)
+            if spareBuffers.count < 64 { spareBuffers.append(capture.bytes) }
         }
         for _ in 0..<frame.builders {
             let builder = builders.removeLast()
