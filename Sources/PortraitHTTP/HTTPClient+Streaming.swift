@@ -68,6 +68,8 @@ public final class HTTPBodyStream: @unchecked Sendable {
     private var finished = false
     private var failure: (any Error)?
     private var closed = false
+    /// A reader suspended in `waitUntilBuffered`, and how many bytes it waits for.
+    private var bufferWaiter: (threshold: Int, continuation: CheckedContinuation<Void, Never>)?
 
     init(url: String, capacity: Int) {
         self.url = url
@@ -114,6 +116,40 @@ public final class HTTPBodyStream: @unchecked Sendable {
         return copied
     }
 
+    /// Suspends, without blocking a thread, until `bytes` are buffered (at most half the buffer's capacity) or
+    /// the body has ended: a reader that calls this before parsing a piece rarely blocks in `read(into:)`.
+    public func waitUntilBuffered(_ bytes: Int) async {
+        let threshold = min(bytes, capacity / 2)
+        if isBuffered(threshold) { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                condition.lock()
+                if queuedBytes >= threshold || finished || closed {
+                    condition.unlock()
+                    continuation.resume()
+                } else {
+                    bufferWaiter = (threshold, continuation)
+                    condition.unlock()
+                }
+            }
+        } onCancel: {
+            close()
+        }
+    }
+
+    private func isBuffered(_ threshold: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return queuedBytes >= threshold || finished || closed
+    }
+
+    /// Takes the suspended reader to resume, if what it waits for is there. Call with `condition` held.
+    private func takeBufferWaiter() -> CheckedContinuation<Void, Never>? {
+        guard let waiter = bufferWaiter, queuedBytes >= waiter.threshold || finished || closed else { return nil }
+        bufferWaiter = nil
+        return waiter.continuation
+    }
+
     /// Stops the transfer and discards what is buffered. Safe to call more than once, from any thread.
     public func close() {
         cancellation.cancel()
@@ -124,9 +160,11 @@ public final class HTTPBodyStream: @unchecked Sendable {
         queuedBytes = 0
         let waiter = statusWaiter
         statusWaiter = nil
+        let reader = takeBufferWaiter()
         condition.broadcast()
         condition.unlock()
         waiter?.resume(throwing: CancellationError())
+        reader?.resume()
     }
 
     /// Suspends (without blocking a thread) until the status of the final response is known.
@@ -171,9 +209,11 @@ public final class HTTPBodyStream: @unchecked Sendable {
         }
         let waiter = statusWaiter
         statusWaiter = nil
+        let reader = takeBufferWaiter()
         condition.broadcast()
         condition.unlock()
         if let waiter, let announced { waiter.resume(with: announced) }
+        reader?.resume()
     }
 
     /// libcurl's body callback: queues the bytes, waiting while the buffer is full. False once closed.
@@ -192,8 +232,10 @@ public final class HTTPBodyStream: @unchecked Sendable {
             queuedBytes += bytes.count
             condition.broadcast()
         }
+        let reader = takeBufferWaiter()
         condition.unlock()
         waiter?.resume(returning: status)
+        reader?.resume()
         return accepted
     }
 }

@@ -224,6 +224,7 @@ public struct XMLFeedConnector: Connector {
 
         while true {
             try Task.checkCancellation()
+            await input.prefetch()
             let item: XMLRecordReader.Item?
             do {
                 item = try reader.next(skippingUntil: resumeAt)

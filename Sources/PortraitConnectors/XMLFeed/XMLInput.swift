@@ -16,6 +16,13 @@ protocol XMLInput: AnyObject {
     var failure: String? { get }
     /// Stops the input early (a URL transfer is aborted); safe to call more than once.
     func close()
+    /// Suspends until the next piece of input can be read without blocking (a streamed body has bytes
+    /// buffered), so libxml2's synchronous read callback rarely waits on a Swift concurrency thread.
+    func prefetch() async
+}
+
+extension XMLInput {
+    func prefetch() async {}
 }
 
 /// A file read with `read(2)` straight into libxml2's buffer.

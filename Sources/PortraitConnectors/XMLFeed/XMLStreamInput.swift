@@ -8,7 +8,8 @@ final class XMLStreamInput: XMLInput {
 
     init(_ stream: HTTPBodyStream) { self.stream = stream }
 
-    /// Blocks while the transfer has not delivered the next bytes yet.
+    /// Blocks while the transfer has not delivered the next bytes yet; `prefetch()` before each record makes
+    /// that rare.
     func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
         do {
             return try stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count))
@@ -19,4 +20,7 @@ final class XMLStreamInput: XMLInput {
     }
 
     func close() { stream.close() }
+
+    /// Waits (suspended, not blocking) for 256 KiB or the end of the body: more than most records take.
+    func prefetch() async { await stream.waitUntilBuffered(256 << 10) }
 }
