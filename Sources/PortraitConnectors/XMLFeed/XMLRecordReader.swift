@@ -69,10 +69,10 @@ final class XMLRecordReader {
     private let reader: xmlTextReaderPtr
     /// `selection.localNames` interned in this reader's dictionary.
     private let interned: [UnsafePointer<xmlChar>?]
-    /// The record path's local names, interned.
-    private let recordPathNames: [UnsafePointer<xmlChar>?]
-    /// Namespace URIs of the record path and of every field node, NUL-terminated, for `strcmp`.
-    private var namespaceBytes: [String: [CChar]] = [:]
+    /// The field tree as flat arrays.
+    private let plan: XMLFieldPlan
+    /// `plan.namespaces`, NUL-terminated, for `strcmp`.
+    private let namespaceBytes: [[CChar]]
     /// Ancestors of the current node that are on the record path.
     private var pathMatched = 0
     /// The reader already stands on the next node (after `xmlTextReaderNext` skipped a subtree).
@@ -114,26 +114,13 @@ final class XMLRecordReader {
         self.reader = reader
         xmlTextReaderSetStructuredErrorHandler(reader, xmlFeedErrorHandler, Unmanaged.passUnretained(errors).toOpaque())
         interned = selection.localNames.map { name in xmlTextReaderConstString(reader, name) }
-        recordPathNames = selection.recordPath.map { step in xmlTextReaderConstString(reader, step.local) }
-        for step in selection.recordPath { namespaceBytes[step.namespace] = Array(step.namespace.utf8CString) }
-        collectNamespaces(selection.record)
+        plan = XMLFieldPlan(selection)
+        namespaceBytes = plan.namespaces.map { Array($0.utf8CString) }
     }
 
     deinit {
         xmlFreeTextReader(reader)
         input.close()
-    }
-
-    private func collectNamespaces(_ spec: XMLObjectSpec) {
-        var pending = [spec.root]
-        while let node = pending.popLast() {
-            if let name = node.name { namespaceBytes[name.namespace] = Array(name.namespace.utf8CString) }
-            for attribute in node.attributes {
-                namespaceBytes[attribute.name.namespace] = Array(attribute.name.namespace.utf8CString)
-            }
-            for list in node.lists { collectNamespaces(list.spec) }
-            pending.append(contentsOf: node.children)
-        }
     }
 
     // MARK: Reading
@@ -253,78 +240,99 @@ final class XMLRecordReader {
     /// by URI.
     @inline(__always)
     private func matches(_ node: xmlNodePtr, step: Int) -> Bool {
-        guard node.pointee.name == recordPathNames[step] else { return false }
-        return namespace(node.pointee.ns, is: selection.recordPath[step].namespace)
+        let (nameID, namespaceID) = plan.recordPath[step]
+        guard node.pointee.name == interned[nameID] else { return false }
+        return namespace(node.pointee.ns, is: namespaceID)
     }
 
+    /// True when `ns` is the namespace `namespaceID` (0: no namespace). Compared by URI, never by prefix, and
+    /// never by pointer: namespace declarations are freed with their elements, and their memory reused.
     @inline(__always)
-    private func namespace(_ ns: xmlNsPtr?, is uri: String) -> Bool {
-        guard let href = ns?.pointee.href else { return uri.isEmpty }
-        guard !uri.isEmpty, let bytes = namespaceBytes[uri] else { return false }
-        return bytes.withUnsafeBufferPointer { strcmp(UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self), $0.baseAddress!) == 0 }
+    private func namespace(_ ns: xmlNsPtr?, is namespaceID: Int) -> Bool {
+        guard let href = ns?.pointee.href else { return namespaceID == 0 }
+        guard namespaceID != 0 else { return false }
+        return namespaceBytes[namespaceID].withUnsafeBufferPointer {
+            strcmp(UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self), $0.baseAddress!) == 0
+        }
     }
 
     // MARK: One record
 
-    /// An object being filled: the record, or one element of an `each` list.
-    private struct ObjectBuilder {
-        let spec: XMLObjectSpec
-        var values: [JSONValue?]
-        /// Where the finished object goes: (context, slot) in the enclosing builder.
-        let parent: (context: Int, slot: Int)?
+    /// What reading one record needs between elements. Kept in a local variable while a record is read (and
+    /// in `spare` between records, for its buffers): helpers take it `inout`, so no access to it is checked
+    /// at run time.
+    private struct RecordState {
+        /// An object being filled: the record, or one element of an `each` list.
+        struct Builder {
+            var spec: Int
+            var values: [JSONValue?]
+            /// Where the finished object goes: the enclosing builder and its slot (-1: none).
+            var parentContext: Int
+            var parentSlot: Int
+        }
+
+        /// Text being collected for one slot, from the element that opened it to its end.
+        struct Capture {
+            var context: Int
+            var slot: Int
+            var bytes: [UInt8]
+        }
+
+        /// One open element inside the record.
+        struct Frame {
+            /// Where this element's matched field nodes start in `matches`.
+            var matchStart: Int
+            /// Captures and builders this element opened, closed at its end.
+            var captures = 0
+            var builders = 0
+        }
+
+        var builders: [Builder] = []
+        var captures: [Capture] = []
+        var frames: [Frame] = []
+        /// (builder, field node) pairs of every open element, in one array: no allocation per element.
+        var matches: [(context: Int, node: Int)] = []
+        /// Capture buffers kept for reuse: a field's text costs no allocation per record.
+        var spareBuffers: [[UInt8]] = []
+
+        mutating func reset() {
+            builders.removeAll(keepingCapacity: true)
+            captures.removeAll(keepingCapacity: true)
+            frames.removeAll(keepingCapacity: true)
+            matches.removeAll(keepingCapacity: true)
+        }
     }
 
-    /// Text being collected for one slot, from the element that opened it to its end.
-    private struct Capture {
-        let context: Int
-        let slot: Int
-        var bytes: [UInt8] = []
-    }
-
-    /// One open element inside the record.
-    private struct Frame {
-        /// Where the field nodes this element matched are in `matches` (its children are matched against them).
-        var matchStart: Int
-        /// Captures and builders this element opened, closed at its end.
-        var captures = 0
-        var builders = 0
-    }
-
-    private var builders: [ObjectBuilder] = []
-    private var captures: [Capture] = []
-    private var frames: [Frame] = []
-    /// The matched field nodes of every open element, in one array (no allocation per element).
-    private var matches: [(context: Int, node: XMLFieldNode)] = []
-    /// Capture buffers kept for reuse, so a field's text costs no allocation per record.
-    private var spareBuffers: [[UInt8]] = []
+    private var spare = RecordState()
 
     private func readRecord(_ node: xmlNodePtr, depth recordDepth: Int) throws(XMLDocumentError) -> Item {
+        var state = RecordState()
+        swap(&state, &spare)
+        defer { swap(&state, &spare) }
+        state.reset()
         let index = recordCount
         let line = lineNumber(node)
         let start = xmlTextReaderByteConsumed(reader)
-        builders = [ObjectBuilder(spec: selection.record, values: Self.emptyValues(selection.record), parent: nil)]
-        captures.removeAll(keepingCapacity: true)
-        frames.removeAll(keepingCapacity: true)
-        matches.removeAll(keepingCapacity: true)
+        let emptyRecord = [JSONValue?](repeating: nil, count: plan.specs[0].keys.count)
+        state.builders.append(.init(spec: 0, values: emptyRecord, parentContext: -1, parentSlot: -1))
         var problem: String?
 
-        matches.append((0, selection.record.root))
-        var frame = Frame(matchStart: 0)
-        enterMatched(node, into: &frame)
+        state.matches.append((0, plan.specs[0].root))
+        var frame = RecordState.Frame(matchStart: 0)
+        enterMatched(node, into: &frame, state: &state)
         if xmlTextReaderIsEmptyElement(reader) != 0 {
-            close(frame)
-            return .record(XMLRecord(index: index, line: line, fields: finish(builders[0])))
+            close(frame, state: &state)
+            return .record(XMLRecord(index: index, line: line, fields: finish(state.builders[0])))
         }
-        frames.append(frame)
+        state.frames.append(frame)
 
         while problem == nil, try advance() {
-            if Int(xmlTextReaderByteConsumed(reader) - start) > limits.maxRecordBytes {
-                problem =
-                    "the record is larger than max_record_bytes (\(limits.maxRecordBytes) bytes); raise options.max_record_bytes if records really are this large"
-                break
-            }
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                if Int(xmlTextReaderByteConsumed(reader) - start) > limits.maxRecordBytes {
+                    problem = tooLarge
+                    break
+                }
                 let depth = Int(xmlTextReaderDepth(reader))
                 if depth + 1 > limits.maxDepth {
                     problem =
@@ -332,38 +340,42 @@ final class XMLRecordReader {
                     break
                 }
                 guard let child = xmlTextReaderCurrentNode(reader) else { continue }
-                let parentStart = frames[frames.count - 1].matchStart
-                let parentEnd = matches.count
-                var frame = Frame(matchStart: parentEnd)
-                for position in parentStart..<parentEnd {
-                    let match = matches[position]
-                    for candidate in match.node.children where child.pointee.name == interned[candidate.nameID] {
-                        if namespace(child.pointee.ns, is: candidate.name!.namespace) {
-                            matches.append((match.context, candidate))
+                let parentEnd = state.matches.count
+                var frame = RecordState.Frame(matchStart: parentEnd)
+                for position in state.frames[state.frames.count - 1].matchStart..<parentEnd {
+                    let (context, fieldNode) = state.matches[position]
+                    for candidate in plan.nodes[fieldNode].children {
+                        let childNode = plan.children[candidate]
+                        let wanted = plan.nodes[childNode]
+                        if child.pointee.name == interned[wanted.nameID], namespace(child.pointee.ns, is: wanted.namespaceID) {
+                            state.matches.append((context, childNode))
                         }
                     }
                 }
-                if matches.count == parentEnd && captures.isEmpty {
+                if state.matches.count == parentEnd && state.captures.isEmpty {
                     try skipSubtree()
                     continue
                 }
-                enterMatched(child, into: &frame)
+                enterMatched(child, into: &frame, state: &state)
                 if xmlTextReaderIsEmptyElement(reader) != 0 {
-                    close(frame)
+                    close(frame, state: &state)
                 } else {
-                    frames.append(frame)
+                    state.frames.append(frame)
                 }
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                close(frames.removeLast())
-                if frames.isEmpty {
-                    return .record(XMLRecord(index: index, line: line, fields: finish(builders[0])))
+                close(state.frames.removeLast(), state: &state)
+                if state.frames.isEmpty {
+                    return .record(XMLRecord(index: index, line: line, fields: finish(state.builders[0])))
                 }
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue):
-                guard !captures.isEmpty, let value = xmlTextReaderConstValue(reader) else { continue }
-                let length = Self.length(of: value)
-                let text = UnsafeBufferPointer(start: value, count: length)
-                for position in captures.indices { captures[position].bytes.append(contentsOf: text) }
+                guard !state.captures.isEmpty, let value = xmlTextReaderConstValue(reader) else { continue }
+                if Int(xmlTextReaderByteConsumed(reader) - start) > limits.maxRecordBytes {
+                    problem = tooLarge
+                    break
+                }
+                let text = UnsafeBufferPointer(start: value, count: Self.length(of: value))
+                for position in state.captures.indices { state.captures[position].bytes.append(contentsOf: text) }
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
                 throw refused("an entity reference; entities are not expanded in feeds")
             default:
@@ -375,99 +387,102 @@ final class XMLRecordReader {
             throw XMLDocumentError(document: document, line: line, column: 0, message: "the document ends inside a record")
         }
         try skipRestOfRecord(depth: recordDepth)
-        builders = []
-        captures.removeAll(keepingCapacity: true)
-        frames.removeAll(keepingCapacity: true)
-        matches.removeAll(keepingCapacity: true)
         return .invalid(XMLInvalidRecord(index: index, line: line, reasons: [problem]))
     }
 
+    private var tooLarge: String {
+        "the record is larger than max_record_bytes (\(limits.maxRecordBytes) bytes); raise options.max_record_bytes if records really are this large"
+    }
+
     /// Applies the matched field nodes to the element the reader stands on: attributes, text captures, lists.
-    private func enterMatched(_ node: xmlNodePtr, into frame: inout Frame) {
+    private func enterMatched(_ node: xmlNodePtr, into frame: inout RecordState.Frame, state: inout RecordState) {
         var position = frame.matchStart
-        while position < matches.count {
-            let (context, field) = matches[position]
+        while position < state.matches.count {
+            let (context, fieldNode) = state.matches[position]
             position += 1
-            for attribute in field.attributes {
-                if let value = attributeValue(node, attribute.nameID, attribute.name.namespace) {
-                    store(.string(normalize(value)), context: context, slot: attribute.slot)
+            let field = plan.nodes[fieldNode]
+            for attributeIndex in field.attributes {
+                let attribute = plan.attributes[attributeIndex]
+                if let value = attributeValue(node, attribute.nameID, attribute.namespaceID) {
+                    store(.string(normalize(value)), context: context, slot: attribute.slot, state: &state)
                 }
             }
-            for slot in field.textSlots {
-                var bytes = spareBuffers.popLast() ?? []
+            for slotIndex in field.textSlots {
+                var bytes = state.spareBuffers.popLast() ?? []
                 bytes.removeAll(keepingCapacity: true)
-                captures.append(Capture(context: context, slot: slot, bytes: bytes))
+                state.captures.append(.init(context: context, slot: plan.textSlots[slotIndex], bytes: bytes))
                 frame.captures += 1
             }
-            for list in field.lists {
-                builders.append(
-                    ObjectBuilder(spec: list.spec, values: Self.emptyValues(list.spec), parent: (context, list.slot)))
+            for listIndex in field.lists {
+                let list = plan.lists[listIndex]
+                let spec = plan.specs[list.spec]
+                state.builders.append(
+                    .init(
+                        spec: list.spec, values: [JSONValue?](repeating: nil, count: spec.keys.count),
+                        parentContext: context, parentSlot: list.slot))
                 frame.builders += 1
                 // The list element is the root of its object's paths: its own attributes and children apply.
-                matches.append((builders.count - 1, list.spec.root))
+                state.matches.append((state.builders.count - 1, spec.root))
             }
         }
     }
 
     /// Closes what an element opened: its text captures become values, its list objects are appended.
-    private func close(_ frame: Frame) {
-        matches.removeSubrange(frame.matchStart...)
+    private func close(_ frame: RecordState.Frame, state: inout RecordState) {
+        state.matches.removeSubrange(frame.matchStart...)
         for _ in 0..<frame.captures {
-            let capture = captures.removeLast()
-            store(.string(normalize(capture.bytes)), context: capture.context, slot: capture.slot)
-            if spareBuffers.count < 64 { spareBuffers.append(capture.bytes) }
+            let capture = state.captures.removeLast()
+            store(.string(normalize(capture.bytes)), context: capture.context, slot: capture.slot, state: &state)
+            if state.spareBuffers.count < 64 { state.spareBuffers.append(capture.bytes) }
         }
         for _ in 0..<frame.builders {
-            let builder = builders.removeLast()
-            if let parent = builder.parent {
-                store(.object(finish(builder)), context: parent.context, slot: parent.slot)
+            let builder = state.builders.removeLast()
+            if builder.parentContext >= 0 {
+                store(.object(finish(builder)), context: builder.parentContext, slot: builder.parentSlot, state: &state)
             }
         }
     }
 
-    private func store(_ value: JSONValue, context: Int, slot: Int) {
-        let current = builders[context].values[slot]
-        switch (builders[context].spec.kinds[slot], current) {
+    private func store(_ value: JSONValue, context: Int, slot: Int, state: inout RecordState) {
+        let kind = plan.specs[state.builders[context].spec].kinds[slot]
+        let current = state.builders[context].values[slot]
+        switch (kind, current) {
         case (.text, nil):
-            builders[context].values[slot] = value
-        case (.text, .array(var list)?), (.all, .array(var list)?), (.each, .array(var list)?):
-            builders[context].values[slot] = nil
+            state.builders[context].values[slot] = value
+        case (_, .array(var list)?):
+            state.builders[context].values[slot] = nil
             list.append(value)
-            builders[context].values[slot] = .array(list)
+            state.builders[context].values[slot] = .array(list)
         case (.text, let existing?):
             // A path that matches several elements: every value is kept, as a list.
-            builders[context].values[slot] = .array([existing, value])
+            state.builders[context].values[slot] = .array([existing, value])
         case (.all, _), (.each, _):
-            builders[context].values[slot] = .array([value])
+            state.builders[context].values[slot] = .array([value])
         }
     }
 
-    private static func emptyValues(_ spec: XMLObjectSpec) -> [JSONValue?] {
-        [JSONValue?](repeating: nil, count: spec.keys.count)
-    }
-
-    private func finish(_ builder: ObjectBuilder) -> [String: JSONValue] {
+    private func finish(_ builder: RecordState.Builder) -> [String: JSONValue] {
+        let keys = plan.specs[builder.spec].keys
         var object: [String: JSONValue] = Dictionary(minimumCapacity: builder.values.count)
         for (slot, value) in builder.values.enumerated() {
             guard let value else { continue }
-            let keys = builder.spec.keys[slot]
-            if keys.count == 1 {
-                object[keys[0]] = value
+            if keys[slot].count == 1 {
+                object[keys[slot][0]] = value
             } else {
                 var nested = JSONValue.object(object)
-                nested.setValue(value, atPath: keys.joined(separator: "."))
+                nested.setValue(value, atPath: keys[slot].joined(separator: "."))
                 object = nested.objectValue ?? object
             }
         }
         return object
     }
 
-    /// The value of the attribute `nameID` in namespace `uri` on `node`, if present.
-    private func attributeValue(_ node: xmlNodePtr, _ nameID: Int, _ uri: String) -> [UInt8]? {
+    /// The value of the attribute `nameID` in namespace `namespaceID` on `node`, if present.
+    private func attributeValue(_ node: xmlNodePtr, _ nameID: Int, _ namespaceID: Int) -> [UInt8]? {
         var attribute = node.pointee.properties
         while let current = attribute {
             attribute = current.pointee.next
-            guard current.pointee.name == interned[nameID], namespace(current.pointee.ns, is: uri) else { continue }
+            guard current.pointee.name == interned[nameID], namespace(current.pointee.ns, is: namespaceID) else { continue }
             // An attribute's value is its text children (predefined entities and character references are
             // already replaced; other entities are refused with the DOCTYPE).
             var value: [UInt8] = []
