@@ -324,6 +324,17 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    @Test func aFeedWhereNoRecordMatchesSaysWhatItsRootElementIs() async throws {
+        try await TemporaryDirectory.with { directory in
+            _ = try directory.write("<feed xmlns=\"urn:example:other\"><order id=\"1\"/></feed>", to: "orders.xml")
+            let (messages, error) = await read(try connector(directory, Self.options(("path", "orders.xml"))))
+            #expect(error == nil)
+            #expect(Self.records(messages).isEmpty)
+            let warnings = messages.compactMap { if case .warning(let warning) = $0 { warning.message } else { nil } }
+            #expect(warnings.contains { $0.contains("the document's root element is {urn:example:other}feed") })
+        }
+    }
+
     @Test func configNamesTheOptionAndTheFix() throws {
         try TemporaryDirectory.with { directory in
             #expect(throws: PortraitError.self) {
@@ -360,6 +371,7 @@ struct XMLFeedConnectorTests {
                 #expect(records.last?.fields == ["id": "U-2000", "total": "2000.00"])
                 #expect(records.first?.location.hasPrefix("\(running.url("/feed.xml")):1 /feed/order[1]") == true)
                 #expect(!"\(messages)".contains("secret"))
+                #expect(running.requests.filter { $0.path == "/feed.xml" }.count == 1)  // Fetched once, not checked first.
 
                 var missing = options
                 missing = .object(missing.objectValue!.merging(["url": .string(running.url("/missing.xml"))]) { $1 })

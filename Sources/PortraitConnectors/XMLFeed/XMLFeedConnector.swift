@@ -87,7 +87,8 @@ public struct XMLFeedConnector: Connector {
     }
 
     public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
-        try await check()
+        // A URL is checked by fetching it, which reading does anyway: checking first would fetch it twice.
+        if case .url = options.source {} else { try await check() }
         var state = XMLFeedState(state)
         switch options.source {
         case .file(let url, let display):
@@ -259,6 +260,12 @@ public struct XMLFeedConnector: Connector {
             }
         }
         for warning in reader.warnings { try await output.warning(warning, location: display) }
+        if reader.recordCount == 0 {
+            let root = reader.rootElement.map { "the document's root element is \($0)" } ?? "the document has no root element"
+            try await output.warning(
+                "no element matched options.record (\(options.selection.recordPathText)); \(root). Check options.record and options.namespaces: names match by namespace URI ({URI}name), not by prefix",
+                location: display)
+        }
         try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
         if let newest = watermark.newest { state.watermark = newest.text }
         if let sha256 { state.recordImport(sha256: sha256, name: name, at: Date()) }

@@ -60,6 +60,8 @@ final class XMLRecordReader {
     let document: String
     /// Record elements passed so far (read, invalid or skipped).
     private(set) var recordCount = 0
+    /// The root element as `local` or `{namespace URI}local`, once read: for saying why no record matched.
+    private(set) var rootElement: String?
     /// libxml2's warnings so far (the first 20).
     var warnings: [String] { errors.warnings }
 
@@ -140,6 +142,7 @@ final class XMLRecordReader {
                 let depth = Int(xmlTextReaderDepth(reader))
                 guard let node = xmlTextReaderCurrentNode(reader) else { continue }
                 if depth + 1 > limits.maxDepth { throw tooDeep(depth: depth + 1) }
+                if depth == 0 && rootElement == nil { rootElement = Self.describe(node) }
                 guard depth == pathMatched, matches(node, step: depth) else {
                     try skipSubtree()
                     continue
@@ -235,6 +238,12 @@ final class XMLRecordReader {
     }
 
     // MARK: Names
+
+    private static func describe(_ node: xmlNodePtr) -> String {
+        let local = node.pointee.name.map { String(cString: $0) } ?? ""
+        guard let href = node.pointee.ns?.pointee.href else { return local }
+        return "{\(String(cString: href))}\(local)"
+    }
 
     /// True when `node` is step `step` of the record path: the local name by interned pointer, the namespace
     /// by URI.
