@@ -31,19 +31,23 @@ struct XMLFeedBenchmark {
         ]
         let connector = try XMLFeedConnector(
             context: ConnectorContext(
-                name: "bench", options: options, baseDirectory: URL(fileURLWithPath: "/"), logger: Logger(label: "bench")))
+                name: "bench", options: options, baseDirectory: URL(fileURLWithPath: "/"),
+                logger: Logger(label: "bench")))
         let bytes = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         for _ in 0..<2 {
             let records = Atomic<Int>(0)
             let start = ContinuousClock.now
-            try await connector.read(from: nil, into: ConnectorOutput { message in
-                if case .record = message { records.add(1, ordering: .relaxed) }
-            })
+            try await connector.read(
+                from: nil,
+                into: ConnectorOutput { message in
+                    if case .record = message { records.add(1, ordering: .relaxed) }
+                })
             let seconds = (ContinuousClock.now - start) / .seconds(1)
             let count = records.load(ordering: .relaxed)
             print(
                 String(
-                    format: "xml_feed connector alone: %d records in %.2f s = %.0f records/s, %.1f MB/s", count, seconds,
+                    format: "xml_feed connector alone: %d records in %.2f s = %.0f records/s, %.1f MB/s", count,
+                    seconds,
                     Double(count) / seconds, bytes / 1e6 / seconds))
         }
     }

@@ -26,7 +26,10 @@ struct XMLFeedConnectorTests {
                 "currency": "shop:total/@currency",
                 "note": "shop:note",
                 "tags": ["all": "shop:tag"],
-                "lines": ["each": "shop:lines/shop:line", "fields": ["sku": "@sku", "qty": "shop:qty", "price": "shop:price"]],
+                "lines": [
+                    "each": "shop:lines/shop:line",
+                    "fields": ["sku": "@sku", "qty": "shop:qty", "price": "shop:price"],
+                ],
             ],
         ]
         for (key, value) in extra { options[key] = value }
@@ -35,14 +38,18 @@ struct XMLFeedConnectorTests {
 
     func connector(_ directory: TemporaryDirectory, _ options: JSONValue) throws -> XMLFeedConnector {
         try XMLFeedConnector(
-            context: ConnectorContext(name: "feed", options: options, baseDirectory: directory.url, logger: Logger(label: "test")))
+            context: ConnectorContext(
+                name: "feed", options: options, baseDirectory: directory.url, logger: Logger(label: "test")))
     }
 
     /// The messages read, and the error that stopped the read, if any.
-    func read(_ connector: XMLFeedConnector, from state: ConnectorState? = nil) async -> ([ConnectorMessage], (any Error)?) {
+    func read(_ connector: XMLFeedConnector, from state: ConnectorState? = nil) async -> (
+        [ConnectorMessage], (any Error)?
+    ) {
         let collected = Mutex<[ConnectorMessage]>([])
         do {
-            try await connector.read(from: state, into: ConnectorOutput { message in collected.withLock { $0.append(message) } })
+            try await connector.read(
+                from: state, into: ConnectorOutput { message in collected.withLock { $0.append(message) } })
             return (collected.withLock { $0 }, nil)
         } catch {
             return (collected.withLock { $0 }, error)
@@ -100,7 +107,8 @@ struct XMLFeedConnectorTests {
                     "id": "SO-1", "email": "Ana.Garcia@Example.com", "name": "Ana García", "total": "144.90",
                     "currency": "EUR", "note": "Leave at <door> & ring", "tags": ["gift", "express"],
                     "lines": [
-                        ["sku": "RUN-42", "qty": "1", "price": "129.90"], ["sku": "SOCK-3", "qty": "3", "price": "5.00"],
+                        ["sku": "RUN-42", "qty": "1", "price": "129.90"],
+                        ["sku": "SOCK-3", "qty": "3", "price": "5.00"],
                     ],
                 ])
             #expect(records[1].fields == ["id": "SO-2", "total": "10 & <more>", "currency": "USD"])
@@ -117,7 +125,10 @@ struct XMLFeedConnectorTests {
             let (first, _) = await read(feed)
             let (second, _) = await read(feed, from: Self.lastState(first))
             #expect(Self.records(second).isEmpty)
-            #expect(second.first.map { if case .part(let part) = $0 { part.note?.hasPrefix("unchanged since") == true } else { false } } == true)
+            #expect(
+                second.first.map {
+                    if case .part(let part) = $0 { part.note?.hasPrefix("unchanged since") == true } else { false }
+                } == true)
             _ = try directory.write(Self.feed.replacingOccurrences(of: "SO-3", with: "SO-4"), to: "orders.xml")
             let (third, _) = await read(feed, from: Self.lastState(second))
             #expect(Self.records(third).map(\.sourceID) == ["SO-1", "SO-2", "SO-4"])
@@ -156,7 +167,9 @@ struct XMLFeedConnectorTests {
                 <feed><order id="1"><note>&xxe;</note></order></feed>
                 """
             _ = try directory.write(xml, to: "orders.xml")
-            let options: JSONValue = ["path": "orders.xml", "record": "/feed/order", "fields": ["id": "@id", "note": "note"]]
+            let options: JSONValue = [
+                "path": "orders.xml", "record": "/feed/order", "fields": ["id": "@id", "note": "note"],
+            ]
             let (messages, error) = await read(try connector(directory, options))
             #expect("\(error.map { "\($0)" } ?? "")".contains("refused: the DOCTYPE declares entities"))
             #expect(Self.records(messages).isEmpty)
@@ -173,7 +186,9 @@ struct XMLFeedConnectorTests {
             }
             xml += "]>\n<feed><order id=\"1\"><note>&lol9;</note></order></feed>\n"
             _ = try directory.write(xml, to: "bomb.xml")
-            let options: JSONValue = ["path": "bomb.xml", "record": "/feed/order", "fields": ["id": "@id", "note": "note"]]
+            let options: JSONValue = [
+                "path": "bomb.xml", "record": "/feed/order", "fields": ["id": "@id", "note": "note"],
+            ]
             let (messages, error) = await read(try connector(directory, options))
             let message = "\(error.map { "\($0)" } ?? "")"
             // Refused by the prolog check, before libxml2 has declared a single entity.
@@ -190,7 +205,8 @@ struct XMLFeedConnectorTests {
             let truncated = "<feed>\n" + full[0..<3].joined(separator: "\n") + "\n<order id=\"O-4\"><total>4</to"
             _ = try directory.write(truncated, to: "orders.xml")
             let options: JSONValue = [
-                "path": "orders.xml", "record": "/feed/order", "id_field": "id", "fields": ["id": "@id", "total": "total"],
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id",
+                "fields": ["id": "@id", "total": "total"],
             ]
             let feed = try connector(directory, options)
             let (first, error) = await read(feed)
@@ -219,7 +235,8 @@ struct XMLFeedConnectorTests {
             // libxml2 parses 512-byte chunks ahead of the nodes it hands out, and drops what it parsed of the
             // chunk with the error: records well before it are read, the last few are read by the corrected rerun.
             let good = (1...30).map { "<order id=\"\($0)\"><note>a note long enough to fill a line</note></order>" }
-            _ = try directory.write("<feed>\n" + good.joined(separator: "\n") + "\n<order id=\"31\"></feed>\n", to: "orders.xml")
+            _ = try directory.write(
+                "<feed>\n" + good.joined(separator: "\n") + "\n<order id=\"31\"></feed>\n", to: "orders.xml")
             let options: JSONValue = ["path": "orders.xml", "record": "/feed/order", "fields": ["id": "@id"]]
             let (messages, error) = await read(try connector(directory, options))
             let ids = Self.records(messages).map(\.sourceID)
@@ -265,16 +282,18 @@ struct XMLFeedConnectorTests {
                 """
             _ = try directory.write(xml, to: "orders.xml")
             let options: JSONValue = [
-                "path": "orders.xml", "record": "/feed/order", "id_field": "id", "fields": ["id": "@id", "note": "note"],
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id",
+                "fields": ["id": "@id", "note": "note"],
                 "max_record_bytes": 1024, "max_depth": 10,
             ]
             let (messages, error) = await read(try connector(directory, options))
             #expect(error == nil)
             #expect(Self.records(messages).map(\.sourceID) == ["1", "4"])
             let unreadable = Self.unreadable(messages)
-            #expect(unreadable.map(\.location) == [
-                "orders.xml:3 /feed/order[2]", "orders.xml:4 /feed/order[3]", "orders.xml:6 /feed/order[5]",
-            ])
+            #expect(
+                unreadable.map(\.location) == [
+                    "orders.xml:3 /feed/order[2]", "orders.xml:4 /feed/order[3]", "orders.xml:6 /feed/order[5]",
+                ])
             #expect(unreadable[0].reasons.first?.contains("max_record_bytes") == true)
             #expect(unreadable[1].reasons.first?.contains("max_depth") == true)
             #expect(unreadable[2].reasons == ["the id field 'id' (options.id_field) is missing"])
@@ -291,12 +310,14 @@ struct XMLFeedConnectorTests {
                 "fields": ["id": "@id", "updated": "@updated"],
             ]
             let connector = try connector(directory, options)
-            _ = try directory.write(feed([("A", "2024-05-01T10:00:00Z"), ("B", "2024-05-02T10:00:00+02:00")]), to: "orders.xml")
+            _ = try directory.write(
+                feed([("A", "2024-05-01T10:00:00Z"), ("B", "2024-05-02T10:00:00+02:00")]), to: "orders.xml")
             let (first, _) = await read(connector)
             #expect(Self.records(first).map(\.sourceID) == ["A", "B"])
             #expect(Self.lastState(first)?.value["watermark"] == "2024-05-02T10:00:00+02:00")
             _ = try directory.write(
-                feed([("A", "2024-05-01T10:00:00Z"), ("B", "2024-05-02T08:00:00Z"), ("C", "2024-05-03"), ("D", "soon")]),
+                feed([("A", "2024-05-01T10:00:00Z"), ("B", "2024-05-02T08:00:00Z"), ("C", "2024-05-03"), ("D", "soon")]
+                ),
                 to: "orders.xml")
             let (second, _) = await read(connector, from: Self.lastState(first))
             #expect(Self.records(second).map(\.sourceID) == ["B", "C", "D"])
@@ -309,7 +330,8 @@ struct XMLFeedConnectorTests {
     @Test func aDropFolderImportsEachFileOnceAndRejectsAMalformedOneAfterItsGoodRecords() async throws {
         try await TemporaryDirectory.with { directory in
             _ = try directory.write(Self.feed, to: "drop/a.xml")
-            _ = try directory.write("<s:feed xmlns:s=\"urn:example:shop\"><s:order id=\"B-1\"/><s:order id=\"B-2\">", to: "drop/b.xml")
+            _ = try directory.write(
+                "<s:feed xmlns:s=\"urn:example:shop\"><s:order id=\"B-1\"/><s:order id=\"B-2\">", to: "drop/b.xml")
             let feed = try connector(directory, Self.options(("folder", "drop"), extra: ["complete_when": "renamed"]))
             let (messages, error) = await read(feed)
             #expect(error == nil)
@@ -346,7 +368,8 @@ struct XMLFeedConnectorTests {
                 #expect("\(error)".contains("the prefix 'x' is not declared; add it to options.namespaces"))
             }
             do {
-                _ = try connector(directory, ["path": "a.xml", "url": "http://x", "record": "/a", "fields": ["id": "@id"]])
+                _ = try connector(
+                    directory, ["path": "a.xml", "url": "http://x", "record": "/a", "fields": ["id": "@id"]])
             } catch {
                 #expect("\(error)".contains("set exactly one of options.path"))
             }
@@ -355,8 +378,11 @@ struct XMLFeedConnectorTests {
 
     @Test func aURLFeedIsParsedAsItStreamsIn() async throws {
         var server = TestHTTPServer()
-        let body = "<feed>" + (1...2000).map { "<order id=\"U-\($0)\"><total>\($0).00</total></order>" }.joined() + "</feed>"
-        server.route("/feed.xml", TestHTTPServer.Response(headers: [("Content-Type", "application/xml")], body: body, chunked: true))
+        let body =
+            "<feed>" + (1...2000).map { "<order id=\"U-\($0)\"><total>\($0).00</total></order>" }.joined() + "</feed>"
+        server.route(
+            "/feed.xml",
+            TestHTTPServer.Response(headers: [("Content-Type", "application/xml")], body: body, chunked: true))
         server.route("/missing.xml", TestHTTPServer.Response(status: 404, body: "no such feed"))
         try await server.run { running in
             try await TemporaryDirectory.with { directory in

@@ -12,20 +12,29 @@ struct MappingEachTests {
 
     static let linesSpec: JSONValue = [
         "from": "items",
-        "each": ["sku": "sku", "qty": ["from": "qty", "transform": ["decimal"]], "unit_price": ["from": "price", "transform": ["money"], "required": true]],
+        "each": [
+            "sku": "sku", "qty": ["from": "qty", "transform": ["decimal"]],
+            "unit_price": ["from": "price", "transform": ["money"], "required": true],
+        ],
     ]
 
     func record(_ items: JSONValue) -> SourceRecord {
         SourceRecord(
-            stream: "order", sourceID: "SO-1", fields: ["id": "SO-1", "placed": "2024-05-02T14:31:00Z", "items": items],
+            stream: "order", sourceID: "SO-1",
+            fields: ["id": "SO-1", "placed": "2024-05-02T14:31:00Z", "items": items],
             location: "feed.xml:3")
     }
 
     @Test func everyElementIsMappedInOrder() throws {
         let result = try Self.mapping(Self.linesSpec).map(
-            record([["sku": "A", "qty": "2", "price": "$1.50", "note": "dropped"], ["sku": "B", "qty": "1", "price": "3"]]))
+            record([
+                ["sku": "A", "qty": "2", "price": "$1.50", "note": "dropped"], ["sku": "B", "qty": "1", "price": "3"],
+            ]))
         #expect(result.reasons == [])
-        #expect(result.canonical?["lines"] == [["sku": "A", "qty": 2, "unit_price": 1.5], ["sku": "B", "qty": 1, "unit_price": 3]])
+        #expect(
+            result.canonical?["lines"] == [
+                ["sku": "A", "qty": 2, "unit_price": 1.5], ["sku": "B", "qty": 1, "unit_price": 3],
+            ])
         // `items` is read whole: nothing of it lands in attributes.
         #expect(result.canonical?["attributes"] == nil)
     }
@@ -36,7 +45,8 @@ struct MappingEachTests {
     }
 
     @Test func failingElementsAreReasonsNamingTheElement() throws {
-        let result = try Self.mapping(Self.linesSpec).map(record([["sku": "A", "qty": "two", "price": "1"], ["sku": "B"]]))
+        let result = try Self.mapping(Self.linesSpec).map(
+            record([["sku": "A", "qty": "two", "price": "1"], ["sku": "B"]]))
         #expect(result.canonical == nil)
         #expect(
             result.reasons == [

@@ -54,7 +54,8 @@ struct HTTPClientStreamingTests {
 
     @Test func anUnreachableServerIsAConnectorError() async throws {
         let error = try await #require(throws: PortraitError.self) {
-            _ = try await HTTPClient(configuration: .init(connectTimeout: .seconds(2))).stream("http://127.0.0.1:1/feed.xml")
+            _ = try await HTTPClient(configuration: .init(connectTimeout: .seconds(2))).stream(
+                "http://127.0.0.1:1/feed.xml")
         }
         #expect(error.kind == .connector)
     }

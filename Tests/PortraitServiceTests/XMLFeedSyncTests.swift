@@ -64,9 +64,11 @@ struct XMLFeedSyncTests {
 
     func sync(_ directory: URL, store: any Store) async throws -> SyncReport {
         let config = try HubConfig.parse(
-            text: Self.config, file: directory.appendingPathComponent("portrait.yml"), registry: BuiltInConnectors.registry,
+            text: Self.config, file: directory.appendingPathComponent("portrait.yml"),
+            registry: BuiltInConnectors.registry,
             environment: [:])
-        let runner = SyncRunner(store: store, registry: BuiltInConnectors.registry, logger: Logger(label: "test"), batchSize: 2)
+        let runner = SyncRunner(
+            store: store, registry: BuiltInConnectors.registry, logger: Logger(label: "test"), batchSize: 2)
         return try await runner.sync(config.connectors[0], config: config)
     }
 
@@ -76,7 +78,9 @@ struct XMLFeedSyncTests {
 
     @Test func ordersWithLinesAreMappedAndStoredAndBadOnesQuarantined() async throws {
         try await withScratchDirectory { directory in
-            try write(Self.feed([Self.order("SO-1"), Self.order("SO-2", total: "lots"), Self.order("SO-3", qty: "one")]), in: directory)
+            try write(
+                Self.feed([Self.order("SO-1"), Self.order("SO-2", total: "lots"), Self.order("SO-3", qty: "one")]),
+                in: directory)
             let store = try SQLiteStore.inMemory()
             let report = try await sync(directory, store: store)
             #expect(report.status == .succeeded)
@@ -86,17 +90,20 @@ struct XMLFeedSyncTests {
             var stored: StoredRecord?
             try await store.forEachRecord(connector: "shop") { if $0.sourceID == "SO-1" { stored = $0 } }
             let canonical = try #require(stored?.canonical)
-            #expect(canonical["lines"] == [
-                ["sku": "RUN-42", "qty": 1, "unit_price": .number(Decimal(string: "129.90")!)],
-                ["sku": "SOCK-3", "qty": 3, "unit_price": 5],
-            ])
+            #expect(
+                canonical["lines"] == [
+                    ["sku": "RUN-42", "qty": 1, "unit_price": .number(Decimal(string: "129.90")!)],
+                    ["sku": "SOCK-3", "qty": 3, "unit_price": 5],
+                ])
             #expect(canonical["customer"]?["identifiers"] == [["type": "email", "value": "ana@example.com"]])
             #expect(canonical["total"] == .number(Decimal(string: "144.90")!))
 
             let entries = try await store.quarantineEntries(connector: "shop", limit: 10)
             let byLocation = Dictionary(uniqueKeysWithValues: entries.map { ($0.location, $0.reasons) })
             #expect(byLocation["orders.xml:10 /shop:feed/shop:order[2]"]?.first?.hasPrefix("total:") == true)
-            #expect(byLocation["orders.xml:17 /shop:feed/shop:order[3]"]?.first?.hasPrefix("lines: element 1: qty:") == true, "\(byLocation)")
+            #expect(
+                byLocation["orders.xml:17 /shop:feed/shop:order[3]"]?.first?.hasPrefix("lines: element 1: qty:")
+                    == true, "\(byLocation)")
 
             let again = try await sync(directory, store: store)
             #expect(again.read == 0)
@@ -107,7 +114,8 @@ struct XMLFeedSyncTests {
     @Test func aTruncatedFeedKeepsItsEarlierOrdersAndTheCorrectedRerunNeitherDuplicatesNorSkips() async throws {
         try await withScratchDirectory { directory in
             let orders = (1...12).map { Self.order("SO-\($0)") }
-            try write(Self.feed(Array(orders[..<10]) + ["  <s:order id=\"SO-11\"><s:total>1"], closed: false), in: directory)
+            try write(
+                Self.feed(Array(orders[..<10]) + ["  <s:order id=\"SO-11\"><s:total>1"], closed: false), in: directory)
             let store = try SQLiteStore.inMemory()
             let failed = try await sync(directory, store: store)
             #expect(failed.status == .failed)

@@ -35,7 +35,8 @@ public struct XMLFeedConnector: Connector {
         case .file(let url, let display):
             guard FileManager.default.isReadableFile(atPath: url.path) else {
                 throw PortraitError.connector(
-                    "\(display): file not found or not readable; check options.path (relative paths start at portrait.yml's folder)")
+                    "\(display): file not found or not readable; check options.path (relative paths start at portrait.yml's folder)"
+                )
             }
         case .folder(let folder):
             var isDirectory: ObjCBool = false
@@ -43,11 +44,13 @@ public struct XMLFeedConnector: Connector {
                 isDirectory.boolValue
             else {
                 throw PortraitError.connector(
-                    "\(folder.displayPath): the drop folder does not exist; create it or fix options.folder (relative paths start at portrait.yml's folder)")
+                    "\(folder.displayPath): the drop folder does not exist; create it or fix options.folder (relative paths start at portrait.yml's folder)"
+                )
             }
             guard FileManager.default.isWritableFile(atPath: folder.url.path) else {
                 throw PortraitError.connector(
-                    "\(folder.displayPath): the drop folder is not writable, so imported files cannot move to \(folder.archiveName)/; give this user write permission")
+                    "\(folder.displayPath): the drop folder is not writable, so imported files cannot move to \(folder.archiveName)/; give this user write permission"
+                )
             }
         case .url(let url, let headers, let timeout):
             let stream = try await client(timeout: timeout).stream(url, headers: headers)
@@ -64,7 +67,9 @@ public struct XMLFeedConnector: Connector {
             input = try XMLFileInput(url: url, display: display)
             document = display
         case .folder(let folder):
-            guard let sample = try folder.candidates().last else { return [StreamDescription(name: options.stream, fields: [])] }
+            guard let sample = try folder.candidates().last else {
+                return [StreamDescription(name: options.stream, fields: [])]
+            }
             input = try XMLFileInput(url: sample.url, display: "\(folder.displayPath)/\(sample.name)")
             document = "\(folder.displayPath)/\(sample.name)"
         case .url(let url, let headers, let timeout):
@@ -83,7 +88,10 @@ public struct XMLFeedConnector: Connector {
             count += 1
         }
         let entity: Entity = options.stream.lowercased().contains("order") ? .order : .customer
-        return [StreamDescription(name: options.stream, fields: fields.values.sorted { $0.path < $1.path }, suggestedEntity: entity)]
+        return [
+            StreamDescription(
+                name: options.stream, fields: fields.values.sorted { $0.path < $1.path }, suggestedEntity: entity)
+        ]
     }
 
     public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
@@ -143,7 +151,8 @@ public struct XMLFeedConnector: Connector {
             stop.records == 0
             ? "no record was read from it"
             : "the \(stop.records) record\(stop.records == 1 ? "" : "s") before it \(stop.records == 1 ? "is" : "are") imported"
-        return "\(stop.error.description); \(kept). Fix the document and sync again: records already imported stay unchanged, none is imported twice"
+        return
+            "\(stop.error.description); \(kept). Fix the document and sync again: records already imported stay unchanged, none is imported twice"
     }
 
     /// Each complete file of the drop folder, once; a malformed one moves to `rejected/` after its readable
@@ -161,11 +170,14 @@ public struct XMLFeedConnector: Connector {
             } catch {
                 try await output.part(
                     file.name,
-                    note: "left in place: cannot read it (\((error as NSError).localizedDescription)); check its permissions")
+                    note:
+                        "left in place: cannot read it (\((error as NSError).localizedDescription)); check its permissions"
+                )
                 continue
             }
             guard folder.isUnchanged(file) else {
-                try await output.part(file.name, note: "waiting: it changed while being read; taken once it stops changing")
+                try await output.part(
+                    file.name, note: "waiting: it changed while being read; taken once it stops changing")
                 continue
             }
             if let earlier = state.imported[sha256] {
@@ -261,7 +273,8 @@ public struct XMLFeedConnector: Connector {
         }
         for warning in reader.warnings { try await output.warning(warning, location: display) }
         if reader.recordCount == 0 {
-            let root = reader.rootElement.map { "the document's root element is \($0)" } ?? "the document has no root element"
+            let root =
+                reader.rootElement.map { "the document's root element is \($0)" } ?? "the document has no root element"
             try await output.warning(
                 "no element matched options.record (\(options.selection.recordPathText)); \(root). Check options.record and options.namespaces: names match by namespace URI ({URI}name), not by prefix",
                 location: display)
@@ -292,7 +305,9 @@ public struct XMLFeedConnector: Connector {
         let sourceID: String
         if let idField = options.idField {
             guard let id = record.fields[idField]?.stringValue, !id.isEmpty else {
-                let found = record.fields[idField].map { $0.arrayValue != nil ? "has several values" : "is empty" } ?? "is missing"
+                let found =
+                    record.fields[idField].map { $0.arrayValue != nil ? "has several values" : "is empty" }
+                    ?? "is missing"
                 return .unreadable(
                     UnreadableRecord(
                         stream: options.stream, location: location, raw: JSONValue.object(record.fields).canonicalText,
@@ -302,6 +317,8 @@ public struct XMLFeedConnector: Connector {
         } else {
             sourceID = "\(document)#\(record.index)"
         }
-        return .record(SourceRecord(stream: options.stream, sourceID: sourceID, fields: .object(record.fields), location: location))
+        return .record(
+            SourceRecord(stream: options.stream, sourceID: sourceID, fields: .object(record.fields), location: location)
+        )
     }
 }

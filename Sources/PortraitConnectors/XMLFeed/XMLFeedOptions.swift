@@ -45,20 +45,23 @@ struct XMLFeedOptions: Sendable {
             let folder = DropFolder(
                 url: context.url(forPath: folderPath), displayPath: folderPath,
                 glob: options["glob"]?.stringValue ?? "*.xml", completion: completion,
-                stableSeconds: options["stable_seconds"]?.numberValue.map { NSDecimalNumber(decimal: $0).doubleValue } ?? 5,
+                stableSeconds: options["stable_seconds"]?.numberValue.map { NSDecimalNumber(decimal: $0).doubleValue }
+                    ?? 5,
                 archiveName: options["archive_folder"]?.stringValue ?? "archive",
                 rejectedName: options["rejected_folder"]?.stringValue ?? "rejected")
             for (key, value) in [("archive_folder", folder.archiveName), ("rejected_folder", folder.rejectedName)]
             where value.contains("/") || value == "." || value == ".." || folder.matches(value) {
                 throw PortraitError.configuration(
-                    "\(prefix): options.\(key) '\(value)' must be a plain folder name inside the drop folder that the glob does not match")
+                    "\(prefix): options.\(key) '\(value)' must be a plain folder name inside the drop folder that the glob does not match"
+                )
             }
             source = .folder(folder)
         } else if let url = options["url"]?.stringValue {
             let lower = url.lowercased()
             guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
                 throw PortraitError.configuration(
-                    "\(prefix): options.url '\(HTTPClient.redacted(url))' must be an http:// or https:// URL; for a local file use options.path")
+                    "\(prefix): options.url '\(HTTPClient.redacted(url))' must be an http:// or https:// URL; for a local file use options.path"
+                )
             }
             var headers: [(String, String)] = []
             for (name, value) in (options["headers"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -92,7 +95,8 @@ struct XMLFeedOptions: Sendable {
             if let name = options[key]?.stringValue, !fieldNames.contains(name) {
                 let close = Suggestions.closest(to: name, among: fieldNames).map { "; did you mean '\($0)'?" } ?? ""
                 throw PortraitError.configuration(
-                    "\(prefix): options.\(key) '\(name)' is not one of options.fields (\(fieldNames.sorted().joined(separator: ", ")))\(close)")
+                    "\(prefix): options.\(key) '\(name)' is not one of options.fields (\(fieldNames.sorted().joined(separator: ", ")))\(close)"
+                )
             }
         }
         idField = options["id_field"]?.stringValue
@@ -104,13 +108,16 @@ struct XMLFeedOptions: Sendable {
         }
         self.whitespace = whitespace
         var limits = XMLLimits()
-        if let depth = options["max_depth"]?.numberValue { limits.maxDepth = max(NSDecimalNumber(decimal: depth).intValue, 2) }
+        if let depth = options["max_depth"]?.numberValue {
+            limits.maxDepth = max(NSDecimalNumber(decimal: depth).intValue, 2)
+        }
         if let bytes = options["max_record_bytes"]?.numberValue {
             limits.maxRecordBytes = max(NSDecimalNumber(decimal: bytes).intValue, 1024)
         }
         guard limits.maxDepth > selection.recordPath.count else {
             throw PortraitError.configuration(
-                "\(prefix): options.max_depth (\(limits.maxDepth)) must be deeper than options.record (\(selection.recordPath.count) levels)")
+                "\(prefix): options.max_depth (\(limits.maxDepth)) must be deeper than options.record (\(selection.recordPath.count) levels)"
+            )
         }
         self.limits = limits
         checkpointRecords =

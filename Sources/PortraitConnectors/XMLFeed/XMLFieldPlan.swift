@@ -79,7 +79,10 @@ struct XMLFieldPlan: Sendable {
     /// Adds a node, its children's nodes after it; returns its index.
     private mutating func add(_ node: XMLFieldNode) -> Int {
         let index = nodes.count
-        nodes.append(Node(nameID: node.nameID, namespaceID: 0, children: 0..<0, textSlots: 0..<0, attributes: 0..<0, lists: 0..<0))
+        nodes.append(
+            Node(
+                nameID: node.nameID, namespaceID: 0, children: 0..<0, textSlots: 0..<0, attributes: 0..<0, lists: 0..<0)
+        )
         if let name = node.name { nodes[index].namespaceID = namespaceID(name.namespace) }
         let textStart = textSlots.count
         textSlots.append(contentsOf: node.textSlots)
@@ -87,7 +90,8 @@ struct XMLFieldPlan: Sendable {
         let attributeStart = attributes.count
         for attribute in node.attributes {
             attributes.append(
-                Attribute(nameID: attribute.nameID, namespaceID: namespaceID(attribute.name.namespace), slot: attribute.slot))
+                Attribute(
+                    nameID: attribute.nameID, namespaceID: namespaceID(attribute.name.namespace), slot: attribute.slot))
         }
         nodes[index].attributes = attributeStart..<attributes.count
         var listEntries: [List] = []

@@ -2,7 +2,7 @@ import Foundation
 import PortraitCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Bytes a document is parsed from, pulled by libxml2 as it needs them: nothing holds a whole feed in memory.
@@ -35,7 +35,8 @@ final class XMLFileInput: XMLInput {
         descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw PortraitError.connector(
-                "\(display): cannot open the file (\(String(cString: strerror(errno)))); check the path and its permissions")
+                "\(display): cannot open the file (\(String(cString: strerror(errno)))); check the path and its permissions"
+            )
         }
     }
 

@@ -2,7 +2,7 @@ import CLibXML2
 import PortraitCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Limits that keep a hostile or broken feed from costing unbounded memory or time.
@@ -234,7 +234,9 @@ final class XMLRecordReader {
     }
 
     private func tooDeep(depth: Int) -> XMLDocumentError {
-        refused("elements are nested \(depth) deep, more than max_depth (\(limits.maxDepth)); raise options.max_depth if the feed really nests this deep")
+        refused(
+            "elements are nested \(depth) deep, more than max_depth (\(limits.maxDepth)); raise options.max_depth if the feed really nests this deep"
+        )
     }
 
     // MARK: Names
@@ -356,7 +358,9 @@ final class XMLRecordReader {
                     for candidate in plan.nodes[fieldNode].children {
                         let childNode = plan.children[candidate]
                         let wanted = plan.nodes[childNode]
-                        if child.pointee.name == interned[wanted.nameID], namespace(child.pointee.ns, is: wanted.namespaceID) {
+                        if child.pointee.name == interned[wanted.nameID],
+                            namespace(child.pointee.ns, is: wanted.namespaceID)
+                        {
                             state.matches.append((context, childNode))
                         }
                     }
@@ -393,7 +397,8 @@ final class XMLRecordReader {
         }
         guard let problem else {
             // The document ended inside the record: libxml2 reports that as an error, checked above.
-            throw XMLDocumentError(document: document, line: line, column: 0, message: "the document ends inside a record")
+            throw XMLDocumentError(
+                document: document, line: line, column: 0, message: "the document ends inside a record")
         }
         try skipRestOfRecord(depth: recordDepth)
         return .invalid(XMLInvalidRecord(index: index, line: line, reasons: [problem]))
@@ -491,7 +496,9 @@ final class XMLRecordReader {
         var attribute = node.pointee.properties
         while let current = attribute {
             attribute = current.pointee.next
-            guard current.pointee.name == interned[nameID], namespace(current.pointee.ns, is: namespaceID) else { continue }
+            guard current.pointee.name == interned[nameID], namespace(current.pointee.ns, is: namespaceID) else {
+                continue
+            }
             // An attribute's value is its text children (predefined entities and character references are
             // already replaced; other entities are refused with the DOCTYPE).
             var value: [UInt8] = []

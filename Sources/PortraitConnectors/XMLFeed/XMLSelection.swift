@@ -49,7 +49,8 @@ struct XMLSelection: Sendable {
         for step in recordPath { _ = names.id(step.local) }
         guard case .object(let specs)? = fields, !specs.isEmpty else {
             throw PortraitError.configuration(
-                "\(prefix): options.fields is required: a mapping from field name to a path relative to the record, such as { id: '@id', email: 'shop:customer/shop:email' }")
+                "\(prefix): options.fields is required: a mapping from field name to a path relative to the record, such as { id: '@id', email: 'shop:customer/shop:email' }"
+            )
         }
         self.record = try XMLObjectSpec.compile(specs, at: "options.fields", parser: parser, names: &names)
         localNames = names.names
@@ -89,7 +90,8 @@ final class XMLObjectSpec: Sendable {
             let here = "\(option).\(name)"
             let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard !parts.contains(where: \.isEmpty) else {
-                throw PortraitError.configuration("\(parser.prefix): \(here): a field name cannot be empty or have empty parts")
+                throw PortraitError.configuration(
+                    "\(parser.prefix): \(here): a field name cannot be empty or have empty parts")
             }
             let slot = keys.count
             let path: String
@@ -102,7 +104,8 @@ final class XMLObjectSpec: Sendable {
                 let allowed = ["all", "each", "fields"]
                 if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
                     throw PortraitError.configuration(
-                        "\(parser.prefix): \(here).\(unknown): unknown key; a field is a path, { all: path } or { each: path, fields: { … } }")
+                        "\(parser.prefix): \(here).\(unknown): unknown key; a field is a path, { all: path } or { each: path, fields: { … } }"
+                    )
                 }
                 if let all = object["all"]?.stringValue, object["each"] == nil, object["fields"] == nil {
                     path = all
@@ -114,15 +117,18 @@ final class XMLObjectSpec: Sendable {
                     kind = .each(try compile(nested, at: "\(here).fields", parser: parser, names: &names))
                 } else {
                     throw PortraitError.configuration(
-                        "\(parser.prefix): \(here): write { all: path } for a list of texts, or { each: path, fields: { name: path, … } } for a list of objects")
+                        "\(parser.prefix): \(here): write { all: path } for a list of texts, or { each: path, fields: { name: path, … } } for a list of objects"
+                    )
                 }
             default:
                 throw PortraitError.configuration(
-                    "\(parser.prefix): \(here): a field is a path relative to the record ('@id', 'shop:total/@currency'), { all: path } or { each: path, fields: { … } }")
+                    "\(parser.prefix): \(here): a field is a path relative to the record ('@id', 'shop:total/@currency'), { all: path } or { each: path, fields: { … } }"
+                )
             }
             let steps = try parser.steps(path, option: here, absolute: false)
             if case .each = kind, steps.attribute != nil || steps.elements.isEmpty {
-                throw PortraitError.configuration("\(parser.prefix): \(here): each must name an element, not an attribute")
+                throw PortraitError.configuration(
+                    "\(parser.prefix): \(here): each must name an element, not an attribute")
             }
             for step in steps.elements { _ = names.id(step.local) }
             if let attribute = steps.attribute { _ = names.id(attribute.local) }
@@ -224,7 +230,8 @@ struct XMLPathParser {
         if absolute {
             guard body.hasPrefix("/"), !body.hasPrefix("//") else {
                 throw PortraitError.configuration(
-                    "\(prefix): \(option) '\(text)' must be an absolute path from the document's root element, such as /shop:feed/shop:order")
+                    "\(prefix): \(option) '\(text)' must be an absolute path from the document's root element, such as /shop:feed/shop:order"
+                )
             }
             body = body.dropFirst()
         } else if body.hasPrefix("/") {
@@ -258,7 +265,8 @@ struct XMLPathParser {
         }
         guard valid, pieces.count <= 2 else {
             throw PortraitError.configuration(
-                "\(prefix): \(option) '\(text)': '\(part)' is not a name; steps are names (order, shop:order) separated by '/', and attributes are written @id or @shop:id")
+                "\(prefix): \(option) '\(text)': '\(part)' is not a name; steps are names (order, shop:order) separated by '/', and attributes are written @id or @shop:id"
+            )
         }
         if pieces.count == 2 {
             let declared = String(pieces[0])

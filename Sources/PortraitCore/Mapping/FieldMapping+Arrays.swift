@@ -37,7 +37,8 @@ final class ElementMapping: Sendable {
         problems: inout ConfigurationProblems
     ) -> ElementMapping? {
         guard case .object(let specs) = spec, !specs.isEmpty else {
-            problems.add(path, "each must be a mapping from element field to source field, such as { sku: sku, qty: qty }")
+            problems.add(
+                path, "each must be a mapping from element field to source field, such as { sku: sku, qty: qty }")
             return nil
         }
         let before = problems.violations.count
@@ -96,7 +97,9 @@ final class ElementMapping: Sendable {
                 }
             }
             if var nested {
-                for (key, value) in flat { nested.withValue(at: [TargetStep.key(key, capacity: 0)][...]) { $0 = value } }
+                for (key, value) in flat {
+                    nested.withValue(at: [TargetStep.key(key, capacity: 0)][...]) { $0 = value }
+                }
                 output.append(nested)
             } else if !flat.isEmpty {
                 output.append(.object(flat))
