@@ -132,7 +132,8 @@ final class FieldMapping: Sendable {
             }
             if let each = object["each"] {
                 if object["transform"] != nil || object["const"] != nil {
-                    problems.add(path.appending("each"), "each maps list elements from 'from'; it takes no transform or const")
+                    problems.add(
+                        path.appending("each"), "each maps list elements from 'from'; it takes no transform or const")
                 }
                 var listSteps: [TargetStep]?
                 if case .path(let steps, _)? = destination { listSteps = steps }
