@@ -267,6 +267,27 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    @Test func theWatermarkMovesOnlyWhenADocumentIsReadToItsEnd() async throws {
+        try await TemporaryDirectory.with { directory in
+            let orders = [("A", "2024-05-03T10:00:00Z"), ("B", "2024-05-01T10:00:00Z"), ("C", "2024-05-02T10:00:00Z")]
+            let xml = "<feed>" + orders.map { "<order id=\"\($0.0)\" updated=\"\($0.1)\"/>" }.joined() + "</feed>"
+            _ = try directory.write(xml, to: "orders.xml")
+            let options: JSONValue = [
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id", "updated_field": "updated",
+                "fields": ["id": "@id", "updated": "@updated"], "checkpoint_records": 1,
+            ]
+            let connector = try connector(directory, options)
+            let (all, _) = await read(connector)
+            let checkpoints = all.compactMap { if case .checkpoint(let state) = $0 { state } else { nil } }
+            // Mid-document checkpoints keep the watermark the run started with: a run killed after A resumes
+            // and still imports B and C, which are older than A.
+            #expect(checkpoints.first?.value["watermark"] == nil)
+            let (resumed, _) = await read(connector, from: checkpoints.first)
+            #expect(Self.records(resumed).map(\.sourceID) == ["B", "C"])
+            #expect(Self.lastState(all)?.value["watermark"] == "2024-05-03T10:00:00Z")
+        }
+    }
+
     @Test func oversizedAndTooDeepRecordsAreQuarantinedAndTheFeedGoesOn() async throws {
         try await TemporaryDirectory.with { directory in
             let big = String(repeating: "x", count: 5000)

@@ -98,6 +98,9 @@ public struct XMLFeedConnector: Connector {
         // A URL is checked by fetching it, which reading does anyway: checking first would fetch it twice.
         if case .url = options.source {} else { try await check() }
         var state = XMLFeedState(state)
+        // Every document of this run is compared with the watermark committed before it: the watermark only
+        // moves once a document is read to its end, so a killed or stopped run never skips what it did not reach.
+        let since = state.watermark
         switch options.source {
         case .file(let url, let display):
             let sha256 = try hash(url, display: display)
@@ -108,18 +111,18 @@ public struct XMLFeedConnector: Connector {
             }
             let input = try XMLFileInput(url: url, display: display)
             if let stop = try await importDocument(
-                input, name: name, display: display, sha256: sha256, state: &state, output: output)
+                input, name: name, display: display, sha256: sha256, since: since, state: &state, output: output)
             {
                 throw PortraitError.connector(stopMessage(stop))
             }
         case .folder(let folder):
-            try await readFolder(folder, state: &state, output: output)
+            try await readFolder(folder, since: since, state: &state, output: output)
         case .url(let url, let headers, let timeout):
             let display = HTTPClient.redacted(url)
             let stream = try await client(timeout: timeout).stream(url, headers: headers)
             let input = XMLStreamInput(stream)
             if let stop = try await importDocument(
-                input, name: display, display: display, sha256: nil, state: &state, output: output)
+                input, name: display, display: display, sha256: nil, since: since, state: &state, output: output)
             {
                 throw PortraitError.connector(stopMessage(stop))
             }
@@ -157,7 +160,9 @@ public struct XMLFeedConnector: Connector {
 
     /// Each complete file of the drop folder, once; a malformed one moves to `rejected/` after its readable
     /// records are committed.
-    private func readFolder(_ folder: DropFolder, state: inout XMLFeedState, output: ConnectorOutput) async throws {
+    private func readFolder(
+        _ folder: DropFolder, since: String?, state: inout XMLFeedState, output: ConnectorOutput
+    ) async throws {
         for file in try folder.candidates() {
             try Task.checkCancellation()
             if let waiting = folder.incompleteReason(file) {
@@ -192,7 +197,8 @@ public struct XMLFeedConnector: Connector {
             let display = "\(folder.displayPath)/\(file.name)"
             let input = try XMLFileInput(url: file.url, display: display)
             if let stop = try await importDocument(
-                input, name: file.name, display: display, sha256: sha256, state: &state, output: output)
+                input, name: file.name, display: display, sha256: sha256, since: since, state: &state,
+                output: output)
             {
                 let error = stop.error
                 try folder.reject(file, sha256: sha256, reason: stopMessage(stop))
@@ -209,25 +215,26 @@ public struct XMLFeedConnector: Connector {
 
     /// Reads one document's records into `output`, checkpointing as it goes.
     ///
+    /// - Parameter since: The watermark committed when the run started; `state.watermark` moves past it only
+    ///   once the document is read to its end.
     /// - Returns: nil when the document was read to its end; the error that stopped it otherwise, after the
     ///   records before it and a checkpoint are committed.
     private func importDocument(
-        _ input: any XMLInput, name: String, display: String, sha256: String?, state: inout XMLFeedState,
-        output: ConnectorOutput
+        _ input: any XMLInput, name: String, display: String, sha256: String?, since: String?,
+        state: inout XMLFeedState, output: ConnectorOutput
     ) async throws -> Stop? {
         try await output.part(name)
         let resumeAt = sha256.flatMap { sha in state.position.flatMap { $0.sha256 == sha ? $0.records : nil } } ?? 0
         let reader = try XMLRecordReader(
             input: input, document: display, selection: options.selection, limits: options.limits,
             whitespace: options.whitespace)
-        var watermark = XMLWatermark(committed: state.watermark)
+        var watermark = XMLWatermark(committed: since)
         var handled = resumeAt
         var sinceCheckpoint = 0
         var skippedOld = 0
         var undated = 0
 
         func checkpoint(error: XMLDocumentError?) async throws {
-            if let newest = watermark.newest { state.watermark = newest.text }
             if let sha256 {
                 state.position = .init(name: name, sha256: sha256, records: handled, error: error?.description)
             }
@@ -280,6 +287,7 @@ public struct XMLFeedConnector: Connector {
                 location: display)
         }
         try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
+        watermark.consider(state.watermark)
         if let newest = watermark.newest { state.watermark = newest.text }
         if let sha256 { state.recordImport(sha256: sha256, name: name, at: Date()) }
         try await output.checkpoint(state.connectorState)

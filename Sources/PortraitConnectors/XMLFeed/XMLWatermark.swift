@@ -43,6 +43,12 @@ struct XMLWatermark {
             ?? (trimmed.count == 10 ? formatters.2.date(from: trimmed) : nil)
     }
 
+    /// Takes `text` as the newest value if it is newer (a watermark committed by an earlier document).
+    mutating func consider(_ text: String?) {
+        guard let text, let instant = instant(of: text) else { return }
+        if newest == nil || instant > newest!.instant { newest = (text, instant) }
+    }
+
     /// What to do with a record whose updated value is `text`.
     enum Decision {
         case keep
