@@ -118,6 +118,36 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    @Test func unprefixedStepsUseTheDefaultNamespaceConfigDeclares() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Config writes no prefix at all; the file uses the prefix x for the same URI.
+            _ = try directory.write(
+                "<x:feed xmlns:x=\"urn:example:shop\"><x:order x:id=\"1\" id=\"plain\"><x:total>5</x:total></x:order></x:feed>",
+                to: "orders.xml")
+            let options: JSONValue = [
+                "path": "orders.xml", "namespaces": ["": .string(Self.shop), "s": .string(Self.shop)],
+                "record": "/feed/order", "fields": ["id": "@id", "prefixed_id": "@s:id", "total": "total"],
+            ]
+            let (messages, error) = await read(try connector(directory, options))
+            #expect(error == nil)
+            // An unprefixed attribute is in no namespace, as in XML: `@id` is id="plain", `@s:id` is x:id.
+            #expect(Self.records(messages).map(\.fields) == [["id": "plain", "prefixed_id": "1", "total": "5"]])
+        }
+    }
+
+    @Test func discoverListsTheConfiguredFieldsWithExamples() async throws {
+        try await TemporaryDirectory.with { directory in
+            _ = try directory.write(Self.feed, to: "orders.xml")
+            let streams = try await connector(directory, Self.options(("path", "orders.xml"))).discover()
+            #expect(streams.map(\.name) == ["order"])
+            #expect(streams.first?.suggestedEntity == .order)
+            let fields = Dictionary(uniqueKeysWithValues: (streams.first?.fields ?? []).map { ($0.path, $0.example) })
+            #expect(fields["email"] == "Ana.Garcia@Example.com")
+            #expect(fields["currency"] == "EUR")
+            #expect(fields.keys.contains { $0.hasPrefix("lines") })
+        }
+    }
+
     @Test func anUnchangedFileIsNotReadAgainAndAChangedOneIs() async throws {
         try await TemporaryDirectory.with { directory in
             _ = try directory.write(Self.feed, to: "orders.xml")
