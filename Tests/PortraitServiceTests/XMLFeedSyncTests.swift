@@ -6,6 +6,7 @@ import PortraitCore
 import PortraitService
 import PortraitStore
 import PortraitStoreSQLite
+import PortraitTesting
 import Testing
 
 /// The `xml_feed` connector end to end: file → parse → map (order lines with `each`) → SQLite, quarantine,
@@ -62,9 +63,11 @@ struct XMLFeedSyncTests {
             + (closed ? "\n</s:feed>\n" : "\n")
     }
 
-    func sync(_ directory: URL, store: any Store) async throws -> SyncReport {
+    func sync(_ directory: URL, store: any Store, configText: String = XMLFeedSyncTests.config) async throws
+        -> SyncReport
+    {
         let config = try HubConfig.parse(
-            text: Self.config, file: directory.appendingPathComponent("portrait.yml"),
+            text: configText, file: directory.appendingPathComponent("portrait.yml"),
             registry: BuiltInConnectors.registry,
             environment: [:])
         let runner = SyncRunner(
@@ -153,6 +156,36 @@ struct XMLFeedSyncTests {
             #expect(!everything.contains("root:x:0:0"))
             #expect(!everything.contains("/bin/"))
             #expect(raw.isEmpty && quarantined.isEmpty)
+        }
+    }
+
+    @Test func aStreamedURLFeedIsSyncedWithItsTokenFromTheEnvironmentAndNeverShown() async throws {
+        let body = Self.feed((1...300).map { Self.order("SO-\($0)") })
+        var server = TestHTTPServer()
+        server.route("/orders.xml") { request in
+            guard request.header("Authorization") == "Bearer s3cr3t" else { return .init(status: 401, body: "no") }
+            return .init(headers: [("Content-Type", "application/xml")], body: body, chunked: true)
+        }
+        try await server.run { running in
+            try await withScratchDirectory { directory in
+                let text = Self.config.replacingOccurrences(
+                    of: "path: orders.xml",
+                    with:
+                        "url: \(running.url("/orders.xml"))\n      headers: { Authorization: \"Bearer ${FEED_TOKEN}\" }"
+                )
+                let config = try HubConfig.parse(
+                    text: text, file: directory.appendingPathComponent("portrait.yml"),
+                    registry: BuiltInConnectors.registry, environment: ["FEED_TOKEN": "s3cr3t"])
+                let store = try SQLiteStore.inMemory()
+                let runner = SyncRunner(
+                    store: store, registry: BuiltInConnectors.registry, logger: Logger(label: "test"), batchSize: 64)
+                let report = try await runner.sync(config.connectors[0], config: config)
+                #expect(report.status == .succeeded, "\(report.error ?? "")")
+                #expect(report.counts == CommitCounts(new: 300))
+                let again = try await runner.sync(config.connectors[0], config: config)
+                #expect(again.counts == CommitCounts(unchanged: 300))
+                #expect(!"\(report) \(again)".contains("s3cr3t"))
+            }
         }
     }
 
