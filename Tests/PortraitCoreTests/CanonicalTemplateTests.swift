@@ -180,6 +180,37 @@ struct CanonicalTemplateTests {
         Self.compare(mapping, Self.receipts(5_000, seed: 3))
     }
 
+    /// Order lines mapped with `each` (the XML feed's shape): the template writes the list the element mapping
+    /// made, and checks it against the line schema.
+    @Test func listsMappedWithEachAgreeOnBothPaths() throws {
+        let mapping = try Self.mapping([
+            "entity": "order", "source_id": "id",
+            "fields": [
+                "id": "id", "placed_at": "placed",
+                "lines": [
+                    "from": "items",
+                    "each": ["sku": "sku", "qty": ["from": "qty", "transform": ["decimal"]], "name": "name"],
+                ],
+            ],
+        ])
+        #expect(mapping.plan.template != nil)
+        var random = Generator(state: 7)
+        let records = (0..<5_000).map { i in
+            let items = (0..<Int.random(in: 0...3, using: &random)).map { line -> JSONValue in
+                var item: [String: JSONValue] = [:]
+                item["sku"] = Self.spoil("SKU-\(line)", &random)
+                item["qty"] = Self.spoil(String(Int.random(in: 1...9, using: &random)), &random)
+                item["name"] = Self.spoil("Trail shoe", &random)
+                return .object(item)
+            }
+            return SourceRecord(
+                stream: "orders", sourceID: "\(i)",
+                fields: ["id": .string("SO-\(i)"), "placed": "2024-05-02T14:31:00Z", "items": .array(items)],
+                location: "feed.xml:\(i)")
+        }
+        #expect(Self.compare(mapping, records) > 500)
+    }
+
     @Test(arguments: [
         // A target below another target: the tree path merges them.
         ["entity": "customer", "fields": ["name": ["from": "name", "transform": ["split_name"]], "name.full": "name"]],
