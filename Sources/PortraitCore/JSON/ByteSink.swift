@@ -21,19 +21,19 @@ struct ByteSink {
         capacity = buffer.count
     }
 
-    /// The text `write` puts into a sink, written straight into a new string's storage (no intermediate byte
-    /// array); when it does not fit in `capacity` bytes, it is written again into four times the room.
+    /// The text `write` puts into a sink, written into temporary memory and copied once into a string of
+    /// exactly its size (a string made with spare capacity keeps it: 1 KiB per record text held in a batch);
+    /// when it does not fit in `capacity` bytes, it is written again into four times the room.
     static func string(capacity: Int = 1024, _ write: (inout ByteSink) -> Void) -> String {
         var capacity = max(capacity, 64)
         while true {
-            var fitted = false
-            let text = String(unsafeUninitializedCapacity: capacity) { buffer in
+            let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> String? in
                 var sink = ByteSink(buffer)
                 write(&sink)
-                fitted = !sink.overflowed
-                return fitted ? sink.count : 0
+                guard !sink.overflowed else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<sink.count]), as: UTF8.self)
             }
-            if fitted { return text }
+            if let text { return text }
             capacity *= 4
         }
     }
