@@ -4,12 +4,6 @@ import PortraitCore
 /// What a `csv_drop` connector remembers between runs: the SHA-256 of every file it imported (so an identical
 /// file dropped again is skipped) and, inside a file, the position after the last committed row.
 struct CSVDropState: Sendable, Equatable {
-    struct ImportedFile: Sendable, Equatable {
-        var name: String
-        /// When the import committed (ISO 8601).
-        var at: String
-    }
-
     /// Where to resume inside a file that a run left part-way.
     struct Position: Sendable, Equatable {
         var name: String
@@ -20,21 +14,14 @@ struct CSVDropState: Sendable, Equatable {
         var line: Int
     }
 
-    /// Imported files by SHA-256. At most `importedLimit` are kept (the oldest are forgotten first): the state is
-    /// rewritten with every checkpoint, so it must stay small.
-    var imported: [String: ImportedFile] = [:]
+    var imported = ImportedFiles()
     var position: Position?
-
-    static let importedLimit = 10_000
 
     init() {}
 
     init(_ state: ConnectorState?) {
         guard let value = state?.value else { return }
-        for (hash, entry) in value["imported"]?.objectValue ?? [:] {
-            guard let name = entry["name"]?.stringValue, let at = entry["at"]?.stringValue else { continue }
-            imported[hash] = ImportedFile(name: name, at: at)
-        }
+        imported = ImportedFiles(value["imported"])
         if let position = value["position"], let name = position["name"]?.stringValue,
             let sha256 = position["sha256"]?.stringValue, let offset = position["offset"]?.numberValue,
             let line = position["line"]?.numberValue
@@ -46,19 +33,13 @@ struct CSVDropState: Sendable, Equatable {
     }
 
     mutating func recordImport(sha256: String, name: String, at date: Date) {
-        imported[sha256] = ImportedFile(name: name, at: ISO8601DateFormatter().string(from: date))
+        imported.record(sha256: sha256, name: name, at: date)
         position = nil
-        if imported.count > Self.importedLimit {
-            // ISO 8601 in UTC sorts as time.
-            let oldest = imported.sorted { ($0.value.at, $0.key) < ($1.value.at, $1.key) }
-            for (hash, _) in oldest.prefix(imported.count - Self.importedLimit) { imported[hash] = nil }
-        }
     }
 
     var connectorState: ConnectorState {
         var value: [String: JSONValue] = [
-            "imported": .object(
-                imported.mapValues { .object(["name": .string($0.name), "at": .string($0.at)]) })
+            "imported": imported.json
         ]
         if let position {
             value["position"] = .object([

@@ -5,12 +5,6 @@ import PortraitCore
 /// identical file is not read again), where to resume inside a document a run left part-way, and the
 /// "updated since" watermark.
 struct XMLFeedState: Sendable, Equatable {
-    struct ImportedFile: Sendable, Equatable {
-        var name: String
-        /// When the import committed (ISO 8601).
-        var at: String
-    }
-
     /// A document left part-way: by a killed run, or stopped by malformed XML after `records` records.
     struct Position: Sendable, Equatable {
         var name: String
@@ -21,21 +15,16 @@ struct XMLFeedState: Sendable, Equatable {
         var error: String?
     }
 
-    var imported: [String: ImportedFile] = [:]
+    var imported = ImportedFiles()
     var position: Position?
     /// The largest `updated_field` value committed, as the feed wrote it.
     var watermark: String?
-
-    static let importedLimit = 10_000
 
     init() {}
 
     init(_ state: ConnectorState?) {
         guard let value = state?.value else { return }
-        for (hash, entry) in value["imported"]?.objectValue ?? [:] {
-            guard let name = entry["name"]?.stringValue, let at = entry["at"]?.stringValue else { continue }
-            imported[hash] = ImportedFile(name: name, at: at)
-        }
+        imported = ImportedFiles(value["imported"])
         if let position = value["position"], let name = position["name"]?.stringValue,
             let sha256 = position["sha256"]?.stringValue, let records = position["records"]?.numberValue
         {
@@ -47,18 +36,13 @@ struct XMLFeedState: Sendable, Equatable {
     }
 
     mutating func recordImport(sha256: String, name: String, at date: Date) {
-        imported[sha256] = ImportedFile(name: name, at: ISO8601DateFormatter().string(from: date))
+        imported.record(sha256: sha256, name: name, at: date)
         position = nil
-        if imported.count > Self.importedLimit {
-            // ISO 8601 in UTC sorts as time.
-            let oldest = imported.sorted { ($0.value.at, $0.key) < ($1.value.at, $1.key) }
-            for (hash, _) in oldest.prefix(imported.count - Self.importedLimit) { imported[hash] = nil }
-        }
     }
 
     var connectorState: ConnectorState {
         var value: [String: JSONValue] = [
-            "imported": .object(imported.mapValues { .object(["name": .string($0.name), "at": .string($0.at)]) })
+            "imported": imported.json
         ]
         if let position {
             var entry: [String: JSONValue] = [
