@@ -113,30 +113,7 @@ public struct CSVDropConnector: Connector {
         var state = CSVDropState(state)
         for file in try folder.candidates() {
             try Task.checkCancellation()
-            if let waiting = folder.incompleteReason(file) {
-                try await output.part(file.name, note: waiting)
-                continue
-            }
-            let sha256: String
-            do {
-                sha256 = try ContentHash.sha256(fileAt: file.url)
-            } catch {
-                try await output.part(file.name, note: "left in place: cannot read it (\((error as NSError).localizedDescription)); check its permissions")
-                continue
-            }
-            guard folder.isUnchanged(file) else {
-                try await output.part(file.name, note: "waiting: it changed while being read; taken once it stops changing")
-                continue
-            }
-            if let earlier = state.imported[sha256] {
-                try folder.archive(file, sha256: sha256)
-                let note =
-                    earlier.name == file.name
-                    ? "already imported at \(earlier.at); moved to \(folder.archiveName)/"
-                    : "skipped: identical to \(earlier.name) imported at \(earlier.at); moved to \(folder.archiveName)/"
-                try await output.part(file.name, note: note)
-                continue
-            }
+            guard let sha256 = try await folder.pickUp(file, imported: state.imported, output: output) else { continue }
             try await importFile(file, sha256: sha256, state: &state, output: output)
         }
     }

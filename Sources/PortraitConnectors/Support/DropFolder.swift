@@ -79,6 +79,41 @@ struct DropFolder: Sendable {
     }
 
     /// True when the file still has the size and modification time it had when listed (not written since).
+    /// The pick-up rules every folder-reading connector follows for one candidate: a file still arriving, one
+    /// that cannot be read, one that changed while being hashed, and one already imported (by SHA-256, under any
+    /// name: it moves to the archive) are each reported as a part with why, and left alone.
+    ///
+    /// - Returns: the file's SHA-256 when it is complete, readable and new, so the caller imports it; else nil.
+    func pickUp(_ file: Candidate, imported: ImportedFiles, output: ConnectorOutput) async throws -> String? {
+        if let waiting = incompleteReason(file) {
+            try await output.part(file.name, note: waiting)
+            return nil
+        }
+        let sha256: String
+        do {
+            sha256 = try ContentHash.sha256(fileAt: file.url)
+        } catch {
+            try await output.part(
+                file.name,
+                note: "left in place: cannot read it (\((error as NSError).localizedDescription)); check its permissions")
+            return nil
+        }
+        guard isUnchanged(file) else {
+            try await output.part(file.name, note: "waiting: it changed while being read; taken once it stops changing")
+            return nil
+        }
+        if let earlier = imported[sha256] {
+            try archive(file, sha256: sha256)
+            let note =
+                earlier.name == file.name
+                ? "already imported at \(earlier.at); moved to \(archiveName)/"
+                : "skipped: identical to \(earlier.name) imported at \(earlier.at); moved to \(archiveName)/"
+            try await output.part(file.name, note: note)
+            return nil
+        }
+        return sha256
+    }
+
     func isUnchanged(_ file: Candidate) -> Bool {
         guard let status = Self.status(of: file.url) else { return false }
         return status.size == file.size && status.modified == file.modified
