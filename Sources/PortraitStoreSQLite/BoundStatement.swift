@@ -33,11 +33,6 @@ struct BoundStatement {
     }
 
     @inline(__always)
-    func bind(_ text: String?, at index: Int32) {
-        if let text { bind(text, at: index) } else { sqlite3_bind_null(handle, index) }
-    }
-
-    @inline(__always)
     func bind(_ value: Double, at index: Int32) { sqlite3_bind_double(handle, index, value) }
 
     @inline(__always)

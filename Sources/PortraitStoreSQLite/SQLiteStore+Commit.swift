@@ -28,9 +28,9 @@ extension SQLiteStore {
                 db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM quarantine WHERE connector = ?)"),
                 arguments: [connector]) ?? false
         if hasQuarantine {
-            var idsByStream: [String: [JSONValue]] = [:]
-            for record in batch.records { idsByStream[record.stream, default: []].append(.string(record.sourceID)) }
-            for key in batch.unchanged { idsByStream[key.stream, default: []].append(.string(key.sourceID)) }
+            var idsByStream: [String: [String]] = [:]
+            for record in batch.records { idsByStream[record.stream, default: []].append(record.sourceID) }
+            for key in batch.unchanged { idsByStream[key.stream, default: []].append(key.sourceID) }
             let resolve = BoundStatement(
                 try db.cachedStatement(
                     sql: """
@@ -41,72 +41,67 @@ extension SQLiteStore {
             for (stream, ids) in idsByStream {
                 resolve.bind(connector, at: 1)
                 resolve.bind(stream, at: 2)
-                resolve.bind(JSONValue.array(ids).canonicalText, at: 3)
+                resolve.bind(Self.idList(ids), at: 3)
                 try resolve.execute()
             }
         }
 
         if !batch.records.isEmpty {
             // Insert first: a new record (every record of a first import) then costs one statement. Only when
-            // the key exists is the stored hash read, to tell an update from an unchanged record.
+            // the key exists is the stored hash read, to tell an update from an unchanged record. Both writes
+            // number their parameters alike (?1 connector … ?12 run; the update leaves out ?10, first seen), so one
+            // binding serves either.
             let insert = BoundStatement(
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO records (connector, stream, source_id, entity, raw, canonical, location, deleted,
                             content_hash, first_seen_at, updated_at, run_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                         ON CONFLICT (connector, stream, source_id) DO NOTHING
+                        """
+                ), in: db)
+            let update = BoundStatement(
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE records SET entity = ?4, raw = ?5, canonical = ?6, location = ?7, deleted = ?8,
+                            content_hash = ?9, updated_at = ?11, run_id = ?12
+                        WHERE connector = ?1 AND stream = ?2 AND source_id = ?3
                         """
                 ), in: db)
             let lookup = BoundStatement(
                 try db.cachedStatement(
                     sql: "SELECT content_hash FROM records WHERE connector = ? AND stream = ? AND source_id = ?"
                 ), in: db)
-            let update = BoundStatement(
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE records SET entity = ?, raw = ?, canonical = ?, location = ?, deleted = ?,
-                            content_hash = ?, updated_at = ?, run_id = ?
-                        WHERE connector = ? AND stream = ? AND source_id = ?
-                        """
-                ), in: db)
+            func bind(_ record: RecordWrite, to statement: BoundStatement) {
+                statement.bind(connector, at: 1)
+                statement.bind(record.stream, at: 2)
+                statement.bind(record.sourceID, at: 3)
+                statement.bind(record.entity.rawValue, at: 4)
+                statement.bind(record.rawText, at: 5)
+                statement.bind(record.canonicalText, at: 6)
+                statement.bind(record.location, at: 7)
+                statement.bind(record.isDeletion, at: 8)
+                statement.bind(record.contentHash, at: 9)
+                statement.bind(now, at: 10)
+                statement.bind(now, at: 11)
+                statement.bind(batch.runID, at: 12)
+            }
             for record in batch.records {
-                insert.bind(connector, at: 1)
-                insert.bind(record.stream, at: 2)
-                insert.bind(record.sourceID, at: 3)
-                insert.bind(record.entity.rawValue, at: 4)
-                insert.bind(record.rawText, at: 5)
-                insert.bind(record.canonicalText, at: 6)
-                insert.bind(record.location, at: 7)
-                insert.bind(record.isDeletion, at: 8)
-                insert.bind(record.contentHash, at: 9)
-                insert.bind(now, at: 10)
-                insert.bind(now, at: 11)
-                insert.bind(batch.runID, at: 12)
+                bind(record, to: insert)
                 try insert.execute()
                 if insert.changes == 1 {
                     counts.new += 1
+                    continue
+                }
+                lookup.bind(connector, at: 1)
+                lookup.bind(record.stream, at: 2)
+                lookup.bind(record.sourceID, at: 3)
+                if try lookup.firstText() == record.contentHash {
+                    counts.unchanged += 1
                 } else {
-                    lookup.bind(connector, at: 1)
-                    lookup.bind(record.stream, at: 2)
-                    lookup.bind(record.sourceID, at: 3)
-                    if try lookup.firstText() == record.contentHash {
-                        counts.unchanged += 1
-                    } else {
-                        update.bind(record.entity.rawValue, at: 1)
-                        update.bind(record.rawText, at: 2)
-                        update.bind(record.canonicalText, at: 3)
-                        update.bind(record.location, at: 4)
-                        update.bind(record.isDeletion, at: 5)
-                        update.bind(record.contentHash, at: 6)
-                        update.bind(now, at: 7)
-                        update.bind(batch.runID, at: 8)
-                        update.bind(connector, at: 9)
-                        update.bind(record.stream, at: 10)
-                        update.bind(record.sourceID, at: 11)
-                        try update.execute()
-                        counts.updated += 1
-                    }
+                    bind(record, to: update)
+                    try update.execute()
+                    counts.updated += 1
                 }
             }
         }
@@ -165,6 +160,11 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// Ids as the JSON array `json_each` walks, so a statement takes a whole batch of them as one value.
+    static func idList(_ ids: [String]) -> String {
+        JSONValue.array(ids.map(JSONValue.string)).canonicalText
+    }
+
     /// The stored hashes of the ids in a JSON array: the primary key is probed once per id (an `IN` list; a join
     /// with `json_each` was planned as a scan of the stream per id).
     package static let storedHashesSQL = """
@@ -189,15 +189,14 @@ extension SQLiteStore {
             if id.utf8.lexicographicallyPrecedes(lowest.utf8) { lowest = id }
             if highest.utf8.lexicographicallyPrecedes(id.utf8) { highest = id }
         }
-        let ids = JSONValue.array(sourceIDs.map(JSONValue.string)).canonicalText
         return try await access("look up stored records of connector '\(connector)'") {
             try await writer.read { [lowest, highest] db in
                 let anyStored = try Bool.fetchOne(
                     db.cachedStatement(sql: Self.anyStoredBetweenSQL), arguments: [connector, stream, lowest, highest])
                 guard anyStored == true else { return [:] }
                 let lookup = try db.cachedStatement(sql: Self.storedHashesSQL)
+                let rows = try Row.fetchCursor(lookup, arguments: [connector, stream, Self.idList(sourceIDs)])
                 var hashes: [String: String] = [:]
-                let rows = try Row.fetchCursor(lookup, arguments: [connector, stream, ids])
                 while let row = try rows.next() {
                     hashes[row[0]] = row[1] as String
                 }

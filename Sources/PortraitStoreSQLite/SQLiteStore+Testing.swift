@@ -10,13 +10,10 @@ extension SQLiteStore {
         try await writer.write { db in try db.execute(sql: sql) }
     }
 
-    /// The first column of every row `sql` returns, as text (`EXPLAIN QUERY PLAN …` gives the plan's steps in
-    /// its fourth column: use `SELECT detail FROM …` shapes, or read `sqlite_master`).
-    package func textsForTesting(_ sql: String, arguments: [String] = []) async throws -> [String] {
+    /// Column `column` of every row `sql` returns, as text (an `EXPLAIN QUERY PLAN` step is in column 3).
+    package func textsForTesting(_ sql: String, arguments: [String] = [], column: Int = 0) async throws -> [String] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                row.hasColumn("detail") ? row["detail"] as String : (row[0] as String?) ?? ""
-            }
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { ($0[column] as String?) ?? "" }
         }
     }
 }
