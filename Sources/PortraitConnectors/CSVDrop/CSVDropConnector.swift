@@ -78,16 +78,7 @@ public struct CSVDropConnector: Connector {
     }
 
     public func check() async throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.url.path, isDirectory: &isDirectory), isDirectory.boolValue
-        else {
-            throw PortraitError.connector(
-                "\(folder.displayPath): the drop folder does not exist; create it or fix options.folder (relative paths start at portrait.yml's folder)")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder.url.path) else {
-            throw PortraitError.connector(
-                "\(folder.displayPath): the drop folder is not writable, so imported files cannot move to \(folder.archiveName)/; give this user write permission")
-        }
+        try folder.check()
     }
 
     public func discover() async throws -> [StreamDescription] {
@@ -172,7 +163,7 @@ public struct CSVDropConnector: Connector {
         }
         let sourceID: String
         if let idIndex {
-            let id = Self.trimmed(values[idIndex])
+            let id = TextTransforms.trimmed(values[idIndex])
             guard !id.isEmpty else {
                 return .unreadable(
                     UnreadableRecord(
@@ -189,13 +180,4 @@ public struct CSVDropConnector: Connector {
                 sourceText: row.raw))
     }
 
-    /// The id without surrounding spaces and tabs (`CharacterSet.whitespaces`); ids that start and end with a
-    /// visible ASCII character, nearly all, are returned as they are without asking Foundation.
-    static func trimmed(_ id: String) -> String {
-        let utf8 = id.utf8
-        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return id
-        }
-        return id.trimmingCharacters(in: .whitespaces)
-    }
 }

@@ -37,6 +37,21 @@ struct DropFolder: Sendable {
     var archiveURL: URL { url.appendingPathComponent(archiveName, isDirectory: true) }
     var rejectedURL: URL { url.appendingPathComponent(rejectedName, isDirectory: true) }
 
+    /// - Throws: `PortraitError.connector` when the folder is missing or not writable (imported files move out).
+    func check() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PortraitError.connector(
+                "\(displayPath): the drop folder does not exist; create it or fix options.folder (relative paths start at portrait.yml's folder)"
+            )
+        }
+        guard FileManager.default.isWritableFile(atPath: url.path) else {
+            throw PortraitError.connector(
+                "\(displayPath): the drop folder is not writable, so imported files cannot move to \(archiveName)/; give this user write permission"
+            )
+        }
+    }
+
     func matches(_ name: String) -> Bool {
         !name.hasPrefix(".") && fnmatch(glob, name, 0) == 0
     }

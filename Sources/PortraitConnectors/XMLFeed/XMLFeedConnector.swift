@@ -39,19 +39,7 @@ public struct XMLFeedConnector: Connector {
                 )
             }
         case .folder(let folder):
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder.url.path, isDirectory: &isDirectory),
-                isDirectory.boolValue
-            else {
-                throw PortraitError.connector(
-                    "\(folder.displayPath): the drop folder does not exist; create it or fix options.folder (relative paths start at portrait.yml's folder)"
-                )
-            }
-            guard FileManager.default.isWritableFile(atPath: folder.url.path) else {
-                throw PortraitError.connector(
-                    "\(folder.displayPath): the drop folder is not writable, so imported files cannot move to \(folder.archiveName)/; give this user write permission"
-                )
-            }
+            try folder.check()
         case .url(let url, let headers, let timeout):
             let stream = try await client(timeout: timeout).stream(url, headers: headers)
             stream.close()

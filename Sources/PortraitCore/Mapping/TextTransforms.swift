@@ -1,8 +1,9 @@
 /// The plain text steps: `trim`, `lower`, `upper`, `title`, `email`, and text helpers the other steps share.
-enum TextTransforms {
+package enum TextTransforms {
     /// Trims whitespace, including the ideographic space (U+3000) and the byte-order mark that spreadsheet
-    /// exports leave at the start of a first column.
-    static func trimmed(_ text: String) -> String {
+    /// exports leave at the start of a first column. Connectors trim ids with it too, so an id means the same
+    /// whether the connector or a mapping's `source_id` reads it.
+    package static func trimmed(_ text: String) -> String {
         if !needsTrimming(text) { return text }
         let isPadding: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{FEFF}" }
         guard let start = text.firstIndex(where: { !isPadding($0) }),
