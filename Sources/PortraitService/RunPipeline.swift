@@ -161,8 +161,7 @@ final class RunPipeline: Sendable {
                 stream: unreadable.stream, sourceID: nil, location: unreadable.location, raw: .string(unreadable.raw),
                 reasons: unreadable.reasons, sourceText: unreadable.raw)
         }
-        // Records are read in place by index: copying a prepared record out of the array (as `for … in` does)
-        // retains every string in it, twice per record.
+        // Records are read in place by index: `for … in` would copy each prepared record (and retain its strings).
         let prepared = records.map(connector.prepare)
         var idsByStream: [String: [String]] = [:]
         for index in prepared.indices where prepared[index].mapping != nil {

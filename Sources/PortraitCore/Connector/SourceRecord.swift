@@ -104,7 +104,7 @@ public final class SourceColumns: Sendable {
     public init(_ names: [String]) {
         self.names = names
         sortedOrder = names.indices.sorted { names[$0] < names[$1] }
-        memberPrefixes = names.map { Array(JSONValue.string($0).canonicalText.utf8) + [UInt8(ascii: ":")] }
+        memberPrefixes = names.map(ByteSink.memberPrefix)
         var positions: [String: Int] = [:]
         for (index, name) in names.enumerated() { positions[name] = index }
         self.positions = positions

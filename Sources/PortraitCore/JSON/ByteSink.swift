@@ -1,15 +1,13 @@
-/// Writes `JSONValue.canonicalText`: compact JSON, object keys sorted, so equal values have equal text.
+/// Writes JSON into fixed, uninitialised memory with plain stores (no per-append capacity or uniqueness checks);
+/// once the memory is full it only records that it overflowed, and `string(capacity:_:)` writes again into four
+/// times the room. `JSONValue.canonicalText`, `CanonicalTemplate` and `SourceColumns` all write through it, so
+/// every value is spelled the same way: compact, object keys sorted.
 ///
-/// Hand-written and byte-oriented because it runs twice on every record of every sync (raw and canonical, for the
-/// content hash and the store). A value is written straight into the uninitialised storage of a new string with
-/// plain stores (no per-append capacity or uniqueness checks); if it does not fit, it is written again into four
-/// times the room. A string is scanned once and its runs without characters to escape are copied whole; numbers
-/// are written by `DecimalText` (Foundation's `Decimal.description` alone cost more than a whole record); object
-/// keys are sorted as a buffer of dictionary indices, without copying keys or values out. Measured with
-/// `MappingBenchmark` (200,000 CSV receipts): raw 1,295 → 722 ns per record, canonical 3,314 → 1,184.
-///
-/// Writes JSON into fixed, uninitialised memory; once the memory is full it only records that it overflowed.
-/// Shared by `canonicalText`, `CanonicalTemplate` and `SourceColumns`, so all spell every value the same way.
+/// Hand-written and byte-oriented because it runs twice on every record of every sync (raw and canonical, for
+/// the content hash and the store). A string is scanned once and its runs without characters to escape are
+/// copied whole; numbers are written by `DecimalText` (Foundation's `Decimal.description` alone cost more than a
+/// whole record); object keys are sorted as a buffer of dictionary indices, without copying keys or values out.
+/// Measured with `MappingBenchmark` (200,000 CSV receipts): raw 1,295 → 722 ns per record, canonical 3,314 → 1,184.
 struct ByteSink {
     let base: UnsafeMutablePointer<UInt8>
     let capacity: Int
@@ -36,6 +34,11 @@ struct ByteSink {
             if let text { return text }
             capacity *= 4
         }
+    }
+
+    /// `"key":` as the sink writes an object member's key, for writers that know their keys in advance.
+    static func memberPrefix(_ key: String) -> [UInt8] {
+        Array(JSONValue.string(key).canonicalText.utf8) + [UInt8(ascii: ":")]
     }
 
     @inline(__always)

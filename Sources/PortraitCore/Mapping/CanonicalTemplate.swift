@@ -51,9 +51,8 @@ final class CanonicalTemplate: Sendable {
     let children: [Int]
     /// Per entry of `children`: the member's key (empty for array elements)...
     let keys: [String]
-    /// ...and `"key":` as `canonicalText` writes it, at `keyRanges[i]` in `keyText`.
-    let keyRanges: [Range<Int>]
-    let keyText: [UInt8]
+    /// ...and `"key":` as `canonicalText` writes it (empty for array elements).
+    let keyBytes: [[UInt8]]
 
     /// The schema checks a record's values must pass, worked out from the schema once (see `Check`).
     let checks: [Check]
@@ -82,8 +81,7 @@ final class CanonicalTemplate: Sendable {
         nodes = flat.nodes
         children = flat.children
         keys = flat.keys
-        keyRanges = flat.keyRanges
-        keyText = flat.keyText
+        keyBytes = flat.keyBytes
         self.schema = schema
         var checks: [Check] = []
         withExtendedLifetime(schema) {
@@ -142,8 +140,7 @@ final class CanonicalTemplate: Sendable {
         var nodes: [Node] = []
         var children: [Int] = []
         var keys: [String] = []
-        var keyRanges: [Range<Int>] = []
-        var keyText: [UInt8] = []
+        var keyBytes: [[UInt8]] = []
 
         /// Adds `builder` and everything below it; returns its node index.
         mutating func add(_ builder: Builder) -> Int {
@@ -173,12 +170,7 @@ final class CanonicalTemplate: Sendable {
             for (key, _) in members {
                 children.append(0)
                 keys.append(key)
-                let start = keyText.count
-                if kind == .object {
-                    keyText += Array(JSONValue.string(key).canonicalText.utf8)
-                    keyText.append(UInt8(ascii: ":"))
-                }
-                keyRanges.append(start..<keyText.count)
+                keyBytes.append(kind == .object ? ByteSink.memberPrefix(key) : [])
             }
             var mask: UInt64 = 0
             for (offset, member) in members.enumerated() {
@@ -228,77 +220,54 @@ extension CanonicalTemplate {
     func accepts(_ values: TemplateValues) -> Bool {
         let present = values.present
         return withExtendedLifetime(schema) {
-            checks.withUnsafeBufferPointer { checks in
-                for check in checks {
-                    switch check {
-                    case .leaf(let field, let schema):
-                        if present & (1 << UInt64(field)) != 0, !schema.accepts(values.values[field]!) { return false }
-                    case .require(let when, let child):
-                        if (when == 0 || present & when != 0) && present & child == 0 { return false }
-                    case .never(let when):
-                        if when == 0 || present & when != 0 { return false }
-                    case .whole(let node, let schema):
-                        if node == 0 || present & nodes[node].mask != 0, !schema.accepts(materialize(node, values)) {
-                            return false
-                        }
-                    }
+            for check in checks {
+                switch check {
+                case .leaf(let field, let schema):
+                    if present & (1 << UInt64(field)) != 0, !schema.accepts(values.values[field]!) { return false }
+                case .require(let when, let child):
+                    if (when == 0 || present & when != 0) && present & child == 0 { return false }
+                case .never(let when):
+                    if when == 0 || present & when != 0 { return false }
+                case .whole(let node, let schema):
+                    if node == 0 || isPresent(node, values), !schema.accepts(materialize(node, values)) { return false }
                 }
-                return true
             }
+            return true
         }
     }
 
     /// The canonical text of the record `values` describe.
     func render(_ values: TemplateValues) -> String {
-        nodes.withUnsafeBufferPointer { nodes in
-            children.withUnsafeBufferPointer { children in
-                keyText.withUnsafeBufferPointer { keyText in
-                    keyRanges.withUnsafeBufferPointer { keyRanges in
-                        let layout = Layout(nodes: nodes, children: children, keyText: keyText, keyRanges: keyRanges)
-                        return ByteSink.string { layout.render(0, values, into: &$0) }
-                    }
-                }
-            }
-        }
+        ByteSink.string { render(0, values, into: &$0) }
     }
 
-    /// The template's arrays, borrowed for one record.
-    private struct Layout {
-        let nodes: UnsafeBufferPointer<Node>
-        let children: UnsafeBufferPointer<Int>
-        let keyText: UnsafeBufferPointer<UInt8>
-        let keyRanges: UnsafeBufferPointer<Range<Int>>
-
-        func render(_ index: Int, _ values: TemplateValues, into sink: inout ByteSink) {
-            let node = nodes[index]
-            switch node.kind {
-            case .object, .array:
-                sink.append(UInt8(ascii: node.kind == .object ? "{" : "["))
-                var first = true
-                for slot in node.firstChild..<(node.firstChild + node.childCount) {
-                    let child = children[slot]
-                    guard nodes[child].mask & values.present != 0 else { continue }
-                    if !first { sink.append(UInt8(ascii: ",")) }
-                    first = false
-                    sink.append(UnsafeBufferPointer(rebasing: keyText[keyRanges[slot]]))
-                    render(child, values, into: &sink)
-                }
-                sink.append(UInt8(ascii: node.kind == .object ? "}" : "]"))
-            case .leaf:
-                sink.write(values.values[node.field]!)
-            case .identifiers:
-                sink.append(UInt8(ascii: "["))
-                for (index, identifier) in values.identifiers.enumerated() {
-                    sink.append(index == 0 ? "{\"type\":" : ",{\"type\":")
-                    sink.writeString(identifier.type)
-                    sink.append(",\"value\":")
-                    sink.write(identifier.value)
-                    sink.append(UInt8(ascii: "}"))
-                }
-                sink.append(UInt8(ascii: "]"))
-            case .unmapped:
-                sink.write(.object(values.unmapped))
+    private func render(_ index: Int, _ values: TemplateValues, into sink: inout ByteSink) {
+        let node = nodes[index]
+        switch node.kind {
+        case .object, .array:
+            sink.append(UInt8(ascii: node.kind == .object ? "{" : "["))
+            var first = true
+            for slot in node.firstChild..<(node.firstChild + node.childCount) where isPresent(children[slot], values) {
+                if !first { sink.append(UInt8(ascii: ",")) }
+                first = false
+                keyBytes[slot].withUnsafeBufferPointer { sink.append($0) }
+                render(children[slot], values, into: &sink)
             }
+            sink.append(UInt8(ascii: node.kind == .object ? "}" : "]"))
+        case .leaf:
+            sink.write(values.values[node.field]!)
+        case .identifiers:
+            sink.append(UInt8(ascii: "["))
+            for (index, identifier) in values.identifiers.enumerated() {
+                sink.append(index == 0 ? "{\"type\":" : ",{\"type\":")
+                sink.writeString(identifier.type)
+                sink.append(",\"value\":")
+                sink.write(identifier.value)
+                sink.append(UInt8(ascii: "}"))
+            }
+            sink.append(UInt8(ascii: "]"))
+        case .unmapped:
+            sink.write(.object(values.unmapped))
         }
     }
 

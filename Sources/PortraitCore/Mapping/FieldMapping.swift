@@ -259,12 +259,7 @@ final class FieldMapping: Sendable {
 
     private func run(_ steps: ArraySlice<Transform>, on value: JSONValue) throws(TransformFailure) -> JSONValue {
         var current = value
-        // Steps are applied where they lie: `for step in steps` copies each out, retaining what it holds.
-        var index = steps.startIndex
-        while index < steps.endIndex {
-            current = try steps[index].apply(current)
-            index += 1
-        }
+        for step in steps { current = try step.apply(current) }
         return current
     }
 
