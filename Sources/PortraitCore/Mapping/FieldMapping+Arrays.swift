@@ -17,18 +17,13 @@ final class ElementMapping: Sendable {
     let fields: [FieldMapping]
     /// Each sub-field's name as `each` writes it, for reasons.
     let names: [String]
-    /// Each sub-field's key when its destination is one key (the usual case): set without a path walk.
-    let keys: [String?]
+    /// Each sub-field's key in the element: list items in the canonical schemas are flat objects.
+    let keys: [String]
 
-    init(fields: [FieldMapping]) {
+    init(fields: [FieldMapping], keys: [String]) {
         self.fields = fields
+        self.keys = keys
         names = fields.map { $0.target.split(separator: ".").dropFirst().joined(separator: ".") }
-        keys = fields.map { field in
-            if case .path(let steps, _) = field.destination, steps.count == 1, case .key(let key, _) = steps[0] {
-                return key
-            }
-            return nil
-        }
     }
 
     /// Compiles `each` for the list target `target`, whose destination is `listSteps`; nil on problems.
@@ -42,7 +37,7 @@ final class ElementMapping: Sendable {
             return nil
         }
         let before = problems.violations.count
-        var fields: [FieldMapping] = []
+        var fields: [(field: FieldMapping, key: String)] = []
         for name in specs.keys.sorted() {
             // Resolved as the first element's field, which checks the name against the list's item schema.
             guard
@@ -52,10 +47,18 @@ final class ElementMapping: Sendable {
             else { continue }
             guard case .path(let steps, let expectsText) = field.destination, let listSteps else { continue }
             let relative = Array(steps.dropFirst(listSteps.count + 1))
-            fields.append(field.with(.path(relative, expectsText: expectsText), slots: nil))
+            guard relative.count == 1, case .key(let key, _) = relative[0] else {
+                problems.add(
+                    path.appending(name),
+                    "each maps one key of a list element, such as sku or qty; nested paths inside an element are not supported"
+                )
+                continue
+            }
+            fields.append((field.with(.path(relative, expectsText: expectsText), slots: nil), key))
         }
         guard problems.violations.count == before else { return nil }
-        return ElementMapping(fields: fields.sorted { ($0.depth, $0.target) < ($1.depth, $1.target) })
+        fields.sort { $0.key < $1.key }
+        return ElementMapping(fields: fields.map(\.field), keys: fields.map(\.key))
     }
 
     /// Maps every element of `value` (a list, or one object taken as a list of one).
@@ -78,7 +81,6 @@ final class ElementMapping: Sendable {
             }
             let view = RecordView(object: object, slots: nil)
             var flat: [String: JSONValue] = Dictionary(minimumCapacity: fields.count)
-            var nested: JSONValue?
             for (position, sub) in fields.enumerated() {
                 switch sub.evaluate(view) {
                 case .absent:
@@ -88,22 +90,10 @@ final class ElementMapping: Sendable {
                 case .failed(let message):
                     reasons.append("element \(index + 1): \(names[position]): \(message)")
                 case .value(let result):
-                    if let key = keys[position] {
-                        flat[key] = result
-                    } else if case .path(let steps, _) = sub.destination {
-                        if nested == nil { nested = .object([:]) }
-                        nested!.withValue(at: steps[...]) { $0 = result }
-                    }
+                    flat[keys[position]] = result
                 }
             }
-            if var nested {
-                for (key, value) in flat {
-                    nested.withValue(at: [TargetStep.key(key, capacity: 0)][...]) { $0 = value }
-                }
-                output.append(nested)
-            } else if !flat.isEmpty {
-                output.append(.object(flat))
-            }
+            if !flat.isEmpty { output.append(.object(flat)) }
         }
         if !reasons.isEmpty { return .failed(reasons.joined(separator: "; ")) }
         return output.isEmpty ? .absent : .value(.array(output))
