@@ -7,6 +7,7 @@ public enum BuiltInConnectors {
         JSONLConnector.self,
         CSVDropConnector.self,
         XMLFeedConnector.self,
+        RESTConnector.self,
         // scaffold-connector: new kinds are inserted above this line.
     ]
 

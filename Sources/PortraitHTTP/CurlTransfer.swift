@@ -7,11 +7,22 @@ enum CurlTransfer {
     /// Receives body bytes as they arrive, with the response's status; false aborts the transfer.
     typealias BodySink = (Int, UnsafeRawBufferPointer) -> Bool
 
-    struct Request: Sendable {
-        var method: String
-        var url: String
-        var headers: [(String, String)]
-        var body: [UInt8]?
+    typealias Request = HTTPRequest
+
+    /// A transfer that libcurl ended with an error, kept with its code so a retrying caller can tell a reset
+    /// connection (worth another attempt) from a host that does not exist (not worth one).
+    struct Failure: Error {
+        var code: CURLcode
+        var error: PortraitError
+
+        /// Failures that a later attempt may not meet: timeouts, resets, truncated or empty replies, refused
+        /// connections (a server restarting).
+        var isTransient: Bool {
+            [
+                CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING,
+                CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM,
+            ].contains(code)
+        }
     }
 
     /// `curl_global_init` must run once per process before any other libcurl call, and is not thread-safe.
@@ -38,7 +49,20 @@ enum CurlTransfer {
     ///
     /// - Parameter sink: When given, receives the body as it arrives (with the status of the response it belongs
     ///   to) instead of it being collected; returning false aborts the transfer.
+    /// - Throws: `PortraitError.connector` or `CancellationError`.
     static func run(
+        _ request: Request, configuration: HTTPClient.Configuration, cancellation: CancellationFlag,
+        sink: BodySink? = nil
+    ) throws -> HTTPResponse {
+        do {
+            return try attempt(request, configuration: configuration, cancellation: cancellation, sink: sink)
+        } catch let failure as Failure {
+            throw failure.error
+        }
+    }
+
+    /// `run`, but a transfer libcurl ended with an error throws `Failure`, which keeps libcurl's code.
+    static func attempt(
         _ request: Request, configuration: HTTPClient.Configuration, cancellation: CancellationFlag,
         sink: BodySink? = nil
     ) throws -> HTTPResponse {
@@ -103,7 +127,23 @@ enum CurlTransfer {
         setup.check(portrait_curl_easy_setopt_xferinfo_function(handle, CURLOPT_XFERINFOFUNCTION, progress), "XFERINFOFUNCTION")
         setup.check(portrait_curl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, statePointer), "XFERINFODATA")
         setup.check(portrait_curl_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0), "NOPROGRESS")
-        if request.method != "GET" {
+        if let body = request.body {
+            // Copied by libcurl, so the array need not outlive this call; a body makes the request a POST.
+            setup.check(
+                portrait_curl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)),
+                "POSTFIELDSIZE_LARGE")
+            if body.isEmpty {
+                setup.check(portrait_curl_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, ""), "COPYPOSTFIELDS")
+            } else {
+                body.withUnsafeBytes { bytes in
+                    setup.check(
+                        portrait_curl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress)),
+                        "COPYPOSTFIELDS")
+                }
+            }
+        }
+        // GET, and POST with a body, are libcurl's own; anything else is named (and kept across redirects).
+        if request.method != "GET" && !(request.method == "POST" && request.body != nil) {
             setup.check(portrait_curl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method), "CUSTOMREQUEST")
         }
         if let failure = setup.failure {
@@ -122,7 +162,9 @@ enum CurlTransfer {
         if code != CURLE_OK {
             if state.cancellation.isCancelled { throw CancellationError() }
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw error(for: code, detail: detail, url: display, state: state, configuration: configuration)
+            let error = error(
+                for: code, detail: detail, method: request.method, url: display, state: state, configuration: configuration)
+            throw Failure(code: code, error: error)
         }
 
         var status = 0
@@ -130,19 +172,21 @@ enum CurlTransfer {
         var effective: UnsafeMutablePointer<CChar>? = nil
         _ = portrait_curl_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
         let finalURL = effective.map { HTTPClient.redacted(String(cString: $0)) } ?? display
-        return HTTPResponse(url: finalURL, status: status, headers: state.headers, body: state.body)
+        return HTTPResponse(
+            method: request.method, url: finalURL, status: status, headers: state.headers, body: state.body)
     }
 
     private static func error(
-        for code: CURLcode, detail: String, url: String, state: TransferState, configuration: HTTPClient.Configuration
+        for code: CURLcode, detail: String, method: String, url: String, state: TransferState,
+        configuration: HTTPClient.Configuration
     ) -> PortraitError {
         let text = describe(code)
         if state.exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
             return PortraitError.connector(
-                "GET \(url): response is larger than the limit of \(configuration.maxResponseBytes) bytes; the transfer was stopped (raise maxResponseBytes or request smaller pages)"
+                "\(method) \(url): response is larger than the limit of \(configuration.maxResponseBytes) bytes; the transfer was stopped (raise maxResponseBytes or request smaller pages)"
             )
         }
-        var message = "GET \(url) failed: \(text)"
+        var message = "\(method) \(url) failed: \(text)"
         if !detail.isEmpty, detail != text { message += " (\(detail))" }
         switch code {
         case CURLE_COULDNT_CONNECT: message += "; check that the server is running and the host and port are right"

@@ -15,7 +15,7 @@ extension HTTPClient {
         -> HTTPBodyStream
     {
         try Task.checkCancellation()
-        let request = CurlTransfer.Request(method: "GET", url: url, headers: headers, body: nil)
+        let request = HTTPRequest(url: url, headers: headers)
         try CurlTransfer.validate(request)
         var configuration = self.configuration
         configuration.maxResponseBytes = Int(Int64.max)
@@ -188,7 +188,7 @@ public final class HTTPBodyStream: @unchecked Sendable {
     }
 
     /// The transfer, on its own thread.
-    func run(_ request: CurlTransfer.Request, configuration: HTTPClient.Configuration) {
+    func run(_ request: HTTPRequest, configuration: HTTPClient.Configuration) {
         let result = Result {
             try CurlTransfer.run(request, configuration: configuration, cancellation: cancellation) { status, bytes in
                 self.deliver(status: status, bytes: bytes)

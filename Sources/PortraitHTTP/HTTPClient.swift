@@ -63,12 +63,24 @@ public final class HTTPClient: Sendable {
     ///   (unreachable host, TLS failure, timeout, a body over `maxResponseBytes`); `CancellationError` when
     ///   the calling task is cancelled.
     public func get(_ url: String, headers: [(String, String)] = []) async throws -> HTTPResponse {
-        let request = CurlTransfer.Request(method: "GET", url: url, headers: headers, body: nil)
-        return try await perform(request)
+        try await send(HTTPRequest(url: url, headers: headers))
     }
 
-    /// Runs one transfer on a dedicated thread and suspends until it ends.
-    func perform(_ request: CurlTransfer.Request) async throws -> HTTPResponse {
+    /// Sends one request, once.
+    ///
+    /// - Returns: The final response after redirects, whatever its status.
+    /// - Throws: As `get(_:headers:)`.
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        do {
+            return try await perform(request)
+        } catch let failure as CurlTransfer.Failure {
+            throw failure.error
+        }
+    }
+
+    /// Runs one transfer on a dedicated thread and suspends until it ends; libcurl errors throw
+    /// `CurlTransfer.Failure`.
+    func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
         try CurlTransfer.validate(request)
         let cancellation = CancellationFlag()
@@ -77,7 +89,9 @@ public final class HTTPClient: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 let thread = Thread {
                     continuation.resume(
-                        with: Result { try CurlTransfer.run(request, configuration: configuration, cancellation: cancellation) }
+                        with: Result {
+                            try CurlTransfer.attempt(request, configuration: configuration, cancellation: cancellation)
+                        }
                     )
                 }
                 thread.name = "portrait-http"

@@ -3,6 +3,8 @@ import Foundation
 
 /// A complete HTTP response: status, headers and the decoded body.
 public struct HTTPResponse: Sendable {
+    /// The request's method (`GET`, `POST`), for messages.
+    public var method: String
     /// The URL that produced this response (after redirects), with any query string and credentials removed.
     public var url: String
     /// The HTTP status code (200, 404, ...).
@@ -12,7 +14,10 @@ public struct HTTPResponse: Sendable {
     /// The body, already decoded from gzip or deflate when the server compressed it.
     public var body: [UInt8]
 
-    public init(url: String, status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(
+        method: String = "GET", url: String, status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []
+    ) {
+        self.method = method
         self.url = url
         self.status = status
         self.headers = headers
@@ -37,8 +42,7 @@ public struct HTTPResponse: Sendable {
     @discardableResult
     public func requireSuccess() throws -> HTTPResponse {
         guard isSuccess else {
-            var message = "GET \(url) returned HTTP \(status)"
-            if let reason = Self.reasons[status] { message += " \(reason)" }
+            var message = "\(method) \(url) returned \(statusText)"
             let snippet = Self.snippet(of: body)
             if !snippet.isEmpty { message += ": \(snippet)" }
             switch status {
@@ -50,6 +54,11 @@ public struct HTTPResponse: Sendable {
             throw PortraitError.connector(message)
         }
         return self
+    }
+
+    /// `HTTP 503 Service Unavailable`: the status with its reason phrase, for messages.
+    public var statusText: String {
+        Self.reasons[status].map { "HTTP \(status) \($0)" } ?? "HTTP \(status)"
     }
 
     private static let reasons: [Int: String] = [

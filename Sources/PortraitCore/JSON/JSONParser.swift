@@ -79,7 +79,8 @@ struct JSONParser {
         }
     }
 
-    /// "line L, column C", 1-based; the column counts characters (not bytes) of that line.
+    /// "line L, column C (byte B)", 1-based; the column counts characters (not bytes) of that line, the byte
+    /// offset counts from the start of the document (for a large HTTP body without line breaks).
     static func location(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> String {
         let end = min(offset, bytes.count)
         var line = 1
@@ -94,7 +95,7 @@ struct JSONParser {
             i += 1
         }
         let column = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self).count + 1
-        return "line \(line), column \(column)"
+        return "line \(line), column \(column) (byte \(end + 1))"
     }
 
     // MARK: - Grammar
