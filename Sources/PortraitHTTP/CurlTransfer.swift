@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 import PortraitCore
 
 /// One blocking libcurl transfer. Everything here runs on the transfer's own thread, never on the Swift pool.
@@ -62,18 +63,23 @@ enum CurlTransfer {
     }
 
     /// `run`, but a transfer libcurl ended with an error throws `Failure`, which keeps libcurl's code.
+    ///
+    /// - Parameter handles: Where to borrow a handle from and return it to, so the next request to the same
+    ///   server reuses its open (TLS) connection; nil uses a handle of its own.
     static func attempt(
         _ request: Request, configuration: HTTPClient.Configuration, cancellation: CancellationFlag,
-        sink: BodySink? = nil
+        handles: CurlHandlePool? = nil, sink: BodySink? = nil
     ) throws -> HTTPResponse {
         let display = HTTPClient.redacted(request.url)
         guard globalInit == CURLE_OK else {
             throw PortraitError.connector("\(display): libcurl could not be initialised (\(describe(globalInit)))")
         }
-        guard let handle = curl_easy_init() else {
+        guard let handle = handles?.borrow() ?? curl_easy_init() else {
             throw PortraitError.connector("\(display): libcurl could not create a transfer handle")
         }
-        defer { curl_easy_cleanup(handle) }
+        defer {
+            if let handles { handles.giveBack(handle) } else { curl_easy_cleanup(handle) }
+        }
 
         let state = TransferState(maxBytes: configuration.maxResponseBytes, cancellation: cancellation)
         state.sink = sink
@@ -217,6 +223,40 @@ enum CurlTransfer {
         mutating func check(_ code: CURLcode, _ option: String) {
             if code != CURLE_OK, failure == nil { failure = (option, code) }
         }
+    }
+}
+
+/// Idle libcurl handles of one `HTTPClient`. A handle keeps its connections open after a transfer, so paging
+/// through an API costs one TCP and TLS handshake, not one per page. Each handle serves one transfer at a time.
+final class CurlHandlePool: Sendable {
+    /// Handles kept idle beyond this are closed: a client rarely has more transfers in flight.
+    static let capacity = 4
+
+    /// A libcurl easy handle, moved between transfer threads but used by one at a time.
+    private struct Handle: @unchecked Sendable {
+        let pointer: UnsafeMutableRawPointer
+    }
+
+    private let idle = Mutex<[Handle]>([])
+
+    /// An idle handle with its options cleared (connections and caches stay), or nil when none is idle.
+    func borrow() -> UnsafeMutableRawPointer? {
+        guard let handle = idle.withLock({ $0.popLast() }) else { return nil }
+        curl_easy_reset(handle.pointer)
+        return handle.pointer
+    }
+
+    func giveBack(_ pointer: UnsafeMutableRawPointer) {
+        let kept = idle.withLock { idle -> Bool in
+            guard idle.count < Self.capacity else { return false }
+            idle.append(Handle(pointer: pointer))
+            return true
+        }
+        if !kept { curl_easy_cleanup(pointer) }
+    }
+
+    deinit {
+        for handle in idle.withLock({ $0 }) { curl_easy_cleanup(handle.pointer) }
     }
 }
 

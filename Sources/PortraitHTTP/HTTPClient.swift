@@ -48,6 +48,8 @@ public final class HTTPClient: Sendable {
     }
 
     public let configuration: Configuration
+    /// Idle handles with open connections, reused by the next request.
+    let handles = CurlHandlePool()
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -85,12 +87,14 @@ public final class HTTPClient: Sendable {
         try CurlTransfer.validate(request)
         let cancellation = CancellationFlag()
         let configuration = self.configuration
+        let handles = self.handles
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 let thread = Thread {
                     continuation.resume(
                         with: Result {
-                            try CurlTransfer.attempt(request, configuration: configuration, cancellation: cancellation)
+                            try CurlTransfer.attempt(
+                                request, configuration: configuration, cancellation: cancellation, handles: handles)
                         }
                     )
                 }
