@@ -53,7 +53,7 @@ extension HTTPClient {
     /// refused or reset connections, truncated and empty replies.
     ///
     /// - Returns: The first response whose status is not retryable (a 2xx, or a 4xx such as 401 that the caller
-    ///   must handle).
+    ///   must handle); with a policy of one attempt, the response whatever its status.
     /// - Throws: `PortraitError.connector` when the attempts run out (naming the URL without its query, the last
     ///   status or error and the number of attempts), when `Retry-After` asks for longer than
     ///   `policy.maxRetryAfter`, or when the failure is not transient (an unknown host); `CancellationError`.
@@ -78,11 +78,13 @@ extension HTTPClient {
                     wait = retryAfter
                 }
                 guard attempt < policy.maxAttempts else {
+                    if policy.maxAttempts == 1 { return response }
                     throw PortraitError.connector("\(display) returned \(reason) on all \(attempt) attempts; gave up")
                 }
             } catch let failure as CurlTransfer.Failure {
                 guard failure.isTransient else { throw failure.error }
                 guard attempt < policy.maxAttempts else {
+                    if policy.maxAttempts == 1 { throw failure.error }
                     throw PortraitError.connector("\(failure.error.message) (on all \(attempt) attempts; gave up)")
                 }
                 reason = failure.error.message

@@ -47,7 +47,16 @@ public struct RESTConnector: Connector {
     }
 
     public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
-        var state = RESTState(state, initialSince: options.initialSince)
+        do {
+            try await read(from: RESTState(state, initialSince: options.initialSince), into: output)
+        } catch let error as PortraitError where error.kind == .connector {
+            throw PortraitError(
+                .connector, error.message + "; records up to the last committed page are kept, and the next sync resumes after it")
+        }
+    }
+
+    private func read(from state: RESTState, into output: ConnectorOutput) async throws {
+        var state = state
         if state.phase == .records {
             try await read(options.records, state: &state, into: output)
             state.phase = .deletions
@@ -149,13 +158,8 @@ public struct RESTConnector: Connector {
                     "\(response.method) \(response.url): the page is \(error.message) (\(response.body.count) bytes received); nothing from this page was stored")
             }
         } catch let error as PortraitError {
-            throw PortraitError(error.kind, "connector '\(name)': " + scrub(error.message) + Self.resumeAdvice(error))
+            throw PortraitError(error.kind, "connector '\(name)': " + scrub(error.message))
         }
-    }
-
-    private static func resumeAdvice(_ error: PortraitError) -> String {
-        guard error.kind == .connector else { return "" }
-        return "; records up to the last committed page are kept, and the next sync resumes after it"
     }
 
     /// An error for a response whose status is not 2xx, naming what to check.
