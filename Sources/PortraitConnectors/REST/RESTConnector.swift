@@ -76,12 +76,11 @@ public struct RESTConnector: Connector {
             try await fetch(endpoint, cursor: snapshot.page, state: snapshot, retry: options.retry)
         }
         defer { fetching?.cancel() }
-        var pageNumber = 0
         while let current = fetching {
             let (response, body) = try await current.value
             let cursor = state.page
             let page = try endpoint.page(from: response, body: body, cursor: cursor, base: options.base, pageSize: options.pageSize)
-            pageNumber += 1
+            state.pagesRead += 1
             let next = page.next.map(scrub)
             // The next page downloads while this one is mapped and committed.
             if let next {
@@ -90,14 +89,17 @@ public struct RESTConnector: Connector {
             } else {
                 fetching = nil
             }
-            let place = "\(response.method) \(response.url) page \(pageNumber)"
+            let place = "\(response.method) \(response.url) page \(state.pagesRead)"
             for (index, record) in page.records.enumerated() {
                 let message = self.message(for: record, endpoint: endpoint, location: "\(place) #\(index + 1)", state: &state)
                 try await output.send(message)
             }
             state.phase = phase
             state.page = next
-            if next == nil, phase == .records { state.phase = .deletions }
+            if next == nil {
+                state.pagesRead = 0
+                if phase == .records { state.phase = .deletions }
+            }
             try await output.checkpoint(state.connectorState)
         }
     }

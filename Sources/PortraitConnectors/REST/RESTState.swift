@@ -1,3 +1,4 @@
+import Foundation
 import PortraitCore
 
 /// A `rest` connector's checkpoint: the incremental cursor of the run, the newest update seen so far, and the
@@ -14,12 +15,16 @@ struct RESTState: Equatable {
     var phase: Phase
     /// The next page to read; nil: the phase starts from its first page.
     var page: RESTPageCursor?
+    /// Pages of this phase committed so far, so a resumed run numbers its pages (in record locations) as an
+    /// uninterrupted one would.
+    var pagesRead: Int
 
-    init(since: Int64, newest: Int64? = nil, phase: Phase = .records, page: RESTPageCursor? = nil) {
+    init(since: Int64, newest: Int64? = nil, phase: Phase = .records, page: RESTPageCursor? = nil, pagesRead: Int = 0) {
         self.since = since
         self.newest = newest
         self.phase = phase
         self.page = page
+        self.pagesRead = pagesRead
     }
 
     /// The state committed by an earlier run; nil or unreadable state starts from `initialSince`.
@@ -29,6 +34,7 @@ struct RESTState: Equatable {
         newest = value?["newest"].flatMap(RESTTimestamp.milliseconds)
         phase = value?["phase"]?.stringValue.flatMap(Phase.init) ?? .records
         page = RESTPageCursor(state: value?["page"])
+        pagesRead = page == nil ? 0 : value?["pages_read"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
     }
 
     /// The state after a whole run: the next run asks for what changed since the newest record seen.
@@ -46,7 +52,10 @@ struct RESTState: Equatable {
             "phase": .string(phase.rawValue),
         ]
         if let newest { object["newest"] = .string(RESTTimestamp.text(newest, as: .iso8601Millis)) }
-        if let page { object["page"] = page.state }
+        if let page {
+            object["page"] = page.state
+            object["pages_read"] = .number(pagesRead)
+        }
         return ConnectorState(.object(object))
     }
 }
