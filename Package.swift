@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "portrait", targets: ["portrait"]),
         .library(name: "PortraitCore", targets: ["PortraitCore"]),
         .library(name: "PortraitService", targets: ["PortraitService"]),
+        .library(name: "PortraitMockCRM", targets: ["PortraitMockCRM"]),
         .plugin(name: "ScaffoldConnector", targets: ["ScaffoldConnector"]),
     ],
     dependencies: [
@@ -118,6 +119,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // An in-process mock CRM (HubSpot- and Salesforce-shaped REST APIs) for tests, benchmarks and `portrait demo`.
+        .target(
+            name: "PortraitMockCRM",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "PortraitTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "PortraitConfigTests", dependencies: ["PortraitConfig", "PortraitConnectors"], swiftSettings: swiftSettings),
         .testTarget(name: "PortraitStoreTests", dependencies: ["PortraitStore", "PortraitStoreSQLite", "PortraitTesting"], swiftSettings: swiftSettings),
@@ -131,6 +142,7 @@ let package = Package(
             dependencies: ["PortraitConnectors", "PortraitTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "PortraitMockCRMTests", dependencies: ["PortraitMockCRM"], swiftSettings: swiftSettings),
         .testTarget(name: "ConnectorScaffoldingTests", dependencies: ["ConnectorScaffolding"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PortraitServiceTests",
