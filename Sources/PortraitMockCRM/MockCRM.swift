@@ -26,8 +26,8 @@
 /// - Contact ids are decimal numbers (HubSpot's form); each contact's Salesforce id (``Contact/salesforceID``) is
 ///   derived from it, so the two shapes name the same record. `init` and ``Running/add(_:)`` stop the program on an
 ///   id that is not a decimal number.
-/// - HubSpot search filters only `lastmodifieddate` and `createdate` (GTE, GT, LTE, LT, EQ) and sorts only by
-///   `lastmodifieddate` (ties broken by id), and it has no 10,000-result cap.
+/// - HubSpot search filters only on `lastmodifieddate` (GTE, GT, LTE, LT, EQ) and sorts only by it (ties broken by
+///   id), and it has no 10,000-result cap. The list's `paging.next.link` carries `after` and `limit` only.
 /// - Salesforce query cursors do not expire by time; the 32 most recent stay open, older ones answer
 ///   `INVALID_QUERY_LOCATOR`, as an expired cursor does. The token endpoint includes `expires_in`.
 /// - ``Running/requests`` stamps requests with `ContinuousClock` instants rather than `Date`s, because tests use
