@@ -112,7 +112,9 @@ private enum Names {
         "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Taylor", "Clark",
         "O'Brien", "Walker", "Hall", "Young", "King", "Wright",
     ]
-    static let englishCompanies = ["Acme Corp", "Globex", "Initech", "Northwind Traders", "Contoso Ltd", "Umbrella Labs"]
+    static let englishCompanies = [
+        "Acme Corp", "Globex", "Initech", "Northwind Traders", "Contoso Ltd", "Umbrella Labs",
+    ]
     static let englishCities = ["London", "New York", "San Francisco", "Boston", "Chicago", "Seattle", "Manchester"]
 
     static func chinese(_ random: inout SplitMix64) -> Person {

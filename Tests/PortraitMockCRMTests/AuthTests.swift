@@ -29,7 +29,8 @@ struct AuthTests {
         try await crm.run { running in
             let hubSpot = try await Curl.request(running.url(Self.hubSpotPath + test.query), headers: test.headers)
             #expect(hubSpot.status == 200)
-            let salesforce = try await Curl.request(running.url(Self.salesforcePath + test.query), headers: test.headers)
+            let salesforce = try await Curl.request(
+                running.url(Self.salesforcePath + test.query), headers: test.headers)
             #expect(salesforce.status == 200)
 
             try await Self.expectRefused(running)
@@ -85,7 +86,9 @@ struct AuthTests {
 
             running.expireTokens()
             try await Self.expectRefused(running, headers: [("Authorization", "Bearer \(first)")])
-            #expect(try await Curl.request(running.url(Self.hubSpotPath), headers: [("Authorization", "Bearer \(second)")]).status == 401)
+            #expect(
+                try await Curl.request(running.url(Self.hubSpotPath), headers: [("Authorization", "Bearer \(second)")])
+                    .status == 401)
         }
     }
 

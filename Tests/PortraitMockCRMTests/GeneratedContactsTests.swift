@@ -19,7 +19,9 @@ struct GeneratedContactsTests {
         let han = Self.contacts.filter { contact in
             (contact.lastName + contact.firstName).unicodeScalars.allSatisfy { (0x4E00...0x9FFF).contains($0.value) }
         }
-        let ascii = Self.contacts.filter { !$0.lastName.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
+        let ascii = Self.contacts.filter {
+            !$0.lastName.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }
+        }
         #expect(han.count == 1000)
         #expect(ascii.count == 1000)
         #expect(han.allSatisfy { $0.email.map { $0.hasSuffix(".cn") && $0.allSatisfy(\.isASCII) } ?? true })

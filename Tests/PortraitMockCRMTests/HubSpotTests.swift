@@ -56,7 +56,8 @@ struct HubSpotTests {
         let contacts = [
             MockCRM.Contact(
                 id: "17", firstName: "伟", lastName: "张", email: nil, phone: "+86 138 0013 8000",
-                createdAt: Date(timeIntervalSince1970: 1_767_323_045), updatedAt: Date(timeIntervalSince1970: 1_767_323_045.5))
+                createdAt: Date(timeIntervalSince1970: 1_767_323_045),
+                updatedAt: Date(timeIntervalSince1970: 1_767_323_045.5))
         ]
         let crm = MockCRM(configuration: .init(contacts: contacts))
         try await crm.run { running in
@@ -75,7 +76,9 @@ struct HubSpotTests {
             let plain = try #require(try await Curl.request(running.url("/crm/v3/objects/contacts")).object)
             let defaults = try #require((plain["results"] as? [[String: Any]])?.first?["properties"] as? [String: Any])
             #expect(
-                Set(defaults.keys) == ["email", "firstname", "lastname", "createdate", "lastmodifieddate", "hs_object_id"])
+                Set(defaults.keys) == [
+                    "email", "firstname", "lastname", "createdate", "lastmodifieddate", "hs_object_id",
+                ])
             #expect(defaults["lastname"] as? String == "张")
         }
     }
@@ -169,9 +172,12 @@ struct HubSpotTests {
         let crm = MockCRM(configuration: .init(contacts: Self.contacts))
         try await crm.run { running in
             let all = try await Curl.request(
-                running.url("/crm/v3/objects/contacts/search"), method: "POST", body: #"{"filterGroups":[],"limit":100}"#)
+                running.url("/crm/v3/objects/contacts/search"), method: "POST",
+                body: #"{"filterGroups":[],"limit":100}"#)
             #expect(all.object?["total"] as? Int == 240)
-            for body in ["not json", #"{"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"x"}]}]}"#] {
+            for body in [
+                "not json", #"{"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"x"}]}]}"#,
+            ] {
                 let response = try await Curl.request(
                     running.url("/crm/v3/objects/contacts/search"), method: "POST", body: body)
                 #expect(response.status == 400)

@@ -34,7 +34,8 @@ struct SalesforceTests {
         let crm = MockCRM(configuration: .init(contacts: Self.contacts))
         try await crm.run { running in
             let (records, pages) = try await Self.queryAllPages(
-                running, "SELECT Id, FirstName, LastName, Email, LastModifiedDate FROM Contact ORDER BY LastModifiedDate, Id")
+                running,
+                "SELECT Id, FirstName, LastName, Email, LastModifiedDate FROM Contact ORDER BY LastModifiedDate, Id")
             let expected = Self.contacts.filter { !$0.archived }
                 .sorted { ($0.updatedAt, Int($0.id)!) < ($1.updatedAt, Int($1.id)!) }
             #expect(records.map { $0["Id"] as? String } == expected.map(\.salesforceID))
@@ -49,7 +50,8 @@ struct SalesforceTests {
     @Test func recordsCarryOnlyTheSelectedFieldsInSalesforceForm() async throws {
         let contact = MockCRM.Contact(
             id: "17", firstName: "Seán", lastName: "O'Brien", email: "sean@example.com", phone: nil, city: "Boston",
-            createdAt: Date(timeIntervalSince1970: 1_767_323_045), updatedAt: Date(timeIntervalSince1970: 1_767_323_045.25))
+            createdAt: Date(timeIntervalSince1970: 1_767_323_045),
+            updatedAt: Date(timeIntervalSince1970: 1_767_323_045.25))
         let crm = MockCRM(configuration: .init(contacts: [contact]))
         try await crm.run { running in
             let soql = "select id, firstname, Phone, MailingCity, CreatedDate, LastModifiedDate, IsDeleted from contact"
@@ -61,7 +63,10 @@ struct SalesforceTests {
             #expect(id.count == 18 && id.hasPrefix("003"))
             #expect(
                 Set(record.keys)
-                    == ["attributes", "Id", "FirstName", "Phone", "MailingCity", "CreatedDate", "LastModifiedDate", "IsDeleted"])
+                    == [
+                        "attributes", "Id", "FirstName", "Phone", "MailingCity", "CreatedDate", "LastModifiedDate",
+                        "IsDeleted",
+                    ])
             #expect(record["Id"] as? String == id)
             #expect(record["FirstName"] as? String == "Seán")
             #expect(record["Phone"] is NSNull)
@@ -92,7 +97,8 @@ struct SalesforceTests {
         let crm = MockCRM(configuration: .init(contacts: Self.contacts))
         try await crm.run { running in
             running.update(ids: ["40", "9", "120"], at: Date(timeIntervalSince1970: 1_790_000_000))
-            let soql = "SELECT Id, Email FROM Contact WHERE LastModifiedDate >= 2026-09-21T14:13:20+0000 ORDER BY LastModifiedDate, Id LIMIT 10"
+            let soql =
+                "SELECT Id, Email FROM Contact WHERE LastModifiedDate >= 2026-09-21T14:13:20+0000 ORDER BY LastModifiedDate, Id LIMIT 10"
             let (records, _) = try await Self.queryAllPages(running, soql)
             let truth = running.contacts
             let expected = ["9", "40", "120"].map { id in truth.first { $0.id == id }! }
@@ -104,6 +110,19 @@ struct SalesforceTests {
                 ).object)
             #expect(none["totalSize"] as? Int == 0)
             #expect((none["records"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func orderByDescendingWithALimit() async throws {
+        let crm = MockCRM(configuration: .init(contacts: Self.contacts))
+        try await crm.run { running in
+            let soql = "SELECT Id FROM Contact WHERE IsDeleted = false ORDER BY LastModifiedDate DESC, Id LIMIT 30"
+            let (records, pages) = try await Self.queryAllPages(running, soql)
+            let expected = Self.contacts.filter { !$0.archived }
+                .sorted { ($1.updatedAt, Int($0.id)!) < ($0.updatedAt, Int($1.id)!) }
+                .prefix(30)
+            #expect(records.map { $0["Id"] as? String } == expected.map(\.salesforceID))
+            #expect(pages.first?["totalSize"] as? Int == 30)
         }
     }
 
@@ -136,7 +155,8 @@ struct SalesforceTests {
         let crm = MockCRM(configuration: .init(contacts: Self.contacts))
         try await crm.run { running in
             let first = try #require(
-                try await Curl.request(Self.queryURL(running, "SELECT Id FROM Contact"), headers: Self.batchOf100).object)
+                try await Curl.request(Self.queryURL(running, "SELECT Id FROM Contact"), headers: Self.batchOf100)
+                    .object)
             let next = running.url(try #require(first["nextRecordsUrl"] as? String))
             let once = try await Curl.request(next)
             let again = try await Curl.request(next)

@@ -43,7 +43,8 @@ struct ThroughputTests {
                 (0..<count / 100).map {
                     running.url("/crm/v3/objects/contacts?limit=100&after=\($0 * 100 + 1)&properties=\(properties)")
                 })
-            let soql = "SELECT+Id,FirstName,LastName,Email,Phone,MailingCity,LastModifiedDate+FROM+Contact"
+            let soql =
+                "SELECT+Id,FirstName,LastName,Email,Phone,MailingCity,LastModifiedDate+FROM+Contact"
                 + "+ORDER+BY+LastModifiedDate,Id"
             let salesforce = try await Self.fetch(
                 [running.url("/services/data/v59.0/query?q=\(soql)")]

@@ -86,7 +86,8 @@ struct SearchRequest {
                 low = max(low, millis)
                 high = min(high, millis)
             default:
-                throw Invalid(message: "operator '\(operation)' is not supported by the mock: use GTE, GT, LTE, LT or EQ")
+                throw Invalid(
+                    message: "operator '\(operation)' is not supported by the mock: use GTE, GT, LTE, LT or EQ")
             }
         }
         // An empty interval matches nothing; ClosedRange cannot be empty, so use one no record lies in.

@@ -69,16 +69,33 @@ struct SOQLQuery: Sendable, Equatable {
         }
     }
 
+    /// No ORDER BY, or ORDER BY Id: the store's own order.
+    var ordersByID: Bool {
+        ordering.isEmpty || ordering == [Ordering(key: .id, descending: false)]
+    }
+
+    /// ORDER BY LastModifiedDate[, Id], ascending: the incremental-sync order, which the store keeps a view of.
+    var ordersByModification: Bool {
+        let modified = Ordering(key: .lastModifiedDate, descending: false)
+        return ordering == [modified] || ordering == [modified, Ordering(key: .id, descending: false)]
+    }
+
     /// Whether `left` sorts before `right` under the ORDER BY keys, then by id, so the order is total.
     func orders(_ left: ContactRecord, before right: ContactRecord) -> Bool {
         for ordering in ordering {
-            let (a, b): (Int64, Int64)
+            let ascending: Bool
             switch ordering.key {
-            case .id: (a, b) = (Int64(bitPattern: left.number), Int64(bitPattern: right.number))
-            case .createdDate: (a, b) = (left.createdMillis, right.createdMillis)
-            case .lastModifiedDate: (a, b) = (left.updatedMillis, right.updatedMillis)
+            case .id:
+                guard left.number != right.number else { continue }
+                ascending = left.number < right.number
+            case .createdDate:
+                guard left.createdMillis != right.createdMillis else { continue }
+                ascending = left.createdMillis < right.createdMillis
+            case .lastModifiedDate:
+                guard left.updatedMillis != right.updatedMillis else { continue }
+                ascending = left.updatedMillis < right.updatedMillis
             }
-            if a != b { return ordering.descending ? a > b : a < b }
+            return ascending != ordering.descending
         }
         return left.number < right.number
     }

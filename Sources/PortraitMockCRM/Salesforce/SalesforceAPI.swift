@@ -34,7 +34,8 @@ struct SalesforceAPI: Sendable {
                 self = .cursor(version: version, locator: String(last), offset: nil)
                 return
             }
-            self = .cursor(version: version, locator: String(last[..<dash]), offset: Int(last[last.index(after: dash)...]))
+            self = .cursor(
+                version: version, locator: String(last[..<dash]), offset: Int(last[last.index(after: dash)...]))
         }
     }
 

@@ -9,7 +9,8 @@ struct Answer: Sendable {
     var isPage = false
 
     static func json(_ body: [UInt8], status: Int = 200, isPage: Bool = false) -> Answer {
-        Answer(status: status, headers: [("Content-Type", "application/json;charset=utf-8")], body: body, isPage: isPage)
+        Answer(
+            status: status, headers: [("Content-Type", "application/json;charset=utf-8")], body: body, isPage: isPage)
     }
 
     static func json(_ text: String, status: Int) -> Answer {

@@ -48,7 +48,8 @@ struct Authenticator: Sendable {
         else {
             switch shape {
             case .salesforce:
-                return .json(#"{"error":"invalid_client","error_description":"invalid client credentials"}"#, status: 401)
+                return .json(
+                    #"{"error":"invalid_client","error_description":"invalid client credentials"}"#, status: 401)
             case .hubSpot, .other:
                 return .json(#"{"error":"invalid_client"}"#, status: 401)
             }

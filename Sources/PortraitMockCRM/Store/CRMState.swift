@@ -186,7 +186,8 @@ final class CRMState: Sendable {
             if let intervals {
                 for interval in intervals {
                     let start = lowerBound(order, records, interval.lowerBound)
-                    let end = interval.upperBound == .max ? order.count : lowerBound(order, records, interval.upperBound + 1)
+                    let end =
+                        interval.upperBound == .max ? order.count : lowerBound(order, records, interval.upperBound + 1)
                     if start < end { runs.append(start..<end) }
                 }
                 runs.sort { $0.lowerBound < $1.lowerBound }
@@ -227,11 +228,9 @@ final class CRMState: Sendable {
         contents.withLock { contents in
             let records = contents.records
             var order: [Int]
-            if query.ordering.isEmpty || query.ordering == [.init(key: .id, descending: false)] {
+            if query.ordersByID {
                 order = Array(records.indices)
-            } else if query.ordering == [.init(key: .lastModifiedDate, descending: false)]
-                || query.ordering == [.init(key: .lastModifiedDate, descending: false), .init(key: .id, descending: false)]
-            {
+            } else if query.ordersByModification {
                 order = contents.modifiedOrderBuilt()
             } else {
                 order = Array(records.indices)
@@ -269,7 +268,8 @@ extension CRMState.QueryCursor {
     func page(at offset: Int, batchSize: Int, locator: String) -> CRMState.QueryPage {
         let end = min(offset + batchSize, order.count)
         let next = end < order.count ? (locator, end) : nil
-        return .init(totalSize: order.count, records: order[offset..<end].map { records[$0] }, fields: fields, next: next)
+        return .init(
+            totalSize: order.count, records: order[offset..<end].map { records[$0] }, fields: fields, next: next)
     }
 }
 

@@ -31,7 +31,8 @@ struct ContactRecord: Sendable {
     @discardableResult
     static func requireNumericID(_ id: String) -> UInt64 {
         guard let number = UInt64(id), String(number) == id else {
-            preconditionFailure("MockCRM contact id '\(id)' is not a decimal number without leading zeros, as HubSpot ids are")
+            preconditionFailure(
+                "MockCRM contact id '\(id)' is not a decimal number without leading zeros, as HubSpot ids are")
         }
         return number
     }
