@@ -139,14 +139,14 @@ let package = Package(
         ),
         .testTarget(
             name: "PortraitConnectorsTests",
-            dependencies: ["PortraitConnectors", "PortraitTesting"],
+            dependencies: ["PortraitConnectors", "PortraitTesting", "PortraitMockCRM"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PortraitMockCRMTests", dependencies: ["PortraitMockCRM"], swiftSettings: swiftSettings),
         .testTarget(name: "ConnectorScaffoldingTests", dependencies: ["ConnectorScaffolding"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PortraitServiceTests",
-            dependencies: ["PortraitService", "PortraitTesting", "portrait"],
+            dependencies: ["PortraitService", "PortraitTesting", "PortraitMockCRM", "portrait"],
             swiftSettings: swiftSettings
         ),
     ]

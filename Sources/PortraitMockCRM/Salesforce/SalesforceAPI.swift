@@ -128,9 +128,16 @@ struct SalesforceAPI: Sendable {
             case .phone:
                 writer.key("Phone")
                 writer.string(contact.phone)
+            case .mobilePhone:
+                // The mock keeps one phone per contact, as `Phone`.
+                writer.key("MobilePhone")
+                writer.string(nil)
             case .mailingCity:
                 writer.key("MailingCity")
                 writer.string(contact.city)
+            case .mailingCountry:
+                writer.key("MailingCountry")
+                writer.string(nil)
             case .createdDate:
                 writer.key("CreatedDate")
                 writer.timestamp(record.createdMillis, Timestamp.appendSalesforce)
