@@ -136,7 +136,7 @@ struct RESTMockCRMTests {
             // 13 pages of 100 live contacts, and five faulty answers retried (the delay is only slow).
             #expect(searches.count == 13 + 5)
             #expect(searches[1].receivedAt - searches[0].receivedAt >= .seconds(1), "Retry-After: 1 is honoured")
-            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(ContinuousClock.now - started < .seconds(60), "retries wait milliseconds, not the default backoff")
         }
     }
 
@@ -243,7 +243,7 @@ struct RESTMockCRMTests {
             let started = ContinuousClock.now
             let error = await RESTConnectorTests.read(try Self.hubspot(running)).error
             #expect((error as? PortraitError)?.message.contains("asking to wait 3600 s, more than the 300 s allowed; run again later") == true)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(60), "not the hour it asked for")
         }
     }
 }

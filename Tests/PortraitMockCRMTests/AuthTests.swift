@@ -93,17 +93,17 @@ struct AuthTests {
     }
 
     @Test func aTokenLapsesAfterItsLifetime() async throws {
-        let auth = MockCRM.Auth.oauth2(clientID: "c", clientSecret: "s", tokenLifetime: .milliseconds(300))
+        let auth = MockCRM.Auth.oauth2(clientID: "c", clientSecret: "s", tokenLifetime: .seconds(3))
         let crm = MockCRM(configuration: .init(contacts: Self.contacts, auth: auth))
         try await crm.run { running in
             let response = try await Curl.request(
                 running.url("/oauth/v1/token"), method: "POST",
                 body: "grant_type=client_credentials&client_id=c&client_secret=s")
             let token = try #require(response.object?["access_token"] as? String)
-            #expect(response.object?["expires_in"] as? Int == 1)
+            #expect(response.object?["expires_in"] as? Int == 3)
             let bearer = [("Authorization", "Bearer \(token)")]
             #expect(try await Curl.request(running.url(Self.hubSpotPath), headers: bearer).status == 200)
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(3_500))
             #expect(try await Curl.request(running.url(Self.hubSpotPath), headers: bearer).status == 401)
         }
     }

@@ -94,7 +94,7 @@ struct FaultTests {
             let started = ContinuousClock.now
             let response = try await Curl.request(running.url(Self.listPath), maxTime: 0.5)
             #expect(response.exitCode == 28, "\(response.stderr)")
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(10), "ended by the client's timeout, not a stuck server")
             #expect(try await Curl.request(running.url(Self.listPath)).status == 200)
         }
     }
@@ -104,27 +104,28 @@ struct FaultTests {
         let started = ContinuousClock.now
         let response = try await crm.run { running in
             running.inject([.hang])
-            let client = Task { try await Curl.request(running.url(Self.listPath), maxTime: 10) }
+            let client = Task { try await Curl.request(running.url(Self.listPath), maxTime: 60) }
             // Leave the body only once the request is in.
             while running.requests.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             return client
         }.value
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Generous against a loaded machine; curl's own limit (60 s) is far beyond it.
+        #expect(ContinuousClock.now - started < .seconds(30))
         #expect(response.exitCode != 0)
         #expect(response.exitCode != 28, "the request should end when the server stops, not at curl's timeout")
     }
 
     @Test func pageLatencyDelaysDataPagesOnly() async throws {
-        let crm = MockCRM(configuration: .init(contacts: Self.contacts, pageLatency: .milliseconds(200)))
+        let crm = MockCRM(configuration: .init(contacts: Self.contacts, pageLatency: .seconds(1)))
         try await crm.run { running in
             let pageStarted = ContinuousClock.now
             let page = try await Curl.request(running.url(Self.listPath))
             #expect(page.status == 200)
-            #expect(ContinuousClock.now - pageStarted >= .milliseconds(200))
+            #expect(ContinuousClock.now - pageStarted >= .seconds(1))
             let otherStarted = ContinuousClock.now
             let other = try await Curl.request(running.url("/nowhere"))
             #expect(other.status == 404)
-            #expect(ContinuousClock.now - otherStarted < .milliseconds(200))
+            #expect(ContinuousClock.now - otherStarted < .seconds(1))
         }
     }
 }
