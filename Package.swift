@@ -84,14 +84,14 @@ let package = Package(
             name: "PortraitService",
             dependencies: [
                 "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitStoreSQLite", "PortraitConnectors",
-                .product(name: "Logging", package: "swift-log"),
+                "PortraitMockCRM", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "PortraitService", "PortraitCore", "PortraitConfig", "PortraitStore",
+                "PortraitService", "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitMockCRM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -64,7 +64,7 @@ extension MockCRM {
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws, or the server's error if it could not start (the port in use, say).
     public func run<Value: Sendable>(
-        host: String = "127.0.0.1", port: Int = 0, _ body: @Sendable (Running) async throws -> Value
+        host: String = "127.0.0.1", port: Int = 0, _ body: (Running) async throws -> Value
     ) async throws -> Value {
         let state = CRMState(contacts: configuration.contacts)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()

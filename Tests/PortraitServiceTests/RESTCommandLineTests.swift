@@ -124,6 +124,53 @@ struct RESTCommandLineTests {
         }
     }
 
+    @Test func mockCRMCommandServesGeneratedContactsToASync() async throws {
+        try await withScratchDirectory { directory in
+            try Data("bench-token\n".utf8).write(to: directory.appendingPathComponent("token"))
+            let server = Process()
+            server.executableURL = CommandLineTests.executable
+            server.arguments = ["mock-crm", "--port", "0", "--contacts", "250", "--archived-every", "50", "--token-file", "token"]
+            server.currentDirectoryURL = directory
+            let output = Pipe()
+            server.standardOutput = output
+            server.standardError = FileHandle.nullDevice
+            try server.run()
+            defer {
+                server.terminate()
+                server.waitUntilExit()
+            }
+            let firstLine = try await Self.firstLine(of: output.fileHandleForReading)
+            let url = try #require(firstLine.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+/).map { String($0.output) }, "\(firstLine)")
+            #expect(firstLine.hasPrefix("Mock CRM: 250 contacts on \(url)"))
+            let config = """
+                connectors:
+                  - name: crm
+                    kind: rest
+                    options: { preset: hubspot, base_url: "\(url)", auth: { type: bearer, token: "${file:token}" } }
+                \(Self.mapping)
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let sync = try await run(["sync"], in: directory, environment: [:])
+            #expect(sync.status == 0, "\(sync.stderr)")
+            #expect(sync.stdout.contains("crm: read 250 · new 250"), "\(sync.stdout)")
+        }
+    }
+
+    /// The first line a process writes, read off the concurrency pool.
+    static func firstLine(of handle: FileHandle) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                var bytes: [UInt8] = []
+                while !bytes.contains(UInt8(ascii: "\n")) {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    bytes += chunk
+                }
+                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+            }.start()
+        }
+    }
+
     /// Runs the binary on a thread of its own: waiting for it must not hold a thread of the concurrency pool,
     /// which the in-process server needs to answer it.
     func run(_ arguments: [String], in directory: URL, environment: [String: String]) async throws -> CommandLineTests.Result {

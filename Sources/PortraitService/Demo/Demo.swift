@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 import PortraitConfig
+import PortraitMockCRM
 import PortraitCore
 import PortraitStore
 
@@ -23,7 +24,6 @@ public struct Demo: Sendable {
     /// Sample files per source kind, relative to the workspace.
     static func samples() throws -> [(path: String, kind: String, data: Data)] {
         [
-            ("samples/crm/contacts.jsonl", "jsonl", Data((DemoSamples.crmContacts + "\n").utf8)),
             ("samples/survey/responses.jsonl", "jsonl", Data((DemoSamples.surveyResponses + "\n").utf8)),
             ("samples/stores/pos_20240502.csv", "csv_drop", Data(DemoSamples.storeReceipts.utf8)),
             ("samples/stores/members_20240502.csv", "csv_drop", try DemoSamples.encodedGB18030(DemoSamples.storeMembers)),
@@ -42,10 +42,22 @@ public struct Demo: Sendable {
         for sample in samples {
             try write(sample.data, to: sample.path)
         }
-        try write(DemoConfig.text + "\n", to: HubConfig.defaultFileName)
+        let token = DemoCRM.newToken()
+        try write(token + "\n", to: DemoCRM.tokenFile, permissions: 0o600)
+        let crm = MockCRM(configuration: .init(contacts: DemoCRM.contacts, auth: .bearer(token: token)))
+        return try await crm.run { running in
+            try await run(crm: running, samples: samples, say: say)
+        }
+    }
+
+    private func run(
+        crm: MockCRM.Running, samples: [(path: String, kind: String, data: Data)], say: (String) -> Void
+    ) async throws -> [SyncReport] {
+        try write(DemoConfig.text(crmURL: crm.baseURL, crmPort: crm.port) + "\n", to: HubConfig.defaultFileName)
         try write("This folder was made by `portrait demo`; running the demo again replaces it.\n", to: Self.markerFile)
 
         say("Portrait demo workspace: \(directory.path)")
+        say("Mock CRM (HubSpot-style REST API, loopback only): \(crm.baseURL), bearer token in \(DemoCRM.tokenFile)")
         let workspace = try Workspace.open(configFile: directory.appendingPathComponent(HubConfig.defaultFileName))
         let runner = SyncRunner(store: workspace.store, registry: workspace.registry, logger: logger)
 
@@ -58,7 +70,7 @@ public struct Demo: Sendable {
         }
 
         say(
-            "\nSecond sync of the same files: records are upserted by key and content hash, so nothing changes;"
+            "\nSecond sync of the same sources: records are upserted by key and content hash, so nothing changes;"
                 + " store files dropped again are recognised by their SHA-256 and skipped.")
         for sample in samples where sample.kind == "csv_drop" {
             try write(sample.data, to: sample.path)  // The till drops the same export again.
@@ -71,7 +83,7 @@ public struct Demo: Sendable {
 
         let quarantined = try await workspace.store.quarantineEntries(connector: nil, limit: 20)
         if !quarantined.isEmpty {
-            say("\nThe bad records went to quarantine, each with its file:line and every reason:")
+            say("\nThe bad records went to quarantine, each with where it was read (file:line, page and position) and every reason:")
             for entry in quarantined {
                 say("  #\(entry.id) \(entry.connector) \(entry.location): \(entry.reasons.joined(separator: "; "))")
             }
@@ -91,6 +103,7 @@ public struct Demo: Sendable {
               cd \(directory.path)
               \(command) status                          what each connector did, record and quarantine counts
               \(command) quarantine list                 why records were quarantined
+              \(command) mock-crm --port \(crm.port) --token-file \(DemoCRM.tokenFile)   the demo's CRM again, for `sync crm`
               \(command) export records --format jsonl   the canonical records, with their raw originals
               edit portrait.yml, then \(command) quarantine replay, to map quarantined records again
             """)
@@ -116,8 +129,12 @@ public struct Demo: Sendable {
         }
     }
 
-    private func write(_ text: String, to relativePath: String) throws {
+    private func write(_ text: String, to relativePath: String, permissions: Int? = nil) throws {
         try write(Data(text.utf8), to: relativePath)
+        if let permissions {
+            try FileManager.default.setAttributes(
+                [.posixPermissions: permissions], ofItemAtPath: directory.appendingPathComponent(relativePath).path)
+        }
     }
 
     /// Writes atomically (a rename into place), as the `csv_drop` samples' `complete_when: renamed` expects.

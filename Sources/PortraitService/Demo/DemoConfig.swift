@@ -1,17 +1,22 @@
 /// The demo workspace's `portrait.yml`: the connectors this build can run, over the bundled samples.
 enum DemoConfig {
-    static let text = #"""
+    /// The config for a demo whose mock CRM listens at `crmURL` (port `crmPort`).
+    static func text(crmURL: String, crmPort: Int) -> String {
+        #"""
         # Written by `portrait demo`. Edit it and run `portrait sync` again to see what changes.
         version: 1
         store:
           path: .portrait/portrait.db
         connectors:
-          # A CRM's contacts, exported as JSON Lines (the REST connector will pull them live).
+          # A CRM's contacts, pulled page by page from its REST API (HubSpot style), then only what changed.
+          # During `portrait demo` a bundled mock CRM answers on loopback; to sync it again later, run
+          # `portrait mock-crm --port \#(crmPort) --token-file \#(DemoCRM.tokenFile)` in another terminal.
           - name: crm
-            kind: jsonl
+            kind: rest
             options:
-              path: samples/crm/contacts.jsonl
-              deleted_field: archived
+              preset: hubspot
+              base_url: "\#(crmURL)"
+              auth: { type: bearer, token: "${file:\#(DemoCRM.tokenFile)}" }
             mapping:
               contacts:
                 entity: customer
@@ -19,9 +24,8 @@ enum DemoConfig {
                   identifiers.crm_id: id
                   identifiers.email: { from: properties.email, transform: [email] }
                   identifiers.phone: { from: properties.phone, transform: [{ phone: { country: CN } }] }
-                  name: { from: properties.name, transform: [split_name] }
-                  gender: { from: properties.gender, transform: [gender] }
-                  birth_date: { from: properties.birthday, transform: [{ date: { formats: [yyyy-MM-dd, yyyy/MM/dd] } }] }
+                  name.given: properties.firstname
+                  name.family: properties.lastname
                   address.city: properties.city
 
           # Survey responses exported from a form tool.
@@ -114,4 +118,5 @@ enum DemoConfig {
                       qty: { from: qty, transform: [decimal] }
                       unit_price: { from: price, transform: [decimal] }
         """#
+    }
 }

@@ -7,18 +7,6 @@ import PortraitCore
 /// They include deliberate defects (an invalid email, an out-of-range NPS, a malformed line) so the demo shows
 /// quarantine at work.
 enum DemoSamples {
-    /// A CRM's contacts as its REST API returns them (HubSpot-style `properties`), exported as JSON Lines.
-    static let crmContacts = #"""
-        {"id":"1001","properties":{"email":"Ana.Garcia@Example.com","phone":"+1 (415) 555-0123","name":"Ana Garcia","gender":"F","birthday":"1988-04-12","city":"San Francisco","lifecycle":"customer"},"updatedAt":"2024-05-01T10:00:00Z"}
-        {"id":"1002","properties":{"email":"wang.xiaoming@example.cn","phone":"138 1234 5678","name":"王小明","gender":"男","birthday":"1990/07/21","city":"上海","lifecycle":"lead"},"updatedAt":"2024-05-02T08:30:00Z"}
-        {"id":"1003","properties":{"email":"ouyang.nana@example.cn","phone":"0086-139-8765-4321","name":"欧阳娜娜","gender":"女","birthday":"1995-11-03","city":"北京","lifecycle":"customer"},"updatedAt":"2024-05-02T09:00:00Z"}
-        {"id":"1004","properties":{"email":"j.smith@example.com","phone":"+1 212-555-0187","name":"John Smith","gender":"M","birthday":"1979-02-28","city":"New York","lifecycle":"customer"},"updatedAt":"2024-05-03T11:15:00Z"}
-        {"id":"1005","properties":{"email":"li.na(at)example.cn","phone":"13698765432","name":"李娜","gender":"女","birthday":"1992-02-30","city":"杭州","lifecycle":"lead"},"updatedAt":"2024-05-03T12:00:00Z"}
-        {"id":"1006","properties":{"email":"old.account@example.com","name":"Mary Ann Smith","gender":"female","city":"Boston","lifecycle":"archived"},"archived":true,"updatedAt":"2024-05-04T07:45:00Z"}
-        {"id":"1007","properties":{"email":"zhang.wei@example.cn","phone":"021-6234 5678","name":"张伟","gender":"男","city":"上海","lifecycle":"customer"},"updatedAt":"2024-05-04T09:20:00Z"}
-        {"id":"1008", "properties": {"email": "broken json line"
-        """#
-
     /// Survey responses exported from a form tool, one response per line.
     static let surveyResponses = #"""
         {"response_id":"r-1","form":"post-purchase","submitted_at":"2024-05-03T12:00:00Z","email":"ana.garcia@example.com","nps":"9","comment":"Fast delivery, friendly staff."}
