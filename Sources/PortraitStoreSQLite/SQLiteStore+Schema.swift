@@ -120,6 +120,40 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v4-records-appended") { db in
+            // Records go back to a rowid table, appended in arrival order, with the key in its own unique index.
+            // Clustering on the key (v3) wrote every record into its key's place in a b-tree of whole records:
+            // cheap when ids arrive in order (a CSV of receipts), but a pull in updated-at order (a CRM) lands
+            // each record on a random page and rewrites it, which made a 100,000-contact pull 2.2 times slower.
+            // Now only the small index entry lands at random; in-order imports cost about 4% more.
+            try db.execute(
+                sql: """
+                    CREATE TABLE records_v4 (
+                        connector TEXT NOT NULL CHECK (connector <> ''),
+                        stream TEXT NOT NULL CHECK (stream <> ''),
+                        source_id TEXT NOT NULL CHECK (source_id <> ''),
+                        entity TEXT NOT NULL,
+                        raw TEXT NOT NULL,
+                        canonical TEXT NOT NULL,
+                        location TEXT NOT NULL,
+                        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+                        content_hash TEXT NOT NULL,
+                        profile_id TEXT,
+                        first_seen_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        run_id INTEGER,
+                        UNIQUE (connector, stream, source_id)
+                    );
+                    INSERT INTO records_v4 (connector, stream, source_id, entity, raw, canonical, location, deleted,
+                        content_hash, profile_id, first_seen_at, updated_at, run_id)
+                    SELECT connector, stream, source_id, entity, raw, canonical, location, deleted, content_hash,
+                        profile_id, first_seen_at, updated_at, run_id FROM records;
+                    DROP TABLE records;
+                    ALTER TABLE records_v4 RENAME TO records;
+                    CREATE INDEX records_by_profile ON records(profile_id) WHERE profile_id IS NOT NULL;
+                    """
+            )
+        }
         return migrator
     }()
 

@@ -37,12 +37,14 @@ struct SQLiteStoreIngestTests {
         #expect(try await find(["z", "b", "a", "d"]).keys.sorted() == ["b", "d"])
     }
 
-    @Test func storedHashesProbeThePrimaryKeyPerId() async throws {
+    @Test func storedHashesProbeTheKeyIndexPerId() async throws {
         let store = try SQLiteStore.inMemory()
         let plan = try await store.textsForTesting(
             "EXPLAIN QUERY PLAN " + SQLiteStore.storedHashesSQL, arguments: ["shop", "customers", "[\"1\"]"],
             column: 3)
-        #expect(plan.contains("SEARCH records USING PRIMARY KEY (connector=? AND stream=? AND source_id=?)"), "\(plan)")
+        #expect(
+            plan.contains("SEARCH records USING INDEX sqlite_autoindex_records_1 (connector=? AND stream=? AND source_id=?)"),
+            "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN records") }, "\(plan)")
     }
 
@@ -64,7 +66,7 @@ struct SQLiteStoreIngestTests {
             let store = try SQLiteStore.open(path: path)
             _ = try await store.commit(
                 CommitBatch(connector: "shop", runID: 1, records: [customer("1"), customer("2", stream: "leads")]))
-            // Put the records table back as the v1 migration made it, and forget the v3 step.
+            // Put the records table back as the v1 migration made it, and forget the v3 and v4 steps.
             try await store.executeForTesting(
                 """
                 CREATE TABLE records_v1 AS SELECT * FROM records;
@@ -80,7 +82,7 @@ struct SQLiteStoreIngestTests {
                 DROP TABLE records_v1;
                 CREATE INDEX records_by_profile ON records(profile_id);
                 CREATE INDEX records_by_entity ON records(entity);
-                DELETE FROM grdb_migrations WHERE identifier = 'v3-records-clustered';
+                DELETE FROM grdb_migrations WHERE identifier IN ('v3-records-clustered', 'v4-records-appended');
                 """)
             let before = try await store.textsForTesting("SELECT sql FROM sqlite_master WHERE name = 'records'")
             #expect(before.first?.contains("WITHOUT ROWID") == false)
@@ -88,7 +90,9 @@ struct SQLiteStoreIngestTests {
 
         let migrated = try SQLiteStore.open(path: path)
         let table = try await migrated.textsForTesting("SELECT sql FROM sqlite_master WHERE name = 'records'")
-        #expect(table.first?.contains("WITHOUT ROWID") == true)
+        // v3 clustered the table on its key; v4 appends rows again and keeps the key in a unique index.
+        #expect(table.first?.contains("WITHOUT ROWID") == false)
+        #expect(table.first?.contains("UNIQUE (connector, stream, source_id)") == true)
         let indexes = try await migrated.textsForTesting(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND sql IS NOT NULL")
         #expect(indexes == ["records_by_profile"])
