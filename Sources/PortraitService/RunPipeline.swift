@@ -31,6 +31,9 @@ final class RunPipeline: Sendable {
         var inFlight: [Task<Void, any Error>] = []
         /// A batch failed to map or commit; no later batch can commit.
         var commitFailed = false
+        /// Per stream: whether it held no records when its first batch was prepared. Such a stream's records were
+        /// all written by this run, so looking up stored hashes would find nothing worth the look-up.
+        var startedEmpty: [String: Bool] = [:]
         var lastProgress = Date.distantPast
     }
 
@@ -150,6 +153,18 @@ final class RunPipeline: Sendable {
         if let report { progress?(report) }
     }
 
+    /// Whether `stream` held no records when this run first prepared a batch of it (asked once per stream).
+    private func startedEmpty(_ stream: String) async throws -> Bool {
+        if let known = state.withLock({ $0.startedEmpty[stream] }) { return known }
+        let empty = try await !store.hasRecords(connector: connector.name, stream: stream)
+        // A batch prepared beside this one may have asked too; the first answer stands (either is safe).
+        return state.withLock { state in
+            if let known = state.startedEmpty[stream] { return known }
+            state.startedEmpty[stream] = empty
+            return empty
+        }
+    }
+
     /// Maps a batch, first skipping records whose content hash equals the stored one (unchanged, so there is
     /// nothing to map, validate or write).
     private func prepareBatch(
@@ -170,7 +185,7 @@ final class RunPipeline: Sendable {
             }
         }
         var stored: [String: [String: String]] = [:]
-        for (stream, ids) in idsByStream {
+        for (stream, ids) in idsByStream where try await !startedEmpty(stream) {
             stored[stream] = try await store.contentHashes(connector: connector.name, stream: stream, sourceIDs: ids)
         }
         batch.records.reserveCapacity(prepared.count)

@@ -52,6 +52,12 @@ public protocol Store: Sendable {
     /// A sync asks before mapping a batch: a record whose hash (raw text and mapping fingerprint) is unchanged
     /// needs no mapping, validation or write, which is what makes a re-import cheap.
     func contentHashes(connector: String, stream: String, sourceIDs: [String]) async throws -> [String: String]
+
+    /// True when `stream` of `connector` holds any record (deleted ones included).
+    ///
+    /// A sync asks once per stream: a stream that was empty when the run began can only hold records this run
+    /// wrote, so its batches skip the content-hash look-up (a repeated id is still caught by the commit).
+    func hasRecords(connector: String, stream: String) async throws -> Bool
 }
 
 /// A record's key within one connector.

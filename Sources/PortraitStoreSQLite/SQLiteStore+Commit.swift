@@ -204,4 +204,14 @@ extension SQLiteStore {
             }
         }
     }
+
+    public func hasRecords(connector: String, stream: String) async throws -> Bool {
+        try await access("look up stored records of connector '\(connector)'") {
+            try await writer.read { db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE connector = ? AND stream = ?)",
+                    arguments: [connector, stream]) ?? false
+            }
+        }
+    }
 }

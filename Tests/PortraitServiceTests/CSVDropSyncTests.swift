@@ -217,12 +217,16 @@ struct CSVDropSyncTests {
         }
     }
 
-    /// A store that fails the commit after `failAfter` successful ones, like a crash between parse and commit.
+    /// A store that fails the commit after `failAfter` successful ones, like a crash between parse and commit;
+    /// it also counts content-hash look-ups.
     final class CrashingStore: Store, @unchecked Sendable {
         let base: SQLiteStore
         let failAfter: Int
         private var commits = 0
+        private var lookups = 0
         private let lock = NSLock()
+
+        var contentHashLookups: Int { lock.withLock { lookups } }
 
         init(_ base: SQLiteStore, failAfter: Int) {
             self.base = base
@@ -248,7 +252,11 @@ struct CSVDropSyncTests {
         func forEachIdentity(_ body: (IdentityRow) throws -> Void) async throws { try await base.forEachIdentity(body) }
         func forEachProfile(_ body: (ProfileRow) throws -> Void) async throws { try await base.forEachProfile(body) }
         func contentHashes(connector: String, stream: String, sourceIDs: [String]) async throws -> [String: String] {
-            try await base.contentHashes(connector: connector, stream: stream, sourceIDs: sourceIDs)
+            lock.withLock { lookups += 1 }
+            return try await base.contentHashes(connector: connector, stream: stream, sourceIDs: sourceIDs)
+        }
+        func hasRecords(connector: String, stream: String) async throws -> Bool {
+            try await base.hasRecords(connector: connector, stream: stream)
         }
     }
 

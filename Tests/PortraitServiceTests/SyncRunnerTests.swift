@@ -81,6 +81,23 @@ struct SyncRunnerTests {
         }
     }
 
+    @Test func aFirstImportSkipsHashLookUpsAndStillCountsARepeatedIdOnce() async throws {
+        try await withScratchDirectory { directory in
+            let repeated = [Self.contacts[0], Self.contacts[1], Self.contacts[0], #"{"id":"5","email":"e@example.com"}"#]
+            try Self.write(repeated, to: directory)
+            let config = try Self.config(in: directory)
+            let store = CSVDropSyncTests.CrashingStore(try SQLiteStore.inMemory(), failAfter: .max)
+            let first = try await sync(config, store: store)
+            #expect(first.counts == CommitCounts(new: 3, updated: 0, unchanged: 1, quarantined: 0))
+            #expect(store.contentHashLookups == 0, "the stream was empty when the run began")
+
+            try await store.resetCheckpoint(connector: "crm")
+            let again = try await sync(config, store: store)
+            #expect(again.counts == CommitCounts(new: 0, updated: 0, unchanged: 4, quarantined: 0))
+            #expect(store.contentHashLookups > 0)
+        }
+    }
+
     @Test func rerunFromTheStartChangesNothing() async throws {
         try await withScratchDirectory { directory in
             try Self.write(Self.contacts, to: directory)
