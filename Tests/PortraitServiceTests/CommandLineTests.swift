@@ -42,6 +42,16 @@ struct CommandLineTests {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// `run` on a thread of its own: waiting for the binary must not hold a thread of the concurrency pool when an
+    /// in-process server (a mock CRM) has to answer it.
+    func runOffPool(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try run(arguments, in: directory, environment: environment) })
+            }.start()
+        }
+    }
+
     @Test func initCheckAndDemoWorkInAnEmptyFolder() async throws {
         try await withScratchDirectory { directory in
             let initResult = try run(["init"], in: directory)

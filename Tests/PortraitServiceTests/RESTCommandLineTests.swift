@@ -171,14 +171,7 @@ struct RESTCommandLineTests {
         }
     }
 
-    /// Runs the binary on a thread of its own: waiting for it must not hold a thread of the concurrency pool,
-    /// which the in-process server needs to answer it.
     func run(_ arguments: [String], in directory: URL, environment: [String: String]) async throws -> CommandLineTests.Result {
-        let cli = self.cli
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result { try cli.run(arguments, in: directory, environment: environment) })
-            }.start()
-        }
+        try await cli.runOffPool(arguments, in: directory, environment: environment)
     }
 }

@@ -29,14 +29,8 @@ struct RESTKillResumeTests {
 
     static let environment = ["CRM_TOKEN": "kill-test-token"]
 
-    /// Runs the binary on a thread of its own, so waiting for it leaves the concurrency pool to the mock CRM.
     func run(_ arguments: [String], in directory: URL) async throws -> CommandLineTests.Result {
-        let cli = self.cli
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result { try cli.run(arguments, in: directory, environment: Self.environment) })
-            }.start()
-        }
+        try await cli.runOffPool(arguments, in: directory, environment: Self.environment)
     }
 
     /// The stored records as comparable lines: everything but the time they were written.
