@@ -83,7 +83,13 @@ extension HubConfig {
 
             let mapping: ConnectorMapping
             do {
-                mapping = try ConnectorMapping(json: item["mapping"] ?? .object([:]), path: path.appending("mapping"))
+                // A kind that maps with its own definitions (survey forms) supplies default stream mappings;
+                // streams the config maps itself keep the config's.
+                var streams = kind.defaultMapping.objectValue ?? [:]
+                for (stream, streamMapping) in item["mapping"]?.objectValue ?? [:] { streams[stream] = streamMapping }
+                mapping = try ConnectorMapping(
+                    json: item["mapping"].map { $0.objectValue == nil ? $0 : .object(streams) } ?? .object(streams),
+                    path: path.appending("mapping"))
             } catch {
                 // Typed throws: the only error is MappingConfigurationError, with every problem in it.
                 for violation in error.violations { report(violation.path, violation.message) }

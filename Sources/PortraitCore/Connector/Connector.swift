@@ -13,6 +13,9 @@ public protocol Connector: Sendable {
     static var summary: String { get }
     /// JSON Schema (2020-12) that the instance's `options` must satisfy.
     static var configSpec: JSONValue { get }
+    /// Stream mappings used for streams the config does not map (stream name to a stream mapping): a kind that
+    /// emits canonical records itself (survey forms) gives `{ responses: { entity: feedback, as_is: true } }`.
+    static var defaultMapping: JSONValue { get }
 
     /// Creates an instance from validated options.
     ///
@@ -79,6 +82,9 @@ public struct ConnectorOutput: Sendable {
 }
 
 extension Connector {
+    /// No default mappings: the config maps every stream.
+    public static var defaultMapping: JSONValue { .object([:]) }
+
     /// The connector's messages as an ordered async stream, for callers that prefer to iterate.
     public func messages(from state: ConnectorState?) -> AsyncThrowingStream<ConnectorMessage, any Error> {
         let (stream, continuation) = AsyncThrowingStream<ConnectorMessage, any Error>.makeStream(bufferingPolicy: .unbounded)

@@ -3,12 +3,15 @@ public struct ConnectorKind: Sendable {
     public var name: String
     public var summary: String
     public var configSpec: JSONValue
+    /// Stream mappings for streams the config does not map (see `Connector.defaultMapping`).
+    public var defaultMapping: JSONValue
     public var make: @Sendable (ConnectorContext) throws -> any Connector
 
     public init<C: Connector>(_ type: C.Type) {
         self.name = C.kind
         self.summary = C.summary
         self.configSpec = C.configSpec
+        self.defaultMapping = C.defaultMapping
         self.make = { try C(context: $0) }
     }
 }

@@ -12,6 +12,7 @@ extension RecordMapping {
                 canonical: .none, sourceID: record.sourceID, entity: entity,
                 reasons: ["(root): the record's fields are \(record.fields.typeName), not a mapping of fields"])
         }
+        if isAsIs { return mapAsIs(record) }
         var reasons: [String] = []
         var reportedTargets: [String] = []
         var canonical: JSONValue = .object(Dictionary(minimumCapacity: plan.rootCapacity))
@@ -75,6 +76,24 @@ extension RecordMapping {
 
         // Spelled out: JSONValue is ExpressibleByNilLiteral, so a bare `nil` here would become `.some(.null)`.
         let output: JSONValue? = reasons.isEmpty ? .some(canonical) : .none
+        return MappingResult(canonical: output, sourceID: sourceID, entity: entity, reasons: reasons)
+    }
+
+    /// `as_is: true`: the fields are the canonical record; only the schema (and `source_id:`) can object.
+    private func mapAsIs(_ record: SourceRecord) -> MappingResult {
+        var reasons: [String] = []
+        let sourceID: String
+        if let found = self.sourceID(of: record) {
+            sourceID = found
+        } else {
+            sourceID = record.sourceID
+            reasons.append("source_id: field '\(sourceIDField ?? "")' is missing, empty or not a single value")
+        }
+        let violations =
+            plan.schema?.violations(of: record.fields, at: .root)
+            ?? SchemaRegistry.canonical.validate(record.fields, against: entity.schemaName)
+        reasons += violations.map(\.description)
+        let output: JSONValue? = reasons.isEmpty ? .some(record.fields) : .none
         return MappingResult(canonical: output, sourceID: sourceID, entity: entity, reasons: reasons)
     }
 

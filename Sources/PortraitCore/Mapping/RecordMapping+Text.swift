@@ -13,7 +13,7 @@ extension RecordMapping {
     /// uses `map(_:)`, which says what the problems are. Whenever this returns a value, `map(_:)` would have
     /// returned the same record as a tree (`CanonicalTemplateTests` checks both paths against each other).
     public func mapToText(_ record: SourceRecord) -> MappedText? {
-        guard let template = plan.template else { return nil }
+        guard !isAsIs, let template = plan.template else { return nil }
         let view: RecordView
         let unmapped: [String: JSONValue]?
         if let row = record.row, let rowView = plan.view(ofRow: row.columns, row.values, keepsUnmapped: keepsUnmapped) {

@@ -13,6 +13,9 @@ public struct RecordMapping: Sendable {
     var sourceIDField: String?
     /// `unmapped: attributes` (default) keeps unconsumed source fields; `unmapped: drop` discards them.
     var keepsUnmapped: Bool
+    /// `as_is: true`: the record's fields already are the canonical entity (a connector that maps with its own
+    /// definitions, such as survey forms), so they are validated and stored as they are.
+    var isAsIs: Bool
     /// In application order: by depth, then target, so `name` is set before `name.full` refines it, and
     /// identifiers are appended in a stable order (config objects carry no key order).
     var fields: [FieldMapping]
@@ -34,7 +37,7 @@ public struct RecordMapping: Sendable {
     /// Everything `map(_:)` needs that can be worked out once: split paths, sizes, the compiled schema.
     let plan: MappingPlan
 
-    static let keys = ["entity", "source_id", "fields", "unmapped"]
+    static let keys = ["entity", "source_id", "fields", "unmapped", "as_is"]
 
     /// Compiles a stream mapping (`{ entity, source_id, unmapped, fields }`).
     ///
@@ -91,6 +94,20 @@ public struct RecordMapping: Sendable {
                 ConfigurationProblems.unknown("unmapped mode", word, among: ["attributes", "drop"]))
         }
 
+        var isAsIs = false
+        switch object["as_is"] {
+        case nil, .bool(false)?: break
+        case .bool(true)?:
+            isAsIs = true
+            if object["fields"] != nil {
+                problems.add(
+                    path.appending("fields"),
+                    "as_is: true takes each record as the canonical entity already; remove fields, or remove as_is")
+            }
+        case .some:
+            problems.add(path.appending("as_is"), "as_is must be true or false")
+        }
+
         var fields: [FieldMapping] = []
         switch object["fields"] {
         case nil: break
@@ -118,6 +135,7 @@ public struct RecordMapping: Sendable {
         self.entity = entity
         self.sourceIDField = sourceIDField
         self.keepsUnmapped = keepsUnmapped
+        self.isAsIs = isAsIs
         self.fields = plan.fields
         self.plan = plan
         var fingerprinted = Array(Self.engineVersion.utf8)
