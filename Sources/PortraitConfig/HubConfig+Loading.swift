@@ -106,7 +106,15 @@ extension HubConfig {
         if !issues.isEmpty {
             throw ConfigError(issues: Self.ordered(issues))
         }
-        return HubConfig(file: file, directory: directory, storePath: storePath, connectors: connectors, redactor: resolver.redactor)
+        var service = ServiceConfig()
+        if let section = root["service"] {
+            if let host = section["host"]?.stringValue { service.host = host }
+            if let port = section["port"]?.numberValue { service.port = NSDecimalNumber(decimal: port).intValue }
+            if let bytes = section["max_body_bytes"]?.numberValue { service.maxBodyBytes = NSDecimalNumber(decimal: bytes).intValue }
+        }
+        return HubConfig(
+            file: file, directory: directory, storePath: storePath, connectors: connectors, redactor: resolver.redactor,
+            service: service)
     }
 
     private static func ordered(_ issues: [ConfigIssue]) -> [ConfigIssue] {

@@ -14,18 +14,38 @@ public struct HubConfig: Sendable {
     public var connectors: [ConnectorConfig]
     /// Masks every secret value that was resolved, for logs and errors.
     public var redactor: SecretRedactor
+    /// Where `portrait run` listens.
+    public var service: ServiceConfig
 
-    public init(file: URL, directory: URL, storePath: URL, connectors: [ConnectorConfig], redactor: SecretRedactor) {
+    public init(
+        file: URL, directory: URL, storePath: URL, connectors: [ConnectorConfig], redactor: SecretRedactor,
+        service: ServiceConfig = ServiceConfig()
+    ) {
         self.file = file
         self.directory = directory
         self.storePath = storePath
         self.connectors = connectors
         self.redactor = redactor
+        self.service = service
     }
 
     public func connector(named name: String) -> ConnectorConfig? { connectors.first { $0.name == name } }
 
     public var enabledConnectors: [ConnectorConfig] { connectors.filter(\.enabled) }
+}
+
+/// The `service:` section: where the long-running service (`portrait run`) listens.
+public struct ServiceConfig: Sendable, Equatable {
+    /// Loopback unless the operator opens it up.
+    public var host: String
+    public var port: Int
+    public var maxBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8940, maxBodyBytes: Int = 64 << 10) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+    }
 }
 
 /// One connector instance from config.

@@ -25,6 +25,15 @@ struct HubConfigTests {
         }
     }
 
+    @Test func serviceSectionDefaultsToLoopbackAndIsChecked() throws {
+        #expect(try parse("connectors: []").service == ServiceConfig(host: "127.0.0.1", port: 8940, maxBodyBytes: 65536))
+        let opened = try parse("service: { host: 0.0.0.0, port: 9000, max_body_bytes: 2048 }\nconnectors: []")
+        #expect(opened.service == ServiceConfig(host: "0.0.0.0", port: 9000, maxBodyBytes: 2048))
+        let problems = issues("service: { port: 70000, hots: x }\nconnectors: []")
+        #expect(problems.contains { $0.path?.description == "service.port" }, "\(problems)")
+        #expect(problems.contains { ($0.path?.description ?? "").hasPrefix("service") && $0.message.contains("hots") }, "\(problems)")
+    }
+
     @Test func validConfigLoadsWithDefaults() throws {
         let config = try parse(
             """
