@@ -129,6 +129,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The HTTP intake for survey and feedback form submissions: authenticates, parses and limits requests, then
+        // hands each submission to a sink.
+        .target(
+            name: "PortraitIntake",
+            dependencies: [
+                "PortraitCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "PortraitCoreTests", dependencies: ["PortraitCore", "PortraitTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "PortraitConfigTests", dependencies: ["PortraitConfig", "PortraitConnectors"], swiftSettings: swiftSettings),
         .testTarget(name: "PortraitStoreTests", dependencies: ["PortraitStore", "PortraitStoreSQLite", "PortraitTesting"], swiftSettings: swiftSettings),
@@ -143,6 +156,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PortraitMockCRMTests", dependencies: ["PortraitMockCRM"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PortraitIntakeTests",
+            dependencies: [
+                "PortraitIntake", "PortraitCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ConnectorScaffoldingTests", dependencies: ["ConnectorScaffolding"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PortraitServiceTests",

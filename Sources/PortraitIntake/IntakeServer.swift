@@ -1,0 +1,66 @@
+import Hummingbird
+public import Logging
+import NIOCore
+
+/// The HTTP intake for survey and feedback form submissions.
+///
+/// It authenticates, parses and limits each `POST /v1/forms/{form_id}/responses`, then hands the submission to a
+/// ``SubmissionSink``; it knows nothing of the store or of form questions. `GET /healthz` answers `ok`.
+///
+/// Logs name the form, the status and the reason of every refusal, never a body, an answer, a secret or a signature.
+public struct IntakeServer: Sendable {
+    public let configuration: IntakeConfiguration
+    let sink: any SubmissionSink
+    let logger: Logger
+    let counterBox = CounterBox()
+    let limiter = RateLimiter()
+
+    public init(configuration: IntakeConfiguration, sink: any SubmissionSink, logger: Logger) {
+        self.configuration = configuration
+        self.sink = sink
+        self.logger = logger
+    }
+
+    /// Submissions accepted and refused since this server was created, across runs: a consistent snapshot.
+    public var counters: IntakeCounters { counterBox.snapshot }
+
+    /// Binds, calls `onListening` with the bound port, serves until the task is cancelled (SIGTERM handling is the
+    /// caller's).
+    ///
+    /// Rate-limit buckets and counters live as long as this value, so a restarted run keeps them.
+    ///
+    /// - Throws: The server's error if it could not start (the address in use, say); on cancellation it returns.
+    public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        // Stopping cancels the server, which Hummingbird logs as an error on every stop; real failures to start are
+        // thrown from here instead, and requests are logged by the responder.
+        var applicationLogger = logger
+        applicationLogger.logLevel = .critical
+        let responder = IntakeResponder(
+            configuration: configuration, sink: sink, logger: logger, counters: counterBox, limiter: limiter)
+        let application = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                if let port = channel.localAddress?.port { portContinuation.yield(port) }
+            },
+            logger: applicationLogger
+        )
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { portContinuation.finish() }
+                try await application.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            if let port = await iterator.next() {
+                logger.notice(
+                    "intake listening",
+                    metadata: ["intake.host": .string(configuration.host), "intake.port": "\(port)"])
+                onListening(port)
+            }
+            try await group.waitForAll()
+        }
+    }
+}
