@@ -2,7 +2,8 @@
 public struct IntakeForm: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The `{form_id}` of `POST /v1/forms/{form_id}/responses`.
     public var id: String
-    /// The HMAC-SHA256 key of `X-Portrait-Signature`; never logged or printed.
+    /// The HMAC-SHA256 key of `X-Portrait-Signature`; never logged or printed. An empty secret refuses every
+    /// submission.
     public var secret: String
     /// Submissions accepted per minute, with bursts of a sixth of that (at least 1); nil for no limit. Values below 1
     /// count as 1.

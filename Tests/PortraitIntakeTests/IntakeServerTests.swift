@@ -11,7 +11,8 @@ struct IntakeServerTests {
         IntakeForm(id: "nps-2025", secret: surveySecret),
         IntakeForm(id: "feedback", secret: feedbackSecret),
     ]
-    static let answer = #"{"response_id":"r-1001","nps":9,"comment":"Delivery was quick","answers":{"email":"li.na@example.cn"}}"#
+    static let answer =
+        #"{"response_id":"r-1001","nps":9,"comment":"Delivery was quick","answers":{"email":"li.na@example.cn"}}"#
 
     @Test func signedJSONIsStoredThenADuplicate() async throws {
         try await withIntake(forms: Self.forms) { intake in
@@ -164,7 +165,8 @@ struct IntakeServerTests {
             #expect(result.status == 400)
             #expect(
                 result.text
-                    == #"{"error":"invalid response","fields":[{"field":"nps","message":"must be an integer from 0 to 10"}]}"#)
+                    == #"{"error":"invalid response","fields":[{"field":"nps","message":"must be an integer from 0 to 10"}]}"#
+            )
             #expect(intake.server.counters[.invalid] == 1)
         }
     }
@@ -201,8 +203,10 @@ struct IntakeServerTests {
                 try await intake.post(
                     form: "nps-2025", body: Self.answer, secret: nil, headers: [("X-Portrait-Signature", wrong)]
                 ).status,
-                try await intake.post(form: "nps-2025", body: #"{"email":"zhang.wei@example.cn""#, secret: Self.surveySecret)
-                    .status,
+                try await intake.post(
+                    form: "nps-2025", body: #"{"email":"zhang.wei@example.cn""#, secret: Self.surveySecret
+                )
+                .status,
                 try await intake.post(form: "ghost", body: Self.answer, secret: Self.surveySecret).status,
             ]
             #expect(statuses == [201, 200, 201, 401, 401, 400, 404])

@@ -1,3 +1,4 @@
+import Foundation
 import PortraitCore
 import Testing
 
@@ -25,6 +26,26 @@ struct TokenBucketTests {
         #expect(bucket.take(now: start) == 30)
         #expect(bucket.take(now: start + .seconds(29)) == 1)
         #expect(bucket.take(now: start + .seconds(30)) == nil)
+    }
+}
+
+struct SignatureTests {
+    @Test func onlyTheFormsSecretSignsTheRawBody() {
+        let body = Array(#"{"nps":9}"#.utf8)
+        #expect(Signature.isValid(sign(body, secret: "k1"), body: body, secret: "k1"))
+        #expect(
+            Signature.isValid(
+                sign(body, secret: "k1").uppercased().replacingOccurrences(of: "SHA256=", with: "sha256="), body: body,
+                secret: "k1"))
+        #expect(!Signature.isValid(sign(body, secret: "k1"), body: body, secret: "k2"))
+        #expect(!Signature.isValid(sign(body, secret: "k1"), body: body + [0x20], secret: "k1"))
+        #expect(!Signature.isValid(String(sign(body, secret: "k1").dropFirst(7)), body: body, secret: "k1"))
+        #expect(!Signature.isValid(String(sign(body, secret: "k1").dropLast(2)), body: body, secret: "k1"))
+    }
+
+    @Test func anEmptySecretAcceptsNothing() {
+        let body = Array("x".utf8)
+        #expect(!Signature.isValid(sign(body, secret: ""), body: body, secret: ""))
     }
 }
 

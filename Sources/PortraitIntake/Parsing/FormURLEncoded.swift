@@ -5,9 +5,11 @@ enum FormURLEncoded {
     ///
     /// - Throws: ``SubmissionBody/Failure`` when a name or value does not decode to UTF-8; it names the field (or
     ///   the pair's position) but quotes no value.
-    static func parse(_ bytes: some Collection<UInt8>) throws(SubmissionBody.Failure) -> [(name: String, value: String)] {
+    static func parse(_ bytes: some Collection<UInt8>) throws(SubmissionBody.Failure) -> [(name: String, value: String)]
+    {
         var pairs: [(name: String, value: String)] = []
-        for (position, pair) in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).enumerated() {
+        for (position, pair) in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).enumerated()
+        {
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
             let rawName = equals.map { pair[..<$0] } ?? pair[...]
             let rawValue = equals.map { pair[pair.index(after: $0)...] } ?? pair[pair.endIndex...]

@@ -11,7 +11,8 @@ struct IntakeReply {
 
     /// `value` as compact JSON with sorted keys.
     static func json(_ value: JSONValue, status: Int) -> IntakeReply {
-        IntakeReply(status: status, headers: [("Content-Type", "application/json")], body: Array(value.canonicalText.utf8))
+        IntakeReply(
+            status: status, headers: [("Content-Type", "application/json")], body: Array(value.canonicalText.utf8))
     }
 
     /// `{"error": message}`.

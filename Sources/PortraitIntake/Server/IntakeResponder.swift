@@ -77,7 +77,8 @@ struct IntakeResponder: HTTPResponder {
         do {
             parsed = try SubmissionBody(body, format: format)
         } catch {
-            return refuse(.malformed, form: formID, Self.malformed(error.message, field: error.field), detail: error.message)
+            return refuse(
+                .malformed, form: formID, Self.malformed(error.message, field: error.field), detail: error.message)
         }
 
         var responseID = parsed.responseID
@@ -117,7 +118,8 @@ struct IntakeResponder: HTTPResponder {
         case .stored(let duplicate):
             counters.stored(duplicate: duplicate)
             let status = duplicate ? 200 : 201
-            logger.debug("intake stored a submission", metadata: ["intake.form": .string(formID), "intake.status": "\(status)"])
+            logger.debug(
+                "intake stored a submission", metadata: ["intake.form": .string(formID), "intake.status": "\(status)"])
             let state: JSONValue = duplicate ? "duplicate" : "stored"
             return .json(["response_id": .string(submission.responseID), "status": state], status: status)
         case .rejected(let errors):

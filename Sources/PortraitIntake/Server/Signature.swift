@@ -8,8 +8,10 @@ enum Signature {
     static let prefix = "sha256="
 
     /// Whether `header` is a valid signature of `body` under `secret`; compared in constant time.
+    ///
+    /// An empty secret accepts nothing: anyone could sign with it.
     static func isValid(_ header: String?, body: some DataProtocol, secret: String) -> Bool {
-        guard let header, header.hasPrefix(prefix), let code = hexBytes(header.dropFirst(prefix.count)),
+        guard !secret.isEmpty, let header, header.hasPrefix(prefix), let code = hexBytes(header.dropFirst(prefix.count)),
             code.count == SHA256.byteCount
         else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(
