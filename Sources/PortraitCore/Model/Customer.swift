@@ -9,13 +9,15 @@ public struct Customer: Codable, Sendable, Hashable {
     public var incomeBand: String?
     public var address: Address?
     public var consents: [Consent]?
+    /// Topics the person said they care about, as a survey's choices spell them (`sports`, `beauty`).
+    public var interests: [String]?
     /// Source fields with no canonical home, kept as received.
     public var attributes: [String: JSONValue]?
 
     public init(
         identifiers: [Identifier]? = nil, name: PersonName? = nil, birthDate: String? = nil, gender: Gender? = nil,
         occupation: String? = nil, incomeBand: String? = nil, address: Address? = nil, consents: [Consent]? = nil,
-        attributes: [String: JSONValue]? = nil
+        attributes: [String: JSONValue]? = nil, interests: [String]? = nil
     ) {
         self.identifiers = identifiers
         self.name = name
@@ -26,10 +28,11 @@ public struct Customer: Codable, Sendable, Hashable {
         self.address = address
         self.consents = consents
         self.attributes = attributes
+        self.interests = interests
     }
 
     enum CodingKeys: String, CodingKey {
-        case identifiers, name, gender, occupation, address, consents, attributes
+        case identifiers, name, gender, occupation, address, consents, interests, attributes
         case birthDate = "birth_date"
         case incomeBand = "income_band"
     }
