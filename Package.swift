@@ -84,14 +84,14 @@ let package = Package(
             name: "PortraitService",
             dependencies: [
                 "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitStoreSQLite", "PortraitConnectors",
-                "PortraitMockCRM", .product(name: "Logging", package: "swift-log"),
+                "PortraitMockCRM", "PortraitIntake", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "portrait",
             dependencies: [
-                "PortraitService", "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitMockCRM",
+                "PortraitService", "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitMockCRM", "PortraitIntake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -8,6 +8,7 @@ public enum BuiltInConnectors {
         CSVDropConnector.self,
         XMLFeedConnector.self,
         RESTConnector.self,
+        SurveyConnector.self,
         // scaffold-connector: new kinds are inserted above this line.
     ]
 

@@ -9,7 +9,7 @@ public struct SurveyOptions: Sendable, Hashable {
     public let tagger: TopicTagger
     public let lexicon: SentimentLexicon
 
-    static let keys = ["forms", "topics", "sentiment", "files", "path", "folder", "glob", "stream"]
+    static let keys = ["forms", "topics", "sentiment", "files", "path", "folder", "glob", "stream", "form"]
 
     public init(forms: [String: FormDefinition], tagger: TopicTagger = .default, lexicon: SentimentLexicon = .default) {
         self.forms = forms

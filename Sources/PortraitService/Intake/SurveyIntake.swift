@@ -1,0 +1,90 @@
+import Foundation
+public import Logging
+import PortraitConfig
+import PortraitConnectors
+import PortraitCore
+public import PortraitIntake
+import PortraitStore
+
+/// The survey intake of `portrait run`: every enabled `survey` connector's forms behind one HTTP endpoint,
+/// `POST /v1/forms/{form}/responses`, each accepted response durably committed before its 2xx.
+public struct SurveyIntake: Sendable {
+    public let server: IntakeServer
+    /// The forms served, by id, with the connector each belongs to.
+    public let forms: [String: String]
+
+    /// - Throws: `PortraitError.configuration` when two survey connectors define the same form id, or a form has
+    ///   no secret (a form nobody can sign for would refuse every post).
+    public init(workspace: Workspace, host: String? = nil, port: Int? = nil, logger: Logger) throws {
+        var routes: [String: SurveySink.Route] = [:]
+        var intakeForms: [IntakeForm] = []
+        var owners: [String: String] = [:]
+        for connector in workspace.config.enabledConnectors where connector.kind == SurveyConnector.kind {
+            let survey = try SurveyConnector(
+                context: ConnectorContext(
+                    name: connector.name, options: connector.options, baseDirectory: workspace.config.directory,
+                    logger: logger))
+            let committer = GroupCommitter(store: workspace.store, connector: connector.name)
+            for (formID, _) in survey.options.forms {
+                let place = "connector '\(connector.name)': options.forms.\(formID)"
+                if let other = owners[formID] {
+                    throw PortraitError.configuration(
+                        "\(place): form '\(formID)' is also defined by connector '\(other)'; form ids are the URL path, so each must be unique")
+                }
+                let formOptions = connector.options["forms"]?[formID]
+                guard let secret = formOptions?["secret"]?.stringValue, !secret.isEmpty else {
+                    throw PortraitError.configuration(
+                        "\(place).secret is required to accept posts: write secret: \"${FORM_SECRET}\" and sign each body with HMAC-SHA256")
+                }
+                let rate = formOptions?["rate_limit_per_minute"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue }
+                owners[formID] = connector.name
+                intakeForms.append(IntakeForm(id: formID, secret: secret, ratePerMinute: rate))
+                routes[formID] = SurveySink.Route(connector: connector, survey: survey, committer: committer)
+            }
+        }
+        let service = workspace.config.service
+        let configuration = IntakeConfiguration(
+            host: host ?? service.host, port: port ?? service.port, maxBodyBytes: service.maxBodyBytes, forms: intakeForms)
+        server = IntakeServer(configuration: configuration, sink: SurveySink(routes: routes), logger: logger)
+        forms = owners
+    }
+}
+
+/// Scores each submission with its form's definition and commits the feedback record through the group
+/// committer: the sink returns, and the server answers 2xx, only once the record is in the store.
+struct SurveySink: SubmissionSink {
+    struct Route: Sendable {
+        var connector: ConnectorConfig
+        var survey: SurveyConnector
+        var committer: GroupCommitter
+    }
+
+    let routes: [String: Route]
+
+    func accept(_ submission: FormSubmission) async throws -> SubmissionOutcome {
+        guard let route = routes[submission.formID] else { return .unknownForm }
+        var answers = submission.fields
+        let submittedAt =
+            answers.removeValue(forKey: "submitted_at")?.textValue
+            ?? ISO8601DateFormatter().string(from: submission.receivedAt)
+        let evaluation = route.survey.evaluator.evaluate(
+            SurveySubmission(
+                formID: submission.formID, responseID: submission.responseID, answers: answers, submittedAt: submittedAt))
+        switch evaluation {
+        case .rejected(let errors):
+            return .rejected(errors.map { IntakeFieldError(field: $0.field, message: $0.message) })
+        case .accepted(let feedback, _):
+            let record = SourceRecord(
+                stream: route.survey.stream, sourceID: submission.responseID, fields: feedback,
+                location: "POST /v1/forms/\(submission.formID)/responses")
+            switch route.connector.route(record) {
+            case .store(let write):
+                let isNew = try await route.committer.commit(write)
+                return .stored(duplicate: !isNew)
+            case .quarantine(let entry):
+                // The form's own mapping refused it (a config that maps responses differently): say why.
+                return .rejected(entry.reasons.map { IntakeFieldError(field: "(record)", message: $0) })
+            }
+        }
+    }
+}
