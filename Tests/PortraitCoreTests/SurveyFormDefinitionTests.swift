@@ -145,10 +145,10 @@ struct SurveyFormDefinitionTests {
     @Test func surveyOptionsErrorsNameThePath() {
         #expect(
             throws: PortraitError.configuration(
-                "connectors[2].options.form: unknown key 'form'; did you mean 'forms'?")
+                "connectors[2].options.froms: unknown key 'froms'; did you mean 'forms'?")
         ) {
             try SurveyOptions.parse(
-                ["forms": ["f": SurveyFixtures.postPurchase], "form": [:]], at: "connectors[2].options")
+                ["forms": ["f": SurveyFixtures.postPurchase], "froms": [:]], at: "connectors[2].options")
         }
         #expect(
             throws: PortraitError.configuration(
