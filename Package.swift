@@ -167,7 +167,10 @@ let package = Package(
         .testTarget(name: "ConnectorScaffoldingTests", dependencies: ["ConnectorScaffolding"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PortraitServiceTests",
-            dependencies: ["PortraitService", "PortraitTesting", "PortraitMockCRM", "portrait"],
+            dependencies: [
+                "PortraitService", "PortraitTesting", "PortraitMockCRM", "PortraitIntake", "PortraitHTTP", "portrait",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
