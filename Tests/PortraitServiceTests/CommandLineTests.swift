@@ -69,6 +69,11 @@ struct CommandLineTests {
             #expect(demo.stdout.contains("crm: read 7 · new 6 · updated 0 · unchanged 0 · quarantined 1"), "\(demo.stdout)")
             #expect(demo.stdout.contains("crm: read 7 · new 0 · updated 0 · unchanged 6 · quarantined 1"), "\(demo.stdout)")
             #expect(demo.stdout.contains("portrait quarantine list"))
+            // The survey: an export imported by sync, and live posts to the intake, one refused with its fields.
+            #expect(demo.stdout.contains("survey: read 4 · new 3 · updated 0 · unchanged 0 · quarantined 1"), "\(demo.stdout)")
+            #expect(demo.stdout.contains(#"(application/x-www-form-urlencoded) → 201 {"response_id":"web-2","status":"stored"}"#))
+            #expect(demo.stdout.contains(#"→ 400 {"error":"invalid response","fields":[{"field":"nps""#))
+            #expect(demo.stdout.contains("web-1: promoter; topics: staff (店员, 热情)"), "\(demo.stdout)")
             // The store drop: a multi-line note, a GB18030 member list, bad rows quarantined by file:line.
             #expect(demo.stdout.contains("store-receipts: read 6 · new 3 · updated 0 · unchanged 0 · quarantined 3"), "\(demo.stdout)")
             #expect(demo.stdout.contains("store-members: read 3 · new 3 · updated 0 · unchanged 0 · quarantined 0"), "\(demo.stdout)")

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// `X-Portrait-Signature: sha256=<lowercase hex HMAC-SHA256 of the raw body>`, keyed with the form's secret, as
 /// GitHub signs its webhooks.
@@ -53,5 +53,17 @@ enum Hex {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+}
+
+/// The signature a sender attaches, for Swift senders: `portrait demo`, tests, a client library.
+public enum IntakeSignature {
+    /// `X-Portrait-Signature`.
+    public static let headerName = Signature.headerName
+
+    /// `sha256=<lowercase hex HMAC-SHA256 of body>` keyed with `secret`.
+    public static func value(for body: some DataProtocol, secret: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
+        return Signature.prefix + Hex.string(code)
     }
 }

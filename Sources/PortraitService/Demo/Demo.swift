@@ -24,7 +24,7 @@ public struct Demo: Sendable {
     /// Sample files per source kind, relative to the workspace.
     static func samples() throws -> [(path: String, kind: String, data: Data)] {
         [
-            ("samples/survey/responses.jsonl", "jsonl", Data((DemoSamples.surveyResponses + "\n").utf8)),
+            ("samples/survey/responses.jsonl", "survey", Data((DemoSamples.surveyResponses + "\n").utf8)),
             ("samples/stores/pos_20240502.csv", "csv_drop", Data(DemoSamples.storeReceipts.utf8)),
             ("samples/stores/members_20240502.csv", "csv_drop", try DemoSamples.encodedGB18030(DemoSamples.storeMembers)),
             ("samples/feed/orders.xml", "xml_feed", Data((DemoSamples.orderFeed + "\n").utf8)),
@@ -44,14 +44,17 @@ public struct Demo: Sendable {
         }
         let token = DemoCRM.newToken()
         try write(token + "\n", to: DemoCRM.tokenFile, permissions: 0o600)
+        let formSecret = DemoCRM.newToken()
+        try write(formSecret + "\n", to: DemoSurvey.secretFile, permissions: 0o600)
         let crm = MockCRM(configuration: .init(contacts: DemoCRM.contacts, auth: .bearer(token: token)))
         return try await crm.run { running in
-            try await run(crm: running, samples: samples, say: say)
+            try await run(crm: running, formSecret: formSecret, samples: samples, say: say)
         }
     }
 
     private func run(
-        crm: MockCRM.Running, samples: [(path: String, kind: String, data: Data)], say: (String) -> Void
+        crm: MockCRM.Running, formSecret: String, samples: [(path: String, kind: String, data: Data)],
+        say: (String) -> Void
     ) async throws -> [SyncReport] {
         try write(DemoConfig.text(crmURL: crm.baseURL, crmPort: crm.port) + "\n", to: HubConfig.defaultFileName)
         try write("This folder was made by `portrait demo`; running the demo again replaces it.\n", to: Self.markerFile)
@@ -68,6 +71,11 @@ public struct Demo: Sendable {
             reports.append(report)
             say("  " + report.summaryLine)
         }
+
+        say(
+            "\nLive form posts to the survey intake (what `portrait run` serves), signed with the form's secret;"
+                + " each 2xx is sent once the response is committed:")
+        try await DemoSurvey.postSamples(workspace: workspace, secret: formSecret, logger: logger, say: say)
 
         say(
             "\nSecond sync of the same sources: records are upserted by key and content hash, so nothing changes;"
@@ -104,6 +112,7 @@ public struct Demo: Sendable {
               \(command) status                          what each connector did, record and quarantine counts
               \(command) quarantine list                 why records were quarantined
               \(command) mock-crm --port \(crm.port) --token-file \(DemoCRM.tokenFile)   the demo's CRM again, for `sync crm`
+              \(command) run                             the survey intake on 127.0.0.1:8940 (see docs/connectors/survey.md)
               \(command) export records --format jsonl   the canonical records, with their raw originals
               edit portrait.yml, then \(command) quarantine replay, to map quarantined records again
             """)

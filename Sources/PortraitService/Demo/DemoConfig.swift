@@ -28,23 +28,33 @@ enum DemoConfig {
                   name.family: properties.lastname
                   address.city: properties.city
 
-          # Survey responses exported from a form tool.
-          - name: survey-export
-            kind: jsonl
+          # Survey and feedback forms. The demo posts signed responses to its own intake (what `portrait run`
+          # serves: POST /v1/forms/{form}/responses) and imports the form tool's export from samples/survey/.
+          # The form definitions are the mapping: answers are checked, identities normalised, NPS classed, and
+          # free text tagged (price, delivery, staff, app, quality) and scored, with the words that did it.
+          - name: survey
+            kind: survey
             options:
               path: samples/survey/responses.jsonl
-              id_field: response_id
-            mapping:
-              responses:
-                entity: feedback
-                fields:
-                  id: response_id
-                  form_id: form
-                  submitted_at: { from: submitted_at, transform: [{ datetime: { formats: [iso8601] } }] }
-                  respondent.identifiers.email: { from: email, transform: [email] }
-                  respondent.identifiers.member_card: member_card
-                  scores.nps: { from: nps, transform: [decimal] }
-                  text: comment
+              forms:
+                post-purchase:
+                  secret: "${file:\#(DemoSurvey.secretFile)}"
+                  questions:
+                    - { id: nps, type: nps }
+                    - { id: email, type: text, identity: email }
+                    - { id: member_card, type: text, identity: member_card }
+                    - { id: favourite, type: single_choice, choices: [sports, beauty, home, grocery], profile: interest }
+                    - { id: news, type: consent, channel: email, purpose: marketing }
+                    - { id: comment, type: free_text }
+                store-exit:
+                  secret: "${file:\#(DemoSurvey.secretFile)}"
+                  questions:
+                    - { id: nps, type: nps }
+                    - { id: email, type: text, identity: email }
+                    - { id: member_card, type: text, identity: member_card }
+                    - { id: favourite, type: single_choice, choices: [sports, beauty, home, grocery], profile: interest }
+                    - { id: news, type: consent, channel: email, purpose: marketing }
+                    - { id: comment, type: free_text }
 
           # Receipts and member lists that the stores' tills drop into a folder. Each file is imported once
           # (by SHA-256), then moved to samples/stores/archive/. The member list is a GB18030 export with
