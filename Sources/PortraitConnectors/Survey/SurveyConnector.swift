@@ -76,7 +76,7 @@ public struct SurveyConnector: Connector {
 
         // Rows without submitted_at are dated by the export file, so importing it again changes nothing.
         let modified = (try? FileManager.default.attributesOfItem(atPath: export.url.path)[.modificationDate] as? Date) ?? Date()
-        let fileDate = ISO8601DateFormatter().string(from: modified)
+        let fileDate = modified.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
         let reader = try export.open()
         var lastLine = skip
         var sinceCheckpoint = 0

@@ -66,7 +66,7 @@ struct SurveySink: SubmissionSink {
         var answers = submission.fields
         let submittedAt =
             answers.removeValue(forKey: "submitted_at")?.textValue
-            ?? ISO8601DateFormatter().string(from: submission.receivedAt)
+            ?? submission.receivedAt.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
         let evaluation = route.survey.evaluator.evaluate(
             SurveySubmission(
                 formID: submission.formID, responseID: submission.responseID, answers: answers, submittedAt: submittedAt))
