@@ -155,11 +155,11 @@ let package = Package(
             dependencies: ["PortraitConnectors", "PortraitTesting", "PortraitMockCRM"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PortraitMockCRMTests", dependencies: ["PortraitMockCRM"], swiftSettings: swiftSettings),
+        .testTarget(name: "PortraitMockCRMTests", dependencies: ["PortraitMockCRM", "PortraitTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PortraitIntakeTests",
             dependencies: [
-                "PortraitIntake", "PortraitCore", .product(name: "Crypto", package: "swift-crypto"),
+                "PortraitIntake", "PortraitCore", "PortraitTesting", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 import Foundation
 import PortraitCore
 import PortraitIntake
+import PortraitTesting
 import Testing
 
 /// The intake over real HTTP on loopback, driven by curl.

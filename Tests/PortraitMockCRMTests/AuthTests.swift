@@ -1,5 +1,6 @@
 import Foundation
 import PortraitMockCRM
+import PortraitTesting
 import Testing
 
 /// Credentials on the data endpoints of both shapes, and the two OAuth2 token endpoints.

@@ -1,5 +1,6 @@
 import Foundation
 import PortraitMockCRM
+import PortraitTesting
 import Testing
 
 /// Injected faults, each seen through curl as the libcurl-based connector will see it.

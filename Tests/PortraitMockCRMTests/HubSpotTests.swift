@@ -1,5 +1,6 @@
 import Foundation
 import PortraitMockCRM
+import PortraitTesting
 import Testing
 
 /// The HubSpot CRM v3 shape: list paging, properties, archived contacts and the search endpoint.

@@ -1,5 +1,6 @@
 import Foundation
 import PortraitMockCRM
+import PortraitTesting
 import Testing
 
 /// The Salesforce REST shape: SOQL queries, cursor pages, queryAll and its errors.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PortraitTesting
 import Logging
 import PortraitIntake
 
