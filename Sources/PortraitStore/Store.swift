@@ -84,6 +84,9 @@ public struct CommitBatch: Sendable {
     public var resolvedQuarantine: [Int64]
     /// Saved with the records; covers everything the connector yielded before it.
     public var checkpoint: ConnectorState?
+    /// The commit must reach the disk (fsync) before `commit` returns: its caller acknowledges records to a sender
+    /// who will not send them again (a form post's 2xx). A sync leaves it off: its source can be read again.
+    public var waitsForDisk = false
 
     public init(
         connector: String, runID: Int64?, records: [RecordWrite] = [], unchanged: [RecordKey] = [],

@@ -12,8 +12,22 @@ extension SQLiteStore {
     /// - Throws: `PortraitError.store` naming the file when the batch cannot be written; nothing of it is saved.
     public func commit(_ batch: CommitBatch) async throws -> CommitCounts {
         try await access("save a batch for connector '\(batch.connector)'") {
-            try await writer.write { db in
-                try Self.apply(batch, at: Date().timeIntervalSince1970, in: db)
+            guard batch.waitsForDisk else {
+                return try await writer.write { db in
+                    try Self.apply(batch, at: Date().timeIntervalSince1970, in: db)
+                }
+            }
+            // WAL mode runs with synchronous NORMAL (a commit survives the process, not a power cut); this one
+            // commit is synced to disk before it returns. The pragma is per connection, so it is set back at once.
+            return try await writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                var counts = CommitCounts()
+                try db.inTransaction {
+                    counts = try Self.apply(batch, at: Date().timeIntervalSince1970, in: db)
+                    return .commit
+                }
+                return counts
             }
         }
     }

@@ -10,6 +10,13 @@ extension SQLiteStore {
         try await writer.write { db in try db.execute(sql: sql) }
     }
 
+    /// A pragma's value as the writer connection has it (`synchronous`), as text.
+    package func writerPragmaForTesting(_ name: String) async throws -> String {
+        try await writer.writeWithoutTransaction { db in
+            try String.fetchOne(db, sql: "PRAGMA \(name)") ?? ""
+        }
+    }
+
     /// Column `column` of every row `sql` returns, as text (an `EXPLAIN QUERY PLAN` step is in column 3).
     package func textsForTesting(_ sql: String, arguments: [String] = [], column: Int = 0) async throws -> [String] {
         try await writer.read { db in

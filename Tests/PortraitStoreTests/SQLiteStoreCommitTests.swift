@@ -22,6 +22,19 @@ struct SQLiteStoreCommitTests {
         #expect(records[0].updatedAt >= records[0].firstSeenAt)
     }
 
+    @Test func aCommitThatWaitsForTheDiskStoresLikeAnyOtherAndLeavesTheConnectionAsItWas() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore.open(path: directory.file("portrait.db"))
+        var durable = CommitBatch(connector: "forms", runID: nil, records: [customer("r-1"), customer("r-2")])
+        durable.waitsForDisk = true
+        #expect(try await store.commit(durable) == CommitCounts(new: 2))
+        #expect(try await store.commit(durable) == CommitCounts(unchanged: 2))
+        #expect(try await store.commit(CommitBatch(connector: "forms", runID: nil, records: [customer("r-3")])) == CommitCounts(new: 1))
+        #expect(try await store.allRecords().map(\.sourceID) == ["r-1", "r-2", "r-3"])
+        // Synchronous NORMAL again on the writer (2 would be FULL): syncs do not pay for one post's fsync.
+        #expect(try await store.writerPragmaForTesting("synchronous") == "1")
+    }
+
     @Test func anUnchangedRecordIsNotRewritten() async throws {
         let store = try SQLiteStore.inMemory()
         _ = try await store.commit(CommitBatch(connector: "shop", runID: 1, records: [customer("1")]))

@@ -63,7 +63,11 @@ actor GroupCommitter {
             if isNew { fresh.append(write) }
             outcomes.append(isNew)
         }
-        if !fresh.isEmpty { _ = try await store.commit(CommitBatch(connector: connector, runID: nil, records: fresh)) }
+        if !fresh.isEmpty {
+            var batch = CommitBatch(connector: connector, runID: nil, records: fresh)
+            batch.waitsForDisk = true  // Each record is acknowledged to a sender who will not post it again.
+            _ = try await store.commit(batch)
+        }
         return outcomes
     }
 }
