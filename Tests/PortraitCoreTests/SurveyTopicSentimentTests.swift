@@ -12,7 +12,7 @@ struct SurveyTopicSentimentTests {
             ("应用老是闪退", [("app", ["应用", "闪退"])]),
             ("Fast delivery, friendly staff.", [("delivery", ["delivery"]), ("staff", ["friendly", "staff"])]),
             ("The app is not good and too expensive", [("app", ["app"]), ("price", ["expensive"])]),
-            ("ＡＰＰ crashes; Prices went up", [("app", ["app"]), ("price", ["price"])]),
+            ("ＡＰＰ crashes; Prices went up", [("app", ["app", "crash"]), ("price", ["price"])]),
             ("The apple was nice", []),
         ] as [(String, [(String, [String])])])
     func topicsListTheWordsThatEarnedThem(text: String, expected: [(String, [String])]) {
@@ -74,5 +74,14 @@ struct SurveyTopicSentimentTests {
         let (feedback, _) = try #require(SurveyFixtures.feedback(["comment": "ok"]))
         #expect(feedback["derived"] == ["topics": [], "sentiment": ["score": 0, "words": []]])
         #expect(SchemaRegistry.canonical.validate(feedback, against: "feedback.schema.json").isEmpty)
+    }
+
+    @Test func regularEnglishEndingsMatchTheirKeyword() {
+        let tagger = TopicTagger.default
+        #expect(tagger.tags(for: "The app keeps crashing").map(\.tag) == ["app"])
+        #expect(tagger.tags(for: "it crashed twice").first?.words == ["crash"])
+        #expect(SentimentLexicon.default.score("the app keeps crashing").words.map(\.word) == ["crashing"], "as written")
+        #expect(SentimentLexicon.default.score("loved it").score == 1)
+        #expect(tagger.tags(for: "crashworthy").isEmpty, "an ending is one of -s, -es, -ed, -d, -ing")
     }
 }

@@ -80,8 +80,9 @@ struct SurveyText: Sendable, Hashable {
 
     /// Where `keyword` occurs: character offsets of each occurrence's start and end.
     ///
-    /// Chinese keywords match anywhere; English ones match whole words, the last word also with a plural `s`
-    /// (`price` finds `prices`; irregular plurals need their own keyword).
+    /// Chinese keywords match anywhere; English ones match whole words, the last word also inflected with a
+    /// regular ending (`price` finds `prices`; `crash` finds `crashes`, `crashed` and `crashing`); irregular forms
+    /// need their own keyword.
     func occurrences(of keyword: Keyword) -> [Range<Int>] {
         switch keyword.form {
         case .substring(let needle):
@@ -102,9 +103,23 @@ struct SurveyText: Sendable, Hashable {
         for (offset, word) in words.enumerated() {
             let token = tokens[first + offset].word
             let isLast = offset == words.count - 1
-            if token != word && !(isLast && token == word + "s") { return false }
+            if token != word && !(isLast && Self.isRegularInflection(token, of: word)) { return false }
         }
         return true
+    }
+
+    /// `token` is `word` with a regular English ending: -s, -es, -ed, -d, -ing, or a final `e` dropped before -ing
+    /// or -ed (`love` → `loving`). Words under three letters take none, so `ok` does not find `oks`.
+    static func isRegularInflection(_ token: String, of word: String) -> Bool {
+        guard word.count >= 3 else { return false }
+        if token.hasPrefix(word), ["s", "es", "ed", "d", "ing"].contains(String(token.dropFirst(word.count))) {
+            return true
+        }
+        if word.hasSuffix("e") {
+            let stem = word.dropLast()
+            return token.hasPrefix(stem) && ["ing", "ed"].contains(String(token.dropFirst(stem.count)))
+        }
+        return false
     }
 
     /// Whether `needle` occurs at character offset `start`.
