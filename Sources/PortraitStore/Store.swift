@@ -58,6 +58,19 @@ public protocol Store: Sendable {
     /// A sync asks once per stream: a stream that was empty when the run began can only hold records this run
     /// wrote, so its batches skip the content-hash look-up (a repeated id is still caught by the commit).
     func hasRecords(connector: String, stream: String) async throws -> Bool
+
+    /// Takes or renews the lease `name` for `holder` until `now + ttl`.
+    ///
+    /// A lease keeps one piece of work (a connector's sync) from running twice at once, also across processes
+    /// sharing the store. Taking it is one atomic statement, so of two holders racing for a free lease exactly one
+    /// wins. A holder that crashes loses its lease when the TTL runs out; a live one renews it well before.
+    ///
+    /// - Returns: True when the lease was free, had expired or was already `holder`'s (then it is renewed); false
+    ///   when another holder has it.
+    func acquireLease(_ name: String, holder: String, ttl: Duration, now: Date) async throws -> Bool
+
+    /// Gives the lease `name` back if `holder` has it; a lease someone else has taken since is left alone.
+    func releaseLease(_ name: String, holder: String) async throws
 }
 
 /// A record's key within one connector.

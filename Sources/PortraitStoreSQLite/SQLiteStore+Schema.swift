@@ -154,6 +154,19 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v5-leases") { db in
+            // Who runs what (`sync:<connector>`) until when, so two `portrait run` processes on one store never
+            // sync the same connector at once.
+            try db.execute(
+                sql: """
+                    CREATE TABLE leases (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        holder TEXT NOT NULL,
+                        expires_at REAL NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }()
 

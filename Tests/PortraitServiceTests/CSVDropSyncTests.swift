@@ -258,6 +258,12 @@ struct CSVDropSyncTests {
         func hasRecords(connector: String, stream: String) async throws -> Bool {
             try await base.hasRecords(connector: connector, stream: stream)
         }
+        func acquireLease(_ name: String, holder: String, ttl: Duration, now: Date) async throws -> Bool {
+            try await base.acquireLease(name, holder: holder, ttl: ttl, now: now)
+        }
+        func releaseLease(_ name: String, holder: String) async throws {
+            try await base.releaseLease(name, holder: holder)
+        }
     }
 
     @Test(arguments: [0, 1, 2, 4])
