@@ -1,4 +1,5 @@
 import Foundation
+import PortraitConfig
 import PortraitCore
 import PortraitService
 import Testing
@@ -115,5 +116,23 @@ struct ScheduleTests {
     @Test func theDefaultFieldNameIsSchedule() {
         let error = #expect(throws: PortraitError.self) { try Schedule(parsing: "0 25 * * *") }
         #expect(error?.message.hasPrefix("schedule '0 25 * * *': hour 25 is out of range 0-23") == true)
+    }
+}
+
+struct ConnectorScheduleTests {
+    static func connector(schedule: String?) throws -> ConnectorConfig {
+        ConnectorConfig(
+            name: "crm", kind: "rest", enabled: true, schedule: schedule, options: .object([:]),
+            writtenOptions: .object([:]), mapping: try ConnectorMapping(json: .object([:]), path: .root),
+            declaredAt: "portrait.yml:14")
+    }
+
+    @Test func aConnectorsScheduleIsParsedAndItsErrorsNameTheConnector() throws {
+        #expect(try Self.connector(schedule: nil).parsedSchedule() == nil)
+        #expect(try Self.connector(schedule: "15m").parsedSchedule()?.interval == .seconds(900))
+        let error = #expect(throws: PortraitError.self) { try Self.connector(schedule: "0 25 * * *").parsedSchedule() }
+        #expect(
+            error?.message.hasPrefix(
+                "portrait.yml:14: connector 'crm' schedule '0 25 * * *': hour 25 is out of range 0-23.") == true)
     }
 }

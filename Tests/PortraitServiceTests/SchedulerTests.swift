@@ -21,7 +21,8 @@ struct SchedulerTests {
     ) throws -> Scheduler {
         Scheduler(
             jobs: try jobs.map { (name: $0.0, schedule: try Schedule(parsing: $0.1)) }, clock: clock, store: store,
-            holder: holder, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, configuration: configuration, run: run)
+            holder: holder, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+            configuration: configuration, run: run)
     }
 
     static func minutes(_ dates: [Date]) -> [Int] {

@@ -62,7 +62,8 @@ public actor Scheduler {
     private let jobs: [(name: String, schedule: Schedule)]
     private let clock: any SchedulerClock
     private let store: any Store
-    private let holder: String
+    /// The id this scheduler holds leases under (host, process id and a random part).
+    public let holder: String
     private let logger: Logger
     private let configuration: Configuration
     private let work: @Sendable (String) async throws -> Void
@@ -120,7 +121,7 @@ public actor Scheduler {
         waits[name]?.cancel()
     }
 
-    /// Runs every connector on its schedule until the calling task is cancelled.
+    /// Runs every connector on its schedule until the calling task is cancelled (at once without connectors).
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for job in jobs {
