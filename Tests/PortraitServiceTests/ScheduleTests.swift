@@ -56,6 +56,12 @@ struct ScheduleTests {
         // Time zones: 03:00 in Shanghai is 19:00 UTC the day before.
         ("0 3 * * * Asia/Shanghai", "2026-01-01T00:00:00Z", "2026-01-01T19:00:00Z"),
         ("0 3 * * * UTC", "2026-01-01T00:00:00Z", "2026-01-01T03:00:00Z"),
+        // Every minute, and shorthands.
+        ("* * * * *", "2026-01-01T10:07:30Z", "2026-01-01T10:08:00Z"),
+        ("@hourly", "2026-01-01T10:07:30Z", "2026-01-01T11:00:00Z"),
+        ("@daily Asia/Shanghai", "2026-01-01T00:00:00Z", "2026-01-01T16:00:00Z"),
+        ("@weekly", "2026-01-01T00:00:00Z", "2026-01-04T00:00:00Z"),
+        ("@monthly", "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"),
     ])
     func cron(schedule: String, after: String, expected: String) throws {
         #expect(try Self.next(schedule, after: after) == Self.date(expected))
@@ -100,6 +106,7 @@ struct ScheduleTests {
         ("15x", "'x' is not an interval unit"),
         ("every", "'every' needs an interval"),
         ("0s", "the interval must be longer than zero"),
+        ("@often", "'@often' is not a known shorthand"),
         ("", "the schedule is empty"),
     ])
     func errorsNameTheFieldTheProblemAndAnExample(text: String, problem: String) throws {

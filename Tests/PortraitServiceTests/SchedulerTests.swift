@@ -182,7 +182,8 @@ struct SchedulerTests {
             try await clock.sleep(until: clock.now.addingTimeInterval(60 * 60))
         }
         let task = Task { await scheduler.run() }
-        await clock.advance(by: 20 * 60, sleepers: 1)
+        // 25 minutes into a run that started at 15: past the lease's 10-minute TTL, so it was renewed.
+        await clock.advance(by: 40 * 60, sleepers: 1)
         #expect(log.starts("crm").count == 1)
         #expect(try await !store.acquireLease("sync:crm", holder: "other", ttl: .seconds(60), now: clock.now))
         task.cancel()

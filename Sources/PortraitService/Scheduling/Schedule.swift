@@ -6,7 +6,8 @@ import PortraitCore
 /// Two forms are accepted:
 /// - an interval: `30s`, `15m`, `1h`, `1d`, optionally written `every 15m`;
 /// - cron, five fields (minute hour day-of-month month day-of-week) with `*`, lists (`1,15`), ranges (`1-5`),
-///   steps (`*/15`, `0-30/10`), month and weekday names (`JAN`, `MON`), Sunday as 0 or 7, and an optional IANA
+///   steps (`*/15`, `0-30/10`), month and weekday names (`JAN`, `MON`), Sunday as 0 or 7, or a shorthand
+///   (`@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`) in place of the five fields, and an optional IANA
 ///   time zone after them (`0 3 * * * Asia/Shanghai`; UTC when left out). As in classic cron, when both day
 ///   fields are restricted a day matching either of them fires.
 public struct Schedule: Sendable, Hashable, CustomStringConvertible {
@@ -36,13 +37,24 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
             )
         }
         if trimmed.isEmpty { throw fail("the schedule is empty") }
-        let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        var words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        if let alias = words.first, alias.hasPrefix("@") {
+            guard let fields = Self.aliases[alias.lowercased()] else {
+                throw fail("'\(alias)' is not a known shorthand (@hourly, @daily, @weekly, @monthly or @yearly)")
+            }
+            words = fields.split(separator: " ").map(String.init) + words.dropFirst()
+        }
         if let interval = try Self.interval(words, fail: fail) {
             rule = .interval(interval)
         } else {
             rule = .cron(try CronRule(words, fail: fail))
         }
     }
+
+    private static let aliases = [
+        "@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@weekly": "0 0 * * 0",
+        "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *",
+    ]
 
     /// The interval of an interval schedule; nil for cron.
     public var interval: Duration? {
@@ -257,6 +269,7 @@ private struct CronRule: Sendable, Hashable {
             let components = calendar.dateComponents(
                 [.day, .month, .weekday], from: Date(timeIntervalSince1970: dayStart))
             guard dayMatches(components) else { continue }
+            if let best, offsetIsSteady(around: best.instant, within: slack) { break }
             search: for hour in hours {
                 for minute in minutes {
                     let wall = dayStart + Double(hour * 3_600 + minute * 60)
@@ -266,11 +279,20 @@ private struct CronRule: Sendable, Hashable {
                         best.map({ instant < $0.instant }) ?? true
                     {
                         best = (instant, wall)
+                        // Without a clock change nearby, later wall times are later instants: this is the answer.
+                        if offsetIsSteady(around: instant, within: slack) { break search }
                     }
                 }
             }
         }
         return best.map { Date(timeIntervalSince1970: $0.instant) } ?? .distantFuture
+    }
+
+    private func offsetIsSteady(around instant: Double, within slack: Double) -> Bool {
+        let before = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: instant - slack))
+        let after = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: instant + slack))
+        return before == after
+            && timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: instant)) == before
     }
 
     /// The moments a wall-clock time happens in the time zone: none in a gap, two when the clocks go back (only
