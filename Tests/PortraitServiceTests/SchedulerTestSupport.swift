@@ -84,8 +84,10 @@ final class ManualSchedulerClock: SchedulerClock {
 
     /// Waits (in real time, briefly) until at least `minimum` tasks sleep and nothing has changed for a moment.
     func settle(sleepers minimum: Int) async {
+        // Other tests share the cooperative pool: ask for a few quiet checks over at least 3 ms of real time.
         let giveUp = ContinuousClock.now + .seconds(5)
         var stableChecks = 0
+        var stableSince = ContinuousClock.now
         var last = -1
         while ContinuousClock.now < giveUp {
             for _ in 0..<20 { await Task.yield() }
@@ -93,9 +95,10 @@ final class ManualSchedulerClock: SchedulerClock {
             let (generation, count) = state.withLock { ($0.generation, $0.sleepers.count) }
             if generation == last && count >= minimum {
                 stableChecks += 1
-                if stableChecks >= 4 { return }
+                if stableChecks >= 4 && ContinuousClock.now - stableSince >= .milliseconds(3) { return }
             } else {
                 stableChecks = 0
+                stableSince = ContinuousClock.now
             }
             last = generation
         }
