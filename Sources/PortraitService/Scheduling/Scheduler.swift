@@ -122,6 +122,9 @@ public actor Scheduler {
     }
 
     /// Runs every connector on its schedule until the calling task is cancelled (at once without connectors).
+    ///
+    /// Call it once per scheduler: a second call would run every connector loop twice (the lease still keeps the
+    /// runs apart).
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for job in jobs {
