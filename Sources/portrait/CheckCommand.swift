@@ -29,6 +29,7 @@ extension Portrait {
             for connector in config.enabledConnectors {
                 var result = ConnectorCheck(name: connector.name, kind: connector.kind, ok: true)
                 do {
+                    _ = try connector.parsedSchedule()  // A schedule `portrait run` could not follow.
                     try await Workspace.registry.instance(of: connector, config: config, logger: logger).check()
                 } catch {
                     result.ok = false

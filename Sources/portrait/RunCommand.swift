@@ -8,12 +8,15 @@ import PortraitService
 extension Portrait {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the service: the intake for survey forms (POST /v1/forms/{form}/responses) and /healthz.",
+            abstract: "Run the service: scheduled syncs, and the intake for survey forms, until interrupted.",
             discussion: """
-                Serves every enabled survey connector's forms until interrupted. Each post must be signed
-                (X-Portrait-Signature: sha256=<HMAC-SHA256 of the body with the form's secret>); an accepted
-                response is committed to the store before the 2xx is sent. Address: service.host and
-                service.port in portrait.yml (default 127.0.0.1:8940), or --host and --port.
+                Runs every enabled connector with a `schedule:` (an interval such as 15m, or cron with a time
+                zone such as "0 3 * * * Asia/Shanghai"); a lease in the store keeps two services on one store
+                from running a connector twice at once, and a failing connector backs off without holding the
+                others up. Serves every enabled survey connector's forms at POST /v1/forms/{form}/responses, with
+                GET /healthz: each post must be signed (X-Portrait-Signature: sha256=<HMAC-SHA256 of the body
+                with the form's secret>), and an accepted response is committed before the 2xx. Address:
+                service.host and service.port in portrait.yml (default 127.0.0.1:8940), or --host and --port.
                 """)
 
         @OptionGroup var options: GlobalOptions
@@ -28,17 +31,35 @@ extension Portrait {
             let workspace = try options.openWorkspace()
             let logger = options.logger(redactor: workspace.config.redactor)
             let intake = try SurveyIntake(workspace: workspace, host: host, port: port, logger: logger)
-            guard !intake.forms.isEmpty else {
+            let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger)
+            guard !intake.forms.isEmpty || !scheduled.isEmpty else {
                 throw PortraitError.configuration(
-                    "\(workspace.config.file.lastPathComponent): no enabled survey connector defines a form; `portrait run` has nothing to serve yet (see docs/connectors/survey.md)")
+                    "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule and no survey connector defines a form; `portrait run` has nothing to do (add schedule: 15m to a connector)")
             }
-            let host = intake.server.configuration.host
-            let forms = intake.forms.keys.sorted().joined(separator: ", ")
-            try await intake.server.run { port in
-                // Unbuffered, so a script or a supervisor sees it at once.
-                let line = "Portrait service on http://\(host):\(port): POST /v1/forms/{form}/responses (forms: \(forms)), GET /healthz\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
+            for (name, schedule) in scheduled.schedules.sorted(by: { $0.key < $1.key }) {
+                say("Scheduled: \(name) (\(schedule))")
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if !scheduled.isEmpty {
+                    group.addTask { await scheduled.run() }
+                }
+                if !intake.forms.isEmpty {
+                    let host = intake.server.configuration.host
+                    let forms = intake.forms.keys.sorted().joined(separator: ", ")
+                    group.addTask {
+                        try await intake.server.run { port in
+                            say("Portrait service on http://\(host):\(port): POST /v1/forms/{form}/responses (forms: \(forms)), GET /healthz")
+                        }
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
             }
         }
     }
+}
+
+/// A line on standard output, written at once (unbuffered), so a script or a supervisor sees it.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

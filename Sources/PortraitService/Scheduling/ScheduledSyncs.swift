@@ -1,0 +1,47 @@
+public import Logging
+import PortraitConfig
+import PortraitCore
+import PortraitStore
+
+/// The syncs `portrait run` starts by itself: every enabled connector with a `schedule:`, run through the
+/// `Scheduler` (a lease per connector in the store, so two services on one store never run one twice at once).
+public struct ScheduledSyncs: Sendable {
+    let scheduler: Scheduler
+    /// The scheduled connectors and their schedules as written, by name.
+    public let schedules: [String: String]
+
+    /// - Throws: `PortraitError.configuration` for a `schedule:` that does not parse, naming its line.
+    public init(workspace: Workspace, logger: Logger) throws {
+        var jobs: [(name: String, schedule: Schedule)] = []
+        var schedules: [String: String] = [:]
+        for connector in workspace.config.enabledConnectors {
+            guard let schedule = try connector.parsedSchedule() else { continue }
+            jobs.append((connector.name, schedule))
+            schedules[connector.name] = schedule.text
+        }
+        self.schedules = schedules
+        let config = workspace.config
+        let runner = SyncRunner(store: workspace.store, registry: workspace.registry, logger: logger)
+        scheduler = Scheduler(jobs: jobs, store: workspace.store, logger: logger) { name in
+            guard let connector = config.connector(named: name) else { return }
+            let report = try await runner.sync(connector, config: config)
+            logger.info("scheduled sync finished", metadata: ["connector": .string(name), "summary": .string(report.summaryLine)])
+            // A failed run backs off instead of waiting for its next regular time.
+            if report.status == .failed {
+                throw PortraitError.connector(report.error ?? "connector '\(name)' failed")
+            }
+        }
+    }
+
+    public var isEmpty: Bool { schedules.isEmpty }
+
+    /// Runs the schedules until the task is cancelled.
+    public func run() async {
+        await scheduler.run()
+    }
+
+    /// Runs `connector` now (or right after its current run).
+    public func runNow(_ connector: String) async throws {
+        try await scheduler.runNow(connector)
+    }
+}

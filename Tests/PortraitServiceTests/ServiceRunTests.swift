@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// `portrait run` as an operator starts it: scheduled syncs run by themselves, and a bad schedule is caught by
+/// `portrait check` with its line.
+struct ServiceRunTests {
+    let cli = CommandLineTests()
+
+    @Test func scheduledConnectorsSyncByThemselves() async throws {
+        try await withScratchDirectory { directory in
+            try Data(#"{"id":"1","email":"a@example.com"}"#.utf8).write(to: directory.appendingPathComponent("c.jsonl"))
+            let config = """
+                connectors:
+                  - name: crm
+                    kind: jsonl
+                    schedule: 1s
+                    options: { path: c.jsonl, stream: contacts }
+                    mapping: { contacts: { entity: customer, fields: { identifiers.email: email } } }
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let service = Process()
+            service.executableURL = CommandLineTests.executable
+            service.arguments = ["run"]
+            service.currentDirectoryURL = directory
+            let output = Pipe()
+            service.standardOutput = output
+            service.standardError = FileHandle.nullDevice
+            try service.run()
+            defer {
+                service.terminate()
+                service.waitUntilExit()
+            }
+            let firstLine = try await RESTCommandLineTests.firstLine(of: output.fileHandleForReading)
+            #expect(firstLine.hasPrefix("Scheduled: crm (1s)"), "\(firstLine)")
+            // Runs are numbered in the store: wait (generously, for a loaded machine) for a second succeeded one.
+            var lastRun: [String: Any]?
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+                let status = try await cli.runOffPool(["status", "--json"], in: directory)
+                let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+                lastRun = (object?["connectors"] as? [[String: Any]])?.first?["lastRun"] as? [String: Any]
+                if let id = lastRun?["id"] as? Int, id >= 2, lastRun?["status"] as? String == "succeeded" { break }
+            }
+            #expect((lastRun?["id"] as? Int ?? 0) >= 2, "the service ran the connector by itself, more than once")
+            #expect(lastRun?["status"] as? String == "succeeded")
+            let status = try await cli.runOffPool(["status"], in: directory)
+            #expect(status.stdout.contains("records 1"), "\(status.stdout)")
+        }
+    }
+
+    @Test func checkRejectsAScheduleTheServiceCouldNotFollow() async throws {
+        try await withScratchDirectory { directory in
+            let config = """
+                connectors:
+                  - name: crm
+                    kind: jsonl
+                    schedule: "0 25 * * *"
+                    options: { path: c.jsonl }
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            try Data("{}\n".utf8).write(to: directory.appendingPathComponent("c.jsonl"))
+            let check = try await cli.runOffPool(["check"], in: directory)
+            #expect(check.status == 1)
+            #expect(check.stdout.contains("portrait.yml:2: connector 'crm' schedule '0 25 * * *': hour 25 is out of range 0-23"), "\(check.stdout)")
+        }
+    }
+}
