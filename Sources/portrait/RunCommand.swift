@@ -34,7 +34,10 @@ extension Portrait {
             let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger)
             guard !intake.forms.isEmpty || !scheduled.isEmpty else {
                 throw PortraitError.configuration(
-                    "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule and no survey connector defines a form; `portrait run` has nothing to do (add schedule: 15m to a connector)")
+                    "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule and no survey form has a secret to accept posts with; `portrait run` has nothing to do (add schedule: 15m to a connector, or a secret to a form)")
+            }
+            for form in intake.formsWithoutSecret {
+                say("Not served: form \(form) has no secret (imported from exports only)")
             }
             for (name, schedule) in scheduled.schedules.sorted(by: { $0.key < $1.key }) {
                 say("Scheduled: \(name) (\(schedule))")

@@ -139,6 +139,17 @@ struct SurveyServiceTests {
         }
     }
 
+    @Test func aFormWithoutASecretIsImportedButNotServed() async throws {
+        try await withScratchDirectory { directory in
+            let config = Self.config.split(separator: "\n").filter { !$0.contains("secret:") }.joined(separator: "\n")
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let workspace = try Workspace.open(configFile: directory.appendingPathComponent("portrait.yml"), environment: [:])
+            let intake = try SurveyIntake(workspace: workspace, logger: Logger(label: "test"))
+            #expect(intake.forms.isEmpty)
+            #expect(intake.formsWithoutSecret == ["post-purchase"])
+        }
+    }
+
     @Test func exportsInBothFormatsAreImportedOnceWithBadRowsQuarantined() async throws {
         try await withScratchDirectory { directory in
             let exports = directory.appendingPathComponent("exports")

@@ -12,13 +12,15 @@ public struct SurveyIntake: Sendable {
     public let server: IntakeServer
     /// The forms served, by id, with the connector each belongs to.
     public let forms: [String: String]
+    /// Forms with no `secret`: imported from exports only, never served (nobody could sign a post).
+    public let formsWithoutSecret: [String]
 
-    /// - Throws: `PortraitError.configuration` when two survey connectors define the same form id, or a form has
-    ///   no secret (a form nobody can sign for would refuse every post).
+    /// - Throws: `PortraitError.configuration` when two survey connectors define the same form id.
     public init(workspace: Workspace, host: String? = nil, port: Int? = nil, logger: Logger) throws {
         var routes: [String: SurveySink.Route] = [:]
         var intakeForms: [IntakeForm] = []
         var owners: [String: String] = [:]
+        var unserved: [String] = []
         for connector in workspace.config.enabledConnectors where connector.kind == SurveyConnector.kind {
             let survey = try SurveyConnector(
                 context: ConnectorContext(
@@ -33,8 +35,12 @@ public struct SurveyIntake: Sendable {
                 }
                 let formOptions = connector.options["forms"]?[formID]
                 guard let secret = formOptions?["secret"]?.stringValue, !secret.isEmpty else {
-                    throw PortraitError.configuration(
-                        "\(place).secret is required to accept posts: write secret: \"${FORM_SECRET}\" and sign each body with HMAC-SHA256")
+                    // A form only imported from exports: nobody could sign a post for it, so it is not served.
+                    logger.notice(
+                        "form not served: it has no secret",
+                        metadata: ["form": .string(formID), "connector": .string(connector.name), "fix": .string("\(place).secret: \"${FORM_SECRET}\"")])
+                    unserved.append(formID)
+                    continue
                 }
                 let rate = formOptions?["rate_limit_per_minute"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue }
                 owners[formID] = connector.name
@@ -47,6 +53,7 @@ public struct SurveyIntake: Sendable {
             host: host ?? service.host, port: port ?? service.port, maxBodyBytes: service.maxBodyBytes, forms: intakeForms)
         server = IntakeServer(configuration: configuration, sink: SurveySink(routes: routes), logger: logger)
         forms = owners
+        formsWithoutSecret = unserved.sorted()
     }
 }
 
