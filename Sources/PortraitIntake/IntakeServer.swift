@@ -1,4 +1,5 @@
 import Hummingbird
+import PortraitCore
 public import Logging
 import NIOCore
 
@@ -54,12 +55,19 @@ public struct IntakeServer: Sendable {
                 try await application.run()
             }
             var iterator = ports.makeAsyncIterator()
-            if let port = await iterator.next() {
-                logger.notice(
-                    "intake listening",
-                    metadata: ["intake.host": .string(configuration.host), "intake.port": "\(port)"])
-                onListening(port)
+            guard let port = await iterator.next() else {
+                // The server ended before it listened: say where it could not listen, and what to change.
+                do {
+                    try await group.waitForAll()
+                } catch {
+                    throw PortraitError.io(
+                        "cannot listen on \(configuration.host):\(configuration.port) (\(error)); another program (or another `portrait run`) may have the port: set service.port in portrait.yml or pass --port")
+                }
+                return
             }
+            logger.notice(
+                "intake listening", metadata: ["intake.host": .string(configuration.host), "intake.port": "\(port)"])
+            onListening(port)
             try await group.waitForAll()
         }
     }
