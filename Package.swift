@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // System libraries, wrapped by module maps with shims for the variadic C calls.
@@ -85,6 +86,7 @@ let package = Package(
             dependencies: [
                 "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitStoreSQLite", "PortraitConnectors",
                 "PortraitMockCRM", "PortraitIntake", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

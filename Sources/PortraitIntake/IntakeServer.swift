@@ -15,11 +15,16 @@ public struct IntakeServer: Sendable {
     let logger: Logger
     let counterBox = CounterBox()
     let limiter = RateLimiter()
+    let probes: (any ServiceProbes)?
 
-    public init(configuration: IntakeConfiguration, sink: any SubmissionSink, logger: Logger) {
+    /// - Parameter probes: Answers `/readyz` and `/metrics`; without them `/readyz` is 200 and `/metrics` 404.
+    public init(
+        configuration: IntakeConfiguration, sink: any SubmissionSink, logger: Logger, probes: (any ServiceProbes)? = nil
+    ) {
         self.configuration = configuration
         self.sink = sink
         self.logger = logger
+        self.probes = probes
     }
 
     /// Submissions accepted and refused since this server was created, across runs: a consistent snapshot.
@@ -38,7 +43,8 @@ public struct IntakeServer: Sendable {
         var applicationLogger = logger
         applicationLogger.logLevel = .critical
         let responder = IntakeResponder(
-            configuration: configuration, sink: sink, logger: logger, counters: counterBox, limiter: limiter)
+            configuration: configuration, sink: sink, logger: logger, counters: counterBox, limiter: limiter,
+            probes: probes)
         let application = Application(
             responder: responder,
             configuration: ApplicationConfiguration(

@@ -15,8 +15,10 @@ extension Portrait {
                 from running a connector twice at once, and a failing connector backs off without holding the
                 others up. Serves every enabled survey connector's forms at POST /v1/forms/{form}/responses, with
                 GET /healthz: each post must be signed (X-Portrait-Signature: sha256=<HMAC-SHA256 of the body
-                with the form's secret>), and an accepted response is committed before the 2xx. Address:
-                service.host and service.port in portrait.yml (default 127.0.0.1:8940), or --host and --port.
+                with the form's secret>), and an accepted response is committed before the 2xx. The same port
+                serves GET /healthz, /readyz (the store answers) and /metrics (Prometheus text: records, last runs,
+                schedules, intake counters). Address: service.host and service.port in portrait.yml (default
+                127.0.0.1:8940), or --host and --port.
                 """)
 
         @OptionGroup var options: GlobalOptions
@@ -30,8 +32,10 @@ extension Portrait {
         func run() async throws {
             let workspace = try options.openWorkspace()
             let logger = options.logger(redactor: workspace.config.redactor)
-            let intake = try SurveyIntake(workspace: workspace, host: host, port: port, logger: logger)
+            let metrics = ServiceMetrics(store: workspace.store)
+            let intake = try SurveyIntake(workspace: workspace, host: host, port: port, probes: metrics, logger: logger)
             let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger)
+            metrics.observe(schedules: scheduled.isEmpty ? nil : scheduled, intake: intake.server)
             guard !intake.forms.isEmpty || !scheduled.isEmpty else {
                 throw PortraitError.configuration(
                     "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule and no survey form has a secret to accept posts with; `portrait run` has nothing to do (add schedule: 15m to a connector, or a secret to a form)")
@@ -42,17 +46,17 @@ extension Portrait {
             for (name, schedule) in scheduled.schedules.sorted(by: { $0.key < $1.key }) {
                 say("Scheduled: \(name) (\(schedule))")
             }
+            let host = intake.server.configuration.host
+            let forms = intake.forms.keys.sorted()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 if !scheduled.isEmpty {
                     group.addTask { await scheduled.run() }
                 }
-                if !intake.forms.isEmpty {
-                    let host = intake.server.configuration.host
-                    let forms = intake.forms.keys.sorted().joined(separator: ", ")
-                    group.addTask {
-                        try await intake.server.run { port in
-                            say("Portrait service on http://\(host):\(port): POST /v1/forms/{form}/responses (forms: \(forms)), GET /healthz")
-                        }
+                // The HTTP port always runs: /healthz, /readyz and /metrics, and the forms if there are any.
+                group.addTask {
+                    try await intake.server.run { port in
+                        let intakeLine = forms.isEmpty ? "" : "POST /v1/forms/{form}/responses (forms: \(forms.joined(separator: ", "))), "
+                        say("Portrait service on http://\(host):\(port): \(intakeLine)GET /healthz, /readyz, /metrics")
                     }
                 }
                 try await group.next()

@@ -156,12 +156,12 @@ struct RESTCommandLineTests {
         }
     }
 
-    /// The first line a process writes, read off the concurrency pool.
-    static func firstLine(of handle: FileHandle) async throws -> String {
+    /// The first `count` lines a process writes, read off the concurrency pool.
+    static func firstLine(of handle: FileHandle, count: Int = 1) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 var bytes: [UInt8] = []
-                while !bytes.contains(UInt8(ascii: "\n")) {
+                while bytes.filter({ $0 == UInt8(ascii: "\n") }).count < count {
                     let chunk = handle.availableData
                     if chunk.isEmpty { break }
                     bytes += chunk

@@ -1,4 +1,5 @@
 import Foundation
+import PortraitHTTP
 import Testing
 
 /// `portrait run` as an operator starts it: scheduled syncs run by themselves, and a bad schedule is caught by
@@ -10,6 +11,7 @@ struct ServiceRunTests {
         try await withScratchDirectory { directory in
             try Data(#"{"id":"1","email":"a@example.com"}"#.utf8).write(to: directory.appendingPathComponent("c.jsonl"))
             let config = """
+                service: { port: 0 }
                 connectors:
                   - name: crm
                     kind: jsonl
@@ -30,8 +32,9 @@ struct ServiceRunTests {
                 service.terminate()
                 service.waitUntilExit()
             }
-            let firstLine = try await RESTCommandLineTests.firstLine(of: output.fileHandleForReading)
-            #expect(firstLine.hasPrefix("Scheduled: crm (1s)"), "\(firstLine)")
+            let lines = try await RESTCommandLineTests.firstLine(of: output.fileHandleForReading, count: 2)
+            #expect(lines.hasPrefix("Scheduled: crm (1s)\n"), "\(lines)")
+            let base = try #require(lines.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+/).map { String($0.output) }, "\(lines)")
             // Runs are numbered in the store: wait (generously, for a loaded machine) for a second succeeded one.
             var lastRun: [String: Any]?
             let deadline = ContinuousClock.now + .seconds(30)
@@ -46,6 +49,15 @@ struct ServiceRunTests {
             #expect(lastRun?["status"] as? String == "succeeded")
             let status = try await cli.runOffPool(["status"], in: directory)
             #expect(status.stdout.contains("records 1"), "\(status.stdout)")
+
+            // The service's port reports on it: ready, and the store's and the schedule's picture as metrics.
+            #expect(try await HTTPClient().get(base + "/readyz").text == "ready")
+            let metrics = try await HTTPClient().get(base + "/metrics")
+            #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+            #expect(metrics.text.contains(#"portrait_records{connector="crm"} 1.0"#), "\(metrics.text)")
+            #expect(metrics.text.contains(#"portrait_last_run_succeeded{connector="crm"} 1.0"#))
+            #expect(metrics.text.contains(#"portrait_consecutive_failures{connector="crm"} 0.0"#))
+            #expect(metrics.text.contains(#"portrait_intake_rejections_total{reason="badSignature"} 0"#))
         }
     }
 

@@ -6,7 +6,7 @@ import Logging
 import NIOCore
 import PortraitCore
 
-/// Answers every request: `GET /healthz` and `POST /v1/forms/{form_id}/responses`.
+/// Answers every request: `GET /healthz`, `/readyz`, `/metrics` and `POST /v1/forms/{form_id}/responses`.
 ///
 /// One responder rather than a `Router`: the submission path checks the form before it reads the body, reads the
 /// body only up to the limit, and needs the raw bytes for the signature, so little of a router would be used.
@@ -18,6 +18,7 @@ struct IntakeResponder: HTTPResponder {
     let logger: Logger
     let counters: CounterBox
     let limiter: RateLimiter
+    let probes: (any ServiceProbes)?
 
     func respond(to request: Request, context: Context) async throws -> Response {
         await answer(request).response
@@ -28,6 +29,18 @@ struct IntakeResponder: HTTPResponder {
         if path == "/healthz" {
             guard request.method == .get || request.method == .head else { return Self.notAllowed("GET") }
             return .text("ok")
+        }
+        if path == "/readyz" {
+            guard request.method == .get || request.method == .head else { return Self.notAllowed("GET") }
+            let ready = await probes?.isReady() ?? true
+            return .text(ready ? "ready" : "not ready: the store does not answer", status: ready ? 200 : 503)
+        }
+        if path == "/metrics" {
+            guard request.method == .get else { return Self.notAllowed("GET") }
+            guard let probes else { return .error("no metrics here", status: 404) }
+            return IntakeReply(
+                status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                body: Array(await probes.metrics().utf8))
         }
         guard let formID = Self.formID(inResponsesPath: path) else {
             return .error("no intake endpoint at \(path); post to /v1/forms/{form_id}/responses", status: 404)

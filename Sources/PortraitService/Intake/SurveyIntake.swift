@@ -16,7 +16,9 @@ public struct SurveyIntake: Sendable {
     public let formsWithoutSecret: [String]
 
     /// - Throws: `PortraitError.configuration` when two survey connectors define the same form id.
-    public init(workspace: Workspace, host: String? = nil, port: Int? = nil, logger: Logger) throws {
+    public init(
+        workspace: Workspace, host: String? = nil, port: Int? = nil, probes: (any ServiceProbes)? = nil, logger: Logger
+    ) throws {
         var routes: [String: SurveySink.Route] = [:]
         var intakeForms: [IntakeForm] = []
         var owners: [String: String] = [:]
@@ -51,7 +53,7 @@ public struct SurveyIntake: Sendable {
         let service = workspace.config.service
         let configuration = IntakeConfiguration(
             host: host ?? service.host, port: port ?? service.port, maxBodyBytes: service.maxBodyBytes, forms: intakeForms)
-        server = IntakeServer(configuration: configuration, sink: SurveySink(routes: routes), logger: logger)
+        server = IntakeServer(configuration: configuration, sink: SurveySink(routes: routes), logger: logger, probes: probes)
         forms = owners
         formsWithoutSecret = unserved.sorted()
     }
