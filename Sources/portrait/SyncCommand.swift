@@ -32,15 +32,31 @@ extension Portrait {
             let runner = SyncRunner(
                 store: workspace.store, registry: workspace.registry, logger: options.logger(redactor: workspace.config.redactor))
             var reports: [SyncReport] = []
+            var busy: [String] = []
+            let holder = Scheduler.makeHolder()
+            let logger = options.logger(redactor: workspace.config.redactor)
             for connector in connectors {
-                if full { try await workspace.store.resetCheckpoint(connector: connector.name) }
-                if !json, !Terminal.isInteractive { print("\(connector.name): syncing") }
-                let report = try await runner.sync(connector, config: workspace.config) { progress in
-                    Terminal.progress(
-                        "\(progress.connector): read \(progress.read) · new \(progress.counts.new) · updated \(progress.counts.updated) · quarantined \(progress.counts.quarantined)"
-                    )
+                // The connector's lease: a running `portrait run` (or another `portrait sync`) is not raced.
+                let leased = try await SyncLease.run(
+                    connector: connector.name, store: workspace.store, holder: holder, logger: logger
+                ) { [full, json] () async throws -> SyncReport in
+                    if full { try await workspace.store.resetCheckpoint(connector: connector.name) }
+                    if !json, !Terminal.isInteractive { print("\(connector.name): syncing") }
+                    let report = try await runner.sync(connector, config: workspace.config) { progress in
+                        Terminal.progress(
+                            "\(progress.connector): read \(progress.read) · new \(progress.counts.new) · updated \(progress.counts.updated) · quarantined \(progress.counts.quarantined)"
+                        )
+                    }
+                    Terminal.clearProgress()
+                    return report
                 }
-                Terminal.clearProgress()
+                guard let report = leased else {
+                    busy.append(connector.name)
+                    if !json {
+                        print("\(connector.name): already being synced by another portrait process (a running `portrait run`?); not started again, try later")
+                    }
+                    continue
+                }
                 reports.append(report)
                 if !json {
                     print(report.summaryLine)
@@ -48,7 +64,7 @@ extension Portrait {
                 }
             }
             if json { try Terminal.printJSON(reports) }
-            if reports.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+            if reports.contains(where: { $0.status == .failed }) || !busy.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import PortraitHTTP
+import PortraitStore
+import PortraitStoreSQLite
 import Testing
 
 /// `portrait run` as an operator starts it: scheduled syncs run by themselves, and a bad schedule is caught by
@@ -75,6 +77,33 @@ struct ServiceRunTests {
             let check = try await cli.runOffPool(["check"], in: directory)
             #expect(check.status == 1)
             #expect(check.stdout.contains("portrait.yml:2: connector 'crm' schedule '0 25 * * *': hour 25 is out of range 0-23"), "\(check.stdout)")
+        }
+    }
+
+    @Test func aSyncByHandDoesNotRaceTheServiceForAConnector() async throws {
+        try await withScratchDirectory { directory in
+            try Data(#"{"id":"1","email":"a@example.com"}"#.utf8).write(to: directory.appendingPathComponent("c.jsonl"))
+            let config = """
+                connectors:
+                  - name: crm
+                    kind: jsonl
+                    options: { path: c.jsonl, stream: contacts }
+                    mapping: { contacts: { entity: customer, fields: { identifiers.email: email } } }
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            // The service holds the connector's lease, as while its scheduled sync runs.
+            let store = try SQLiteStore.open(path: directory.appendingPathComponent(".portrait/portrait.db"))
+            #expect(try await store.acquireLease("sync:crm", holder: "the-service", ttl: .seconds(60), now: Date()))
+            let busy = try await cli.runOffPool(["sync", "crm"], in: directory)
+            #expect(busy.status == 1)
+            #expect(busy.stdout.contains("crm: already being synced by another portrait process"), "\(busy.stdout)")
+            #expect(try await store.connectorTotals().first?.records ?? 0 == 0, "nothing ran")
+
+            try await store.releaseLease("sync:crm", holder: "the-service")
+            let free = try await cli.runOffPool(["sync", "crm"], in: directory)
+            #expect(free.status == 0, "\(free.stdout)")
+            #expect(free.stdout.contains("crm: read 1 · new 1"))
+            #expect(try await store.acquireLease("sync:crm", holder: "the-service", ttl: .seconds(60), now: Date()), "released after the run")
         }
     }
 }
