@@ -71,6 +71,9 @@ public protocol Store: Sendable {
 
     /// Gives the lease `name` back if `holder` has it; a lease someone else has taken since is left alone.
     func releaseLease(_ name: String, holder: String) async throws
+
+    /// Who holds the lease `name` now (expired or not), or nil when nobody does.
+    func leaseHolder(_ name: String) async throws -> String?
 }
 
 /// A record's key within one connector.

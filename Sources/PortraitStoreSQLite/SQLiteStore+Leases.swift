@@ -32,4 +32,12 @@ extension SQLiteStore {
             }
         }
     }
+
+    public func leaseHolder(_ name: String) async throws -> String? {
+        try await access("read the lease '\(name)'") {
+            try await writer.read { db in
+                try String.fetchOne(db, sql: "SELECT holder FROM leases WHERE name = ?", arguments: [name])
+            }
+        }
+    }
 }

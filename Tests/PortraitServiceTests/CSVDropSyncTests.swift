@@ -264,6 +264,7 @@ struct CSVDropSyncTests {
         func releaseLease(_ name: String, holder: String) async throws {
             try await base.releaseLease(name, holder: holder)
         }
+        func leaseHolder(_ name: String) async throws -> String? { try await base.leaseHolder(name) }
     }
 
     @Test(arguments: [0, 1, 2, 4])

@@ -15,7 +15,13 @@ public enum SyncLease {
         _ body: @Sendable () async throws -> Value
     ) async throws -> Value? {
         let lease = name(of: connector)
-        guard try await store.acquireLease(lease, holder: holder, ttl: ttl, now: Date()) else { return nil }
+        if try await !store.acquireLease(lease, holder: holder, ttl: ttl, now: Date()) {
+            // A holder on this machine whose process is gone (a sync killed mid-way) holds nothing: take it over.
+            guard let stale = try await store.leaseHolder(lease), isDeadLocalProcess(stale) else { return nil }
+            logger.notice("took over the lease of a process that is gone", metadata: ["connector": "\(connector)", "holder": "\(stale)"])
+            try await store.releaseLease(lease, holder: stale)
+            guard try await store.acquireLease(lease, holder: holder, ttl: ttl, now: Date()) else { return nil }
+        }
         let renewal = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: ttl / 3)
@@ -36,5 +42,15 @@ public enum SyncLease {
             try? await store.releaseLease(lease, holder: holder)
             throw error
         }
+    }
+
+    /// Whether `holder` (`host:pid:random`, as `Scheduler.makeHolder` writes it) names a process of this machine
+    /// that no longer runs.
+    static func isDeadLocalProcess(_ holder: String) -> Bool {
+        let parts = holder.split(separator: ":")
+        guard parts.count >= 3, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]) else {
+            return false
+        }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 }
