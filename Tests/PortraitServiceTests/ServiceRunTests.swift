@@ -106,4 +106,56 @@ struct ServiceRunTests {
             #expect(try await store.acquireLease("sync:crm", holder: "the-service", ttl: .seconds(60), now: Date()), "released after the run")
         }
     }
+
+    @Test func aFileDroppedIntoAWatchedFolderIsImportedAtOnce() async throws {
+        try await withScratchDirectory { directory in
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("drop"), withIntermediateDirectories: true)
+            let config = """
+                service: { port: 0 }
+                connectors:
+                  - name: store-drops
+                    kind: csv_drop
+                    options: { folder: drop, glob: "*.csv", stream: receipts, id_field: receipt_id, complete_when: renamed }
+                    mapping:
+                      receipts:
+                        entity: order
+                        fields:
+                          id: receipt_id
+                          placed_at: { const: "2026-01-01T00:00:00Z" }
+                          total: { from: amount, transform: [decimal] }
+                          currency: { const: CNY }
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let service = Process()
+            service.executableURL = CommandLineTests.executable
+            service.arguments = ["run"]
+            service.currentDirectoryURL = directory
+            let output = Pipe()
+            service.standardOutput = output
+            service.standardError = FileHandle.nullDevice
+            try service.run()
+            defer {
+                service.terminate()
+                service.waitUntilExit()
+            }
+            let lines = try await RESTCommandLineTests.firstLine(of: output.fileHandleForReading, count: 2)
+            #expect(lines.hasPrefix("Scheduled: store-drops (1h, and when a file lands)"), "\(lines)")
+
+            // The till writes elsewhere and renames the file into the folder, as complete_when: renamed expects.
+            let staged = directory.appendingPathComponent("pos_1.csv.part")
+            try Data("receipt_id,amount\nR1,10.00\nR2,12.50\n".utf8).write(to: staged)
+            let dropped = ContinuousClock.now
+            try FileManager.default.moveItem(at: staged, to: directory.appendingPathComponent("drop/pos_1.csv"))
+            let archived = directory.appendingPathComponent("drop/archive/pos_1.csv")
+            while !FileManager.default.fileExists(atPath: archived.path), ContinuousClock.now - dropped < .seconds(30) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let elapsed = ContinuousClock.now - dropped
+            #expect(FileManager.default.fileExists(atPath: archived.path), "imported and archived")
+            // Measured at 0.07 s on an idle machine; the bound leaves room for a loaded one.
+            #expect(elapsed < .seconds(3), "imported \(elapsed) after it landed, not at the next hourly run")
+            let status = try await cli.runOffPool(["status"], in: directory)
+            #expect(status.stdout.contains("records 2"), "\(status.stdout)")
+        }
+    }
 }

@@ -9,17 +9,29 @@ public struct ScheduledSyncs: Sendable {
     let scheduler: Scheduler
     /// The scheduled connectors and their schedules as written, by name.
     public let schedules: [String: String]
+    /// Drop folders watched: a file landing starts the connector's sync at once.
+    let watches: [FolderWatch]
+    /// The schedule a watched drop folder's connector gets when it has none: files trigger it, and this catches
+    /// what a trigger missed.
+    static let watchedFolderSchedule = "1h"
 
     /// - Throws: `PortraitError.configuration` for a `schedule:` that does not parse, naming its line.
     public init(workspace: Workspace, logger: Logger) throws {
         var jobs: [(name: String, schedule: Schedule)] = []
         var schedules: [String: String] = [:]
+        var watches: [FolderWatch] = []
         for connector in workspace.config.enabledConnectors {
-            guard let schedule = try connector.parsedSchedule() else { continue }
+            let watch = FolderWatch(connector, directory: workspace.config.directory)
+            if let watch { watches.append(watch) }
+            guard
+                let schedule = try connector.parsedSchedule()
+                    ?? (watch == nil ? nil : Schedule(parsing: Self.watchedFolderSchedule))
+            else { continue }
             jobs.append((connector.name, schedule))
-            schedules[connector.name] = schedule.text
+            schedules[connector.name] = schedule.text + (watch == nil ? "" : ", and when a file lands")
         }
         self.schedules = schedules
+        self.watches = watches
         let config = workspace.config
         let runner = SyncRunner(store: workspace.store, registry: workspace.registry, logger: logger)
         scheduler = Scheduler(jobs: jobs, store: workspace.store, logger: logger) { name in
@@ -35,9 +47,16 @@ public struct ScheduledSyncs: Sendable {
 
     public var isEmpty: Bool { schedules.isEmpty }
 
-    /// Runs the schedules until the task is cancelled.
+    /// Runs the schedules, and watches the drop folders, until the task is cancelled.
     public func run() async {
-        await scheduler.run()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await scheduler.run() }
+            for watch in watches {
+                group.addTask { [scheduler] in
+                    await watch.run { connector in try? await scheduler.runNow(connector) }
+                }
+            }
+        }
     }
 
     /// Runs `connector` now (or right after its current run).
