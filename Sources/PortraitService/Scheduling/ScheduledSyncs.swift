@@ -58,9 +58,4 @@ public struct ScheduledSyncs: Sendable {
             }
         }
     }
-
-    /// Runs `connector` now (or right after its current run).
-    public func runNow(_ connector: String) async throws {
-        try await scheduler.runNow(connector)
-    }
 }

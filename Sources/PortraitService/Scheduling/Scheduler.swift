@@ -197,16 +197,18 @@ public actor Scheduler {
         return .seconds(min(delay, configuration.maximumBackoff.seconds))
     }
 
-    /// Takes the lease, runs the connector while renewing the lease, and releases it.
+    /// Takes the lease, runs the connector while renewing the lease, and releases it (`SyncLease`).
     private func fire(_ name: String) async -> Outcome {
-        let lease = "sync:\(name)"
         let (store, clock, holder, ttl, logger) = (store, clock, holder, configuration.leaseTTL, logger)
         do {
-            guard try await store.acquireLease(lease, holder: holder, ttl: ttl, now: clock.now) else {
+            guard
+                try await SyncLease.acquire(
+                    connector: name, store: store, holder: holder, ttl: ttl, now: clock.now, logger: logger)
+            else {
                 statuses[name]?.skipped += 1
                 logger.info(
                     "scheduled sync skipped: another process is running it",
-                    metadata: ["connector": "\(name)", "lease": "\(lease)"])
+                    metadata: ["connector": "\(name)", "lease": "\(SyncLease.name(of: name))"])
                 return .skipped
             }
         } catch {
@@ -218,53 +220,10 @@ public actor Scheduler {
         statuses[name]?.isRunning = true
         statuses[name]?.nextDue = nil
         let work = self.work
-        let result: Result<Void, any Error> = await withTaskGroup(of: Result<Void, any Error>?.self) { group in
-            group.addTask {
-                // Renewal: runs until the run ends and cancels it.
-                while !Task.isCancelled {
-                    do {
-                        try await clock.sleep(until: clock.now.addingTimeInterval(ttl.seconds / 3))
-                        if try await !store.acquireLease(lease, holder: holder, ttl: ttl, now: clock.now) {
-                            logger.warning(
-                                "lost the lease of a running sync to another process",
-                                metadata: ["connector": "\(name)", "lease": "\(lease)"])
-                        }
-                    } catch {
-                        if Task.isCancelled { break }
-                        logger.warning(
-                            "could not renew the lease of a running sync",
-                            metadata: ["connector": "\(name)", "error": "\(error)"])
-                    }
-                }
-                return nil
-            }
-            group.addTask {
-                do {
-                    try await work(name)
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
-            }
-            for await result in group {
-                if let result {
-                    group.cancelAll()
-                    return result
-                }
-            }
-            return .failure(CancellationError())
-        }
+        let result = await SyncLease.whileHeld(
+            connector: name, store: store, holder: holder, ttl: ttl, clock: clock, logger: logger
+        ) { try await work(name) }
         statuses[name]?.isRunning = false
-        // Released in its own task: a cancelled scheduler still gives the lease back.
-        await Task {
-            do {
-                try await store.releaseLease(lease, holder: holder)
-            } catch {
-                logger.warning(
-                    "could not release the lease of a sync; it expires by itself",
-                    metadata: ["connector": "\(name)", "error": "\(error)"])
-            }
-        }.value
         switch result {
         case .success:
             statuses[name]?.lastSuccess = clock.now
