@@ -42,6 +42,49 @@ struct CommandLineTests {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// A long-running command (`run`, `mock-crm`) started in the background, once it has written its first lines.
+    struct Started {
+        let process: Process
+        /// The first lines it wrote.
+        let output: String
+
+        /// The first `http://127.0.0.1:<port>` in its output: where it listens.
+        var baseURL: String? { output.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+/).map { String($0.output) } }
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts the binary with `arguments` and waits (off the concurrency pool) for `lines` lines of its output.
+    func start(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], lines: Int = 1
+    ) async throws -> Started {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let handle = output.fileHandleForReading
+        let text = await withCheckedContinuation { continuation in
+            Thread {
+                var bytes: [UInt8] = []
+                while bytes.filter({ $0 == UInt8(ascii: "\n") }).count < lines {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    bytes += chunk
+                }
+                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+            }.start()
+        }
+        return Started(process: process, output: text)
+    }
+
     /// `run` on a thread of its own: waiting for the binary must not hold a thread of the concurrency pool when an
     /// in-process server (a mock CRM) has to answer it.
     func runOffPool(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Result {

@@ -127,20 +127,12 @@ struct RESTCommandLineTests {
     @Test func mockCRMCommandServesGeneratedContactsToASync() async throws {
         try await withScratchDirectory { directory in
             try Data("bench-token\n".utf8).write(to: directory.appendingPathComponent("token"))
-            let server = Process()
-            server.executableURL = CommandLineTests.executable
-            server.arguments = ["mock-crm", "--port", "0", "--contacts", "250", "--archived-every", "50", "--token-file", "token"]
-            server.currentDirectoryURL = directory
-            let output = Pipe()
-            server.standardOutput = output
-            server.standardError = FileHandle.nullDevice
-            try server.run()
-            defer {
-                server.terminate()
-                server.waitUntilExit()
-            }
-            let firstLine = try await Self.firstLine(of: output.fileHandleForReading)
-            let url = try #require(firstLine.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+/).map { String($0.output) }, "\(firstLine)")
+            let server = try await cli.start(
+                ["mock-crm", "--port", "0", "--contacts", "250", "--archived-every", "50", "--token-file", "token"],
+                in: directory)
+            defer { server.stop() }
+            let firstLine = server.output
+            let url = try #require(server.baseURL, "\(firstLine)")
             #expect(firstLine.hasPrefix("Mock CRM: 250 contacts on \(url)"))
             let config = """
                 connectors:
@@ -153,21 +145,6 @@ struct RESTCommandLineTests {
             let sync = try await run(["sync"], in: directory, environment: [:])
             #expect(sync.status == 0, "\(sync.stderr)")
             #expect(sync.stdout.contains("crm: read 250 · new 250"), "\(sync.stdout)")
-        }
-    }
-
-    /// The first `count` lines a process writes, read off the concurrency pool.
-    static func firstLine(of handle: FileHandle, count: Int = 1) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                var bytes: [UInt8] = []
-                while bytes.filter({ $0 == UInt8(ascii: "\n") }).count < count {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    bytes += chunk
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }.start()
         }
     }
 

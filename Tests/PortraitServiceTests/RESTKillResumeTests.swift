@@ -55,14 +55,7 @@ struct RESTKillResumeTests {
                     }
                     // Eleven searches answer normally; the twelfth never does, and the sync is killed while it waits.
                     running.inject(Array(repeating: .delay(.zero), count: 11) + [.hang], matching: "/crm/v3/objects/contacts/search")
-                    let process = Process()
-                    process.executableURL = CommandLineTests.executable
-                    process.arguments = ["sync"]
-                    process.currentDirectoryURL = killed
-                    process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
-                    process.standardOutput = FileHandle.nullDevice
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
+                    let process = try await cli.start(["sync"], in: killed, environment: Self.environment, lines: 0).process
                     let deadline = ContinuousClock.now + .seconds(60)
                     var committed: [String] = []
                     while ContinuousClock.now < deadline {

@@ -22,21 +22,11 @@ struct ServiceRunTests {
                     mapping: { contacts: { entity: customer, fields: { identifiers.email: email } } }
                 """
             try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
-            let service = Process()
-            service.executableURL = CommandLineTests.executable
-            service.arguments = ["run"]
-            service.currentDirectoryURL = directory
-            let output = Pipe()
-            service.standardOutput = output
-            service.standardError = FileHandle.nullDevice
-            try service.run()
-            defer {
-                service.terminate()
-                service.waitUntilExit()
-            }
-            let lines = try await RESTCommandLineTests.firstLine(of: output.fileHandleForReading, count: 2)
+            let service = try await cli.start(["run"], in: directory, lines: 2)
+            defer { service.stop() }
+            let lines = service.output
             #expect(lines.hasPrefix("Scheduled: crm (1s)\n"), "\(lines)")
-            let base = try #require(lines.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+/).map { String($0.output) }, "\(lines)")
+            let base = try #require(service.baseURL, "\(lines)")
             // Runs are numbered in the store: wait (generously, for a loaded machine) for a second succeeded one.
             var lastRun: [String: Any]?
             let deadline = ContinuousClock.now + .seconds(30)
@@ -126,19 +116,9 @@ struct ServiceRunTests {
                           currency: { const: CNY }
                 """
             try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
-            let service = Process()
-            service.executableURL = CommandLineTests.executable
-            service.arguments = ["run"]
-            service.currentDirectoryURL = directory
-            let output = Pipe()
-            service.standardOutput = output
-            service.standardError = FileHandle.nullDevice
-            try service.run()
-            defer {
-                service.terminate()
-                service.waitUntilExit()
-            }
-            let lines = try await RESTCommandLineTests.firstLine(of: output.fileHandleForReading, count: 2)
+            let service = try await cli.start(["run"], in: directory, lines: 2)
+            defer { service.stop() }
+            let lines = service.output
             #expect(lines.hasPrefix("Scheduled: store-drops (1h, and when a file lands)"), "\(lines)")
 
             // The till writes elsewhere and renames the file into the folder, as complete_when: renamed expects.

@@ -179,17 +179,9 @@ struct SurveyServiceTests {
     @Test func killingTheServiceRightAfterItsAnswersLosesNoAcknowledgedResponse() async throws {
         try await withScratchDirectory { directory in
             try Data(Self.config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
-            let service = Process()
-            service.executableURL = CommandLineTests.executable
-            service.arguments = ["run"]
-            service.currentDirectoryURL = directory
-            service.environment = ProcessInfo.processInfo.environment.merging(["FORM_SECRET": Self.secret]) { $1 }
-            let output = Pipe()
-            service.standardOutput = output
-            service.standardError = FileHandle.nullDevice
-            try service.run()
-            let firstLine = try await RESTCommandLineTests.firstLine(of: output.fileHandleForReading)
-            let base = try #require(firstLine.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+/).map { String($0.output) }, "\(firstLine)")
+            let started = try await CommandLineTests().start(["run"], in: directory, environment: ["FORM_SECRET": Self.secret])
+            let service = started.process
+            let base = try #require(started.baseURL, "\(started.output)")
             let url = base + "/v1/forms/post-purchase/responses"
 
             // Forty posts at once; the service is killed (SIGKILL) as soon as twenty have been acknowledged.
