@@ -77,4 +77,26 @@ public struct IntakeServer: Sendable {
             try await group.waitForAll()
         }
     }
+
+    /// Serves on a port while `body` runs with it, then stops: for callers that post to the intake themselves
+    /// (`portrait demo`, tests).
+    ///
+    /// - Throws: What `body` throws, or the server's error when it could not start.
+    public func withRunning<Value: Sendable>(_ body: (Int) async throws -> Value) async throws -> Value {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task {
+            defer { continuation.finish() }
+            try await run { continuation.yield($0) }
+        }
+        defer { task.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await task.value  // Ended before it listened: its error.
+            throw CancellationError()
+        }
+        let value = try await body(port)
+        task.cancel()
+        try await task.value
+        return value
+    }
 }

@@ -11,14 +11,11 @@ struct IntakeListenTests {
 
     @Test func aPortInUseIsAClearError() async throws {
         let first = IntakeServer(configuration: IntakeConfiguration(port: 0), sink: NoSink(), logger: Logger(label: "test"))
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let running = Task { try await first.run { continuation.yield($0) } }
-        defer { running.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        let second = IntakeServer(configuration: IntakeConfiguration(port: port), sink: NoSink(), logger: Logger(label: "test"))
-        let error = try await #require(throws: PortraitError.self) { try await second.run() }
-        #expect(error.message.hasPrefix("cannot listen on 127.0.0.1:\(port) ("), "\(error.message)")
-        #expect(error.message.contains("set service.port in portrait.yml or pass --port"))
+        try await first.withRunning { port in
+            let second = IntakeServer(configuration: IntakeConfiguration(port: port), sink: NoSink(), logger: Logger(label: "test"))
+            let error = try await #require(throws: PortraitError.self) { try await second.run() }
+            #expect(error.message.hasPrefix("cannot listen on 127.0.0.1:\(port) ("), "\(error.message)")
+            #expect(error.message.contains("set service.port in portrait.yml or pass --port"))
+        }
     }
 }

@@ -48,12 +48,9 @@ struct SurveyServiceTests {
             let workspace = try Workspace.open(
                 configFile: directory.appendingPathComponent("portrait.yml"), environment: ["FORM_SECRET": secret])
             let intake = try SurveyIntake(workspace: workspace, logger: Logger(label: "test"))
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let server = Task { try await intake.server.run { continuation.yield($0) } }
-            defer { server.cancel() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            try await body("http://127.0.0.1:\(port)/v1/forms/post-purchase/responses", workspace)
+            try await intake.server.withRunning { port in
+                try await body("http://127.0.0.1:\(port)/v1/forms/post-purchase/responses", workspace)
+            }
         }
     }
 

@@ -29,26 +29,21 @@ enum DemoSurvey {
     /// Runs the intake on a free loopback port, posts the samples, and says what each got back.
     static func postSamples(workspace: Workspace, secret: String, logger: Logger, say: (String) -> Void) async throws {
         let intake = try SurveyIntake(workspace: workspace, port: 0, logger: logger)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let server = Task { try await intake.server.run { continuation.yield($0) } }
-        defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            throw PortraitError.connector("the demo's survey intake did not start")
-        }
-        let client = HTTPClient()
-        for post in posts {
-            let url = "http://127.0.0.1:\(port)/v1/forms/\(post.form)/responses"
-            let body = Array(post.body.utf8)
-            let response = try await client.send(
-                HTTPRequest(
-                    method: "POST", url: url,
-                    headers: [
-                        ("Content-Type", post.contentType),
-                        (IntakeSignature.headerName, IntakeSignature.value(for: body, secret: secret)),
-                    ],
-                    body: body))
-            say("  POST /v1/forms/\(post.form)/responses (\(post.contentType)) → \(response.status) \(response.text)")
+        try await intake.server.withRunning { port in
+            let client = HTTPClient()
+            for post in posts {
+                let url = "http://127.0.0.1:\(port)/v1/forms/\(post.form)/responses"
+                let body = Array(post.body.utf8)
+                let response = try await client.send(
+                    HTTPRequest(
+                        method: "POST", url: url,
+                        headers: [
+                            ("Content-Type", post.contentType),
+                            (IntakeSignature.headerName, IntakeSignature.value(for: body, secret: secret)),
+                        ],
+                        body: body))
+                say("  POST /v1/forms/\(post.form)/responses (\(post.contentType)) → \(response.status) \(response.text)")
+            }
         }
         var stored: [StoredRecord] = []
         try await workspace.store.forEachRecord(connector: "survey") { stored.append($0) }

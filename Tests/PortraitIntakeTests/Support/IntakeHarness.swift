@@ -46,19 +46,7 @@ func withIntake<Value: Sendable>(
     let server = IntakeServer(
         configuration: IntakeConfiguration(maxBodyBytes: maxBodyBytes, forms: forms), sink: sink,
         logger: log.logger())
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let task = Task {
-        defer { continuation.finish() }
-        try await server.run { continuation.yield($0) }
+    return try await server.withRunning { port in
+        try await body(RunningIntake(port: port, server: server, sink: sink, log: log))
     }
-    defer { task.cancel() }
-    var iterator = ports.makeAsyncIterator()
-    guard let port = await iterator.next() else {
-        try await task.value
-        throw CancellationError()
-    }
-    let value = try await body(RunningIntake(port: port, server: server, sink: sink, log: log))
-    task.cancel()
-    try await task.value
-    return value
 }
