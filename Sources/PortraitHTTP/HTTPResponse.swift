@@ -43,8 +43,8 @@ public struct HTTPResponse: Sendable {
     public func requireSuccess() throws -> HTTPResponse {
         guard isSuccess else {
             var message = "\(method) \(url) returned \(statusText)"
-            let snippet = Self.snippet(of: body)
-            if !snippet.isEmpty { message += ": \(snippet)" }
+            let detail = serverMessage
+            if !detail.isEmpty { message += ": \(detail)" }
             switch status {
             case 401, 403: message += "; check the connector's credentials"
             case 404: message += "; check the URL in the connector's options"
@@ -68,12 +68,19 @@ public struct HTTPResponse: Sendable {
         502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
     ]
 
-    /// The first line of a short textual body, trimmed; empty for binary or long bodies.
-    private static func snippet(of body: [UInt8]) -> String {
+    /// What the server said went wrong, kept short for a message: the `message` (or `error_description`,
+    /// `error`, or the first error's `message`) of a JSON body, else the body's first line; empty for binary bodies.
+    public var serverMessage: String {
         guard !body.isEmpty, !body.contains(0) else { return "" }
-        let text = String(decoding: body.prefix(300), as: UTF8.self)
-        let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        let trimmed = firstLine.trimmingCharacters(in: .whitespaces)
+        var text: String?
+        if let value = try? JSONValue(parsing: body) {
+            text = value["message"]?.stringValue ?? value["error_description"]?.stringValue ?? value["error"]?.stringValue
+                ?? value.arrayValue?.first?["message"]?.stringValue
+        }
+        if text == nil {
+            text = String(decoding: body.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
+        }
+        guard let trimmed = text?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return "" }
         return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
     }
 }

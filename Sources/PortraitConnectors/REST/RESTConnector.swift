@@ -107,10 +107,11 @@ public struct RESTConnector: Connector {
     private func message(
         for record: JSONValue, endpoint: RESTEndpoint, location: String, state: inout RESTState
     ) -> ConnectorMessage {
-        let raw = record.objectValue == nil ? record.canonicalText : nil
         guard case .object = record else {
             return .unreadable(
-                UnreadableRecord(stream: options.stream, location: location, raw: raw ?? "", reasons: ["expected a JSON object, found \(record.typeName)"]))
+                UnreadableRecord(
+                    stream: options.stream, location: location, raw: record.canonicalText,
+                    reasons: ["expected a JSON object, found \(record.typeName)"]))
         }
         guard let id = record.value(atPath: endpoint.idField)?.textValue, !id.isEmpty else {
             return .unreadable(
@@ -121,8 +122,7 @@ public struct RESTConnector: Connector {
         if let field = options.updatedField, let value = record.value(atPath: field), let instant = RESTTimestamp.milliseconds(value) {
             state.consider(instant)
         }
-        var deleted = endpoint.listsDeletions
-        if let flag = options.deletedFlag, record.value(atPath: flag.field) == flag.value { deleted = true }
+        let deleted = endpoint.listsDeletions || options.deletedFlag.map { record.value(atPath: $0.field) == $0.value } == true
         return .record(SourceRecord(stream: options.stream, sourceID: id, fields: record, location: location, isDeletion: deleted))
     }
 
@@ -160,14 +160,14 @@ public struct RESTConnector: Connector {
                     "\(response.method) \(response.url): the page is \(error.message) (\(response.body.count) bytes received); nothing from this page was stored")
             }
         } catch let error as PortraitError {
-            throw PortraitError(error.kind, "connector '\(name)': " + scrub(error.message))
+            throw PortraitError(error.kind, scrub(error.message))
         }
     }
 
     /// An error for a response whose status is not 2xx, naming what to check.
     private func refusal(_ response: HTTPResponse) -> PortraitError {
         var message = "\(response.method) \(response.url) returned \(response.statusText)"
-        let detail = Self.serverMessage(response.body)
+        let detail = response.serverMessage
         if !detail.isEmpty { message += ": \(detail)" }
         switch response.status {
         case 401, 403:
@@ -180,21 +180,6 @@ public struct RESTConnector: Connector {
             break
         }
         return PortraitError.connector(message)
-    }
-
-    /// The `message` (or first error message) of a JSON error body, or its first line, kept short.
-    static func serverMessage(_ body: [UInt8]) -> String {
-        guard !body.isEmpty else { return "" }
-        var text: String?
-        if let value = try? JSONValue(parsing: body) {
-            text = value["message"]?.stringValue ?? value["error_description"]?.stringValue ?? value["error"]?.stringValue
-                ?? value.arrayValue?.first?["message"]?.stringValue
-        }
-        if text == nil, !body.contains(0) {
-            text = String(decoding: body.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
-        }
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return "" }
-        return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }
 
     /// `text` with every configured secret replaced, for text that may echo what was sent.
