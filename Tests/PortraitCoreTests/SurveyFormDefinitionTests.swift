@@ -130,7 +130,7 @@ struct SurveyFormDefinitionTests {
                 "forms": ["post-purchase": SurveyFixtures.postPurchase],
                 "topics": ["price": ["价位"], "parking": ["parking", "停车"], "app": []],
                 "sentiment": ["positive": ["wonderful"], "negative": ["meh"]],
-                "files": [["path": "exports/*.csv"]], "path": "x", "folder": "y", "glob": "*.csv",
+                "path": "x", "form": "post-purchase",
                 "stream": "responses",
             ], at: "connectors[2].options")
         #expect(options.forms.keys.sorted() == ["post-purchase"])

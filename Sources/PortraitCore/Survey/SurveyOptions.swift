@@ -1,7 +1,7 @@
 /// The options of a `survey` connector that decide how submissions are scored: its forms, topic keywords and
 /// sentiment lexicon.
 ///
-/// The connector's other keys (`files`, `path`, `folder`, `glob`, `stream`) say where submissions come from;
+/// The connector's other keys (`path`, `form`, `stream`) say where exports come from and what they are;
 /// they are allowed here and left to the connector.
 public struct SurveyOptions: Sendable, Hashable {
     /// By form id.
@@ -9,7 +9,7 @@ public struct SurveyOptions: Sendable, Hashable {
     public let tagger: TopicTagger
     public let lexicon: SentimentLexicon
 
-    static let keys = ["forms", "topics", "sentiment", "files", "path", "folder", "glob", "stream", "form"]
+    static let keys = ["forms", "topics", "sentiment", "path", "form", "stream"]
 
     public init(forms: [String: FormDefinition], tagger: TopicTagger = .default, lexicon: SentimentLexicon = .default) {
         self.forms = forms

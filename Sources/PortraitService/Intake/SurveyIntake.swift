@@ -24,10 +24,10 @@ public struct SurveyIntake: Sendable {
         var owners: [String: String] = [:]
         var unserved: [String] = []
         for connector in workspace.config.enabledConnectors where connector.kind == SurveyConnector.kind {
-            let survey = try SurveyConnector(
-                context: ConnectorContext(
-                    name: connector.name, options: connector.options, baseDirectory: workspace.config.directory,
-                    logger: logger))
+            guard
+                let survey = try workspace.registry.instance(of: connector, config: workspace.config, logger: logger)
+                    as? SurveyConnector
+            else { continue }
             let committer = GroupCommitter(store: workspace.store, connector: connector.name)
             for (formID, _) in survey.options.forms {
                 let place = "connector '\(connector.name)': options.forms.\(formID)"
