@@ -20,6 +20,8 @@ public struct CSVDropConnector: Connector {
 
     let name: String
     let folder: DropFolder
+
+    public var watchedFolder: WatchedFolder? { folder.watched }
     let stream: String
     let encoding: CSVEncoding?
     let delimiter: UInt8?

@@ -35,6 +35,9 @@ struct DropFolder: Sendable {
     let rejectedName: String
 
     var archiveURL: URL { url.appendingPathComponent(archiveName, isDirectory: true) }
+
+    /// The folder as `portrait run` watches it.
+    var watched: WatchedFolder { WatchedFolder(url: url, settleSeconds: completion == .stable ? stableSeconds : nil) }
     var rejectedURL: URL { url.appendingPathComponent(rejectedName, isDirectory: true) }
 
     /// - Throws: `PortraitError.connector` when the folder is missing or not writable (imported files move out).

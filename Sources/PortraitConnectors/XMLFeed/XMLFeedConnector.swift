@@ -25,6 +25,11 @@ public struct XMLFeedConnector: Connector {
     let name: String
     let options: XMLFeedOptions
 
+    public var watchedFolder: WatchedFolder? {
+        if case .folder(let folder) = options.source { return folder.watched }
+        return nil
+    }
+
     public init(context: ConnectorContext) throws {
         name = context.name
         options = try XMLFeedOptions(context: context)

@@ -32,6 +32,22 @@ public protocol Connector: Sendable {
 
     /// Reads the source from `state` (nil: from the start), sending messages in order to `output`.
     func read(from state: ConnectorState?, into output: ConnectorOutput) async throws
+
+    /// The drop folder this instance reads, if any: `portrait run` watches it and syncs as soon as a file lands.
+    var watchedFolder: WatchedFolder? { get }
+}
+
+/// A folder a connector picks files up from, as the service watches it.
+public struct WatchedFolder: Sendable, Hashable {
+    public var url: URL
+    /// For `complete_when: stable`: how long a file must stay unchanged before the connector takes it, so the
+    /// watch syncs once more after that; nil when a file is complete as soon as it is seen.
+    public var settleSeconds: Double?
+
+    public init(url: URL, settleSeconds: Double?) {
+        self.url = url
+        self.settleSeconds = settleSeconds
+    }
 }
 
 /// What a connector instance is given: its name, its options (secrets already resolved) and where it runs.
@@ -84,6 +100,9 @@ public struct ConnectorOutput: Sendable {
 extension Connector {
     /// No default mappings: the config maps every stream.
     public static var defaultMapping: JSONValue { .object([:]) }
+
+    /// No drop folder.
+    public var watchedFolder: WatchedFolder? { nil }
 
     /// The connector's messages as an ordered async stream, for callers that prefer to iterate.
     public func messages(from state: ConnectorState?) -> AsyncThrowingStream<ConnectorMessage, any Error> {

@@ -1,5 +1,4 @@
 import Foundation
-import PortraitConfig
 import PortraitCore
 
 /// Watches the drop folders of `csv_drop` and `xml_feed` connectors for `portrait run`: a file landing starts
@@ -16,14 +15,10 @@ struct FolderWatch: Sendable {
 
     static let pollInterval = Duration.milliseconds(250)
 
-    /// The watch for `connector`, when it reads a drop folder.
-    init?(_ connector: ConnectorConfig, directory: URL) {
-        guard let path = connector.options["folder"]?.stringValue else { return nil }
-        self.connector = connector.name
-        folder = URL.configPath(path, relativeTo: directory)
-        let completion = connector.options["complete_when"]?.stringValue ?? "stable"
-        let stable = connector.options["stable_seconds"]?.numberValue.map { NSDecimalNumber(decimal: $0).doubleValue } ?? 5
-        settle = completion == "stable" ? stable : nil
+    init(connector: String, folder: WatchedFolder) {
+        self.connector = connector
+        self.folder = folder.url
+        settle = folder.settleSeconds
     }
 
     /// Calls `trigger` whenever the folder's files change (and once more after they settle), until cancelled.

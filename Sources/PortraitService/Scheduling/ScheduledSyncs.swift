@@ -21,7 +21,10 @@ public struct ScheduledSyncs: Sendable {
         var schedules: [String: String] = [:]
         var watches: [FolderWatch] = []
         for connector in workspace.config.enabledConnectors {
-            let watch = FolderWatch(connector, directory: workspace.config.directory)
+            // The connector says which folder it reads (`csv_drop`, `xml_feed` with `folder`). One that cannot be
+            // made is not watched; its scheduled runs report why.
+            let watch = (try? workspace.registry.instance(of: connector, config: workspace.config, logger: logger))?
+                .watchedFolder.map { FolderWatch(connector: connector.name, folder: $0) }
             if let watch { watches.append(watch) }
             guard
                 let schedule = try connector.parsedSchedule()
