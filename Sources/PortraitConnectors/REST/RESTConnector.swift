@@ -133,7 +133,7 @@ public struct RESTConnector: Connector {
     private func fetch(
         _ endpoint: RESTEndpoint, cursor: RESTPageCursor?, state: RESTState, retry: RetryPolicy
     ) async throws -> (HTTPResponse, JSONValue) {
-        let request = try endpoint.request(base: options.base, cursor: cursor, values: options.values(since: state.since))
+        let request = endpoint.request(base: options.base, cursor: cursor, values: options.values(since: state.since))
         let onRetry: @Sendable (HTTPRetry) -> Void = { [logger, name] event in
             logger.warning(
                 "retrying a request",

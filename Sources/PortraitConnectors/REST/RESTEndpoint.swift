@@ -28,7 +28,7 @@ struct RESTEndpoint: Sendable {
     }
 
     /// The request for the page at `cursor` (nil: the first page).
-    func request(base: RESTBaseURL, cursor: RESTPageCursor?, values: Values) throws -> HTTPRequest {
+    func request(base: RESTBaseURL, cursor: RESTPageCursor?, values: Values) -> HTTPRequest {
         var query = self.query.map { ($0.0, Self.fill($0.1, values)) }
         var body = self.body.map { Self.fill($0, values) }
         var url: String
@@ -40,9 +40,7 @@ struct RESTEndpoint: Sendable {
             switch (pagination, cursor) {
             case (.cursor(_, let parameter, let inBody), .cursor(let value)?):
                 if inBody {
-                    guard case .object(var object) = body ?? .object([:]) else {
-                        throw PortraitError.configuration("options.body must be a JSON object to carry the cursor '\(parameter)'")
-                    }
+                    var object = body?.objectValue ?? [:]  // The options check that a body is an object.
                     object[parameter] = .string(value)
                     body = .object(object)
                 } else {

@@ -60,10 +60,8 @@ struct RESTOptions: Sendable {
             deletedFlag = (field, deleted["value"] ?? true)
             deletions = nil
         case .object(let deleted)? where deleted["path"] != nil:
-            var endpointOptions = JSONValue.object(deleted)
-            if endpointOptions["method"] == nil { endpointOptions = Self.setting("method", "GET", in: endpointOptions) }
             deletions = try Self.endpoint(
-                endpointOptions, path: deleted["path"]?.stringValue ?? "", idField: deleted["id_field"]?.stringValue ?? idField,
+                .object(deleted), path: deleted["path"]?.stringValue ?? "", idField: deleted["id_field"]?.stringValue ?? idField,
                 listsDeletions: true, at: "\(prefix).deleted")
             deletedFlag = nil
         default:
@@ -138,11 +136,5 @@ struct RESTOptions: Sendable {
             body: options["body"], records: options["records"]?.stringValue ?? "", idField: idField,
             pagination: try RESTPagination(options["pagination"], at: "\(prefix).pagination"),
             listsDeletions: listsDeletions)
-    }
-
-    private static func setting(_ key: String, _ value: JSONValue, in object: JSONValue) -> JSONValue {
-        guard case .object(var members) = object else { return object }
-        members[key] = value
-        return .object(members)
     }
 }
