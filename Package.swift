@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "PortraitCore", targets: ["PortraitCore"]),
         .library(name: "PortraitService", targets: ["PortraitService"]),
         .library(name: "PortraitMockCRM", targets: ["PortraitMockCRM"]),
+        .library(name: "PortraitIdentity", targets: ["PortraitIdentity"]),
+        .library(name: "PortraitWorld", targets: ["PortraitWorld"]),
         .plugin(name: "ScaffoldConnector", targets: ["ScaffoldConnector"]),
     ],
     dependencies: [
@@ -63,10 +65,23 @@ let package = Package(
             dependencies: ["PortraitCore"],
             swiftSettings: swiftSettings
         ),
+        // Identity resolution: observations, deterministic rules, blocking, Fellegi-Sunter scoring and EM, clustering.
+        // Pure engine over the `IdentityStore` protocol; the SQLite store implements it.
+        .target(
+            name: "PortraitIdentity",
+            dependencies: ["PortraitCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The benchmark world: one synthetic population seen through every silo, with the truth.
+        .target(
+            name: "PortraitWorld",
+            dependencies: ["PortraitCore"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PortraitStoreSQLite",
             dependencies: [
-                "PortraitCore", "PortraitStore", .product(name: "GRDB", package: "GRDB.swift"),
+                "PortraitCore", "PortraitStore", "PortraitIdentity", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -85,6 +100,7 @@ let package = Package(
             name: "PortraitService",
             dependencies: [
                 "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitStoreSQLite", "PortraitConnectors",
+                "PortraitIdentity", "PortraitWorld",
                 "PortraitMockCRM", "PortraitIntake", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -94,6 +110,7 @@ let package = Package(
             name: "portrait",
             dependencies: [
                 "PortraitService", "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitMockCRM", "PortraitIntake",
+                "PortraitIdentity", "PortraitWorld",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -166,6 +183,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "PortraitIdentityTests", dependencies: ["PortraitIdentity", "PortraitCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "PortraitWorldTests", dependencies: ["PortraitWorld", "PortraitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ConnectorScaffoldingTests", dependencies: ["ConnectorScaffolding"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PortraitServiceTests",

@@ -1,0 +1,6 @@
+import PortraitIdentity
+import Testing
+
+@Test func engineVersionIsPositive() {
+    #expect(PortraitIdentity.engineVersion > 0)
+}

@@ -1,0 +1,6 @@
+import PortraitWorld
+import Testing
+
+@Test func worldModuleLinks() {
+    #expect(String(describing: PortraitWorld.self) == "PortraitWorld")
+}
