@@ -1,0 +1,446 @@
+public import Foundation
+import PortraitCore
+
+/// Resolves observations into profiles: from scratch over the whole store, or incrementally over what changed.
+///
+/// Both paths run the same steps over a set of nodes: block, score the candidate pairs that touch a pending node,
+/// join links and shared deterministic identifiers under the limits, then give the clusters stable ids. From
+/// scratch every record is a node; incrementally the nodes are the changed records, the candidates their keys
+/// find, and every member of the profiles those touch, so the cost follows the change, not the store.
+public struct IdentityResolver: Sendable {
+    public let settings: IdentitySettings
+    public let store: any IdentityStore
+    let extractor: ObservationExtractor
+    /// Called with a line of progress on long work (a resolve from scratch).
+    public var progress: @Sendable (String) -> Void
+
+    public init(settings: IdentitySettings, store: any IdentityStore, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.settings = settings
+        self.store = store
+        self.extractor = ObservationExtractor(settings: settings)
+        self.progress = progress
+    }
+
+    /// One record as a node of the graph being resolved.
+    struct Node {
+        var recordID: Int64
+        var connector: String
+        var features: ObservationFeatures
+        var currentProfile: String?
+        var pending: Bool
+    }
+
+    var minimumWeight: Double { log2(settings.matchThreshold / (1 - settings.matchThreshold)) }
+
+    // MARK: - From scratch
+
+    /// Resolves every stored record from scratch; profile ids of records that stay together are kept.
+    public func resolveAll() async throws -> ResolveReport {
+        let started = Date()
+        var nodes: [Node] = []
+        var maxRecordID: Int64 = 0
+        let extractor = self.extractor
+        try await store.forEachIdentityRecord { record in
+            maxRecordID = max(maxRecordID, record.recordID)
+            guard !record.deleted else { return }
+            let canonical = try JSONValue(parsing: record.canonicalText)
+            nodes.append(
+                Node(
+                    recordID: record.recordID, connector: record.connector,
+                    features: extractor.features(of: canonical, entity: record.entity, connector: record.connector),
+                    currentProfile: record.profileID, pending: true))
+            if nodes.count % 200_000 == 0 { progress("read \(nodes.count) observations") }
+        }
+        progress("read \(nodes.count) observations")
+
+        var frequencies = TermFrequencies()
+        for node in nodes { frequencies.add(node.features, comparisons: settings.comparisons) }
+        let keys = nodes.map { BlockingKeys($0.features, settings: settings) }
+        let prepared = nodes.map {
+            PreparedObservation($0.features, comparisons: settings.comparisons, frequencies: frequencies)
+        }
+
+        var report = ResolveReport()
+        report.observations = nodes.count
+        let model: MatchModel
+        if let stored = try await store.loadModel(), stored.fingerprint == settings.modelFingerprint {
+            model = stored
+        } else {
+            progress("training the model (no stored model fits the comparisons)")
+            model = train(prepared: prepared, keys: keys)
+            try await store.saveModel(model)
+            report.trainedModel = true
+        }
+
+        var write = ResolutionWrite()
+        write.replaceAll = true
+        write.pendingThrough = maxRecordID
+        write.observations = nodes.indices.map { (nodes[$0].recordID, nodes[$0].features.encoded, keys[$0].all) }
+        write.observationCountDelta = frequencies.total
+        for (field, values) in frequencies.counts {
+            for (value, count) in values where count > 0 { write.termDeltas[TermKey(field: field, value: value)] = count }
+        }
+        let links = try score(nodes: nodes, keys: keys, prepared: prepared, model: model, tooCommon: [], report: &report)
+        write.links = links
+        try await place(nodes: nodes, keys: keys, links: links, pins: [], into: &write, report: &report)
+        progress("writing \(write.observations.count) observations, \(links.count) links")
+        try await store.apply(write)
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    // MARK: - Incremental
+
+    /// Resolves the records written since the last resolve, in batches of `batchSize`.
+    ///
+    /// With no trained model yet, this is a resolve from scratch.
+    public func resolvePending(batchSize: Int = 20_000) async throws -> ResolveReport {
+        guard let model = try await store.loadModel(), model.fingerprint == settings.modelFingerprint else {
+            return try await resolveAll()
+        }
+        var total = ResolveReport()
+        while true {
+            let records = try await store.pendingIdentityRecords(limit: batchSize)
+            if records.isEmpty { break }
+            total += try await resolveBatch(records, model: model)
+            if records.count < batchSize { break }
+        }
+        return total
+    }
+
+    func resolveBatch(_ records: [IdentityRecord], model: MatchModel) async throws -> ResolveReport {
+        let started = Date()
+        var report = ResolveReport()
+        var write = ResolutionWrite()
+        write.pendingThrough = records.map(\.recordID).max()
+        write.resolvedPending = records.map(\.recordID)
+        let pendingIDs = Set(records.map(\.recordID))
+        let previous = Dictionary(
+            try await store.observations(ids: records.map(\.recordID)).map { ($0.recordID, $0) },
+            uniquingKeysWith: { first, _ in first })
+
+        // The pending records' new features; deleted records leave.
+        var pending: [Node] = []
+        for record in records {
+            let old = previous[record.recordID]
+            if let old { write.observationCountDelta -= 1; subtractTerms(old.features, from: &write.termDeltas) }
+            if record.deleted {
+                write.removedObservations.append(record.recordID)
+                write.placements.append((record.recordID, nil))
+                if let profile = record.profileID { report.affectedProfiles.insert(profile) }
+                report.removedObservations += 1
+                continue
+            }
+            let canonical = try JSONValue(parsing: record.canonicalText)
+            let features = extractor.features(of: canonical, entity: record.entity, connector: record.connector)
+            pending.append(
+                Node(recordID: record.recordID, connector: record.connector, features: features,
+                     currentProfile: record.profileID, pending: true))
+            write.observationCountDelta += 1
+            addTerms(features, to: &write.termDeltas)
+        }
+        report.observations = pending.count
+        let pendingKeys = pending.map { BlockingKeys($0.features, settings: settings) }
+        write.observations = pending.indices.map { (pending[$0].recordID, pending[$0].features.encoded, pendingKeys[$0].all) }
+        write.relinked = Array(pendingIDs)
+
+        // Candidates: everything sharing a key with a pending node.
+        let (candidateIDs, tooCommon) = try await store.observationIDs(
+            sharingKeys: Array(Set(pendingKeys.flatMap(\.all))), cap: settings.maxBlockSize)
+        let candidates = try await store.observations(ids: candidateIDs.filter { !pendingIDs.contains($0) })
+        var scored = pending
+        for candidate in candidates {
+            scored.append(
+                Node(recordID: candidate.recordID, connector: candidate.connector, features: candidate.features,
+                     currentProfile: candidate.profileID, pending: false))
+        }
+        let frequencies = try await termFrequencies(
+            for: pending.map(\.features), delta: write.termDeltas, countDelta: write.observationCountDelta)
+        let scoredKeys = pendingKeys + candidates.map { BlockingKeys($0.features, settings: settings) }
+        let prepared = scored.map {
+            PreparedObservation($0.features, comparisons: settings.comparisons, frequencies: frequencies)
+        }
+        let newLinks = try score(
+            nodes: scored, keys: scoredKeys, prepared: prepared, model: model, tooCommon: tooCommon, report: &report)
+        write.links = newLinks
+
+        // The graph to re-cluster: the pending nodes, the candidates they link to or share a deterministic
+        // identifier with, and every member of the profiles involved (so a split is seen whole).
+        let pendingDeterministic = Set(pendingKeys.flatMap { $0.deterministic.map(\.key) })
+        var involved = Set(newLinks.flatMap { [$0.a, $0.b] })
+        for (index, candidate) in candidates.enumerated()
+        where !Set(scoredKeys[pending.count + index].deterministic.map(\.key)).isDisjoint(with: pendingDeterministic) {
+            involved.insert(candidate.recordID)
+        }
+        var profiles = Set(records.compactMap(\.profileID))
+        for candidate in candidates where involved.contains(candidate.recordID) {
+            if let profile = candidate.profileID { profiles.insert(profile) }
+        }
+        let memberIDs = Set(try await store.members(ofProfiles: Array(profiles))).union(involved).subtracting(pendingIDs)
+        var graph = pending
+        var loaded = Set(pending.map(\.recordID))
+        let byID = Dictionary(candidates.map { ($0.recordID, $0) }, uniquingKeysWith: { first, _ in first })
+        var missing: [Int64] = []
+        for id in memberIDs where !loaded.contains(id) {
+            if let candidate = byID[id] {
+                graph.append(Node(recordID: id, connector: candidate.connector, features: candidate.features,
+                                  currentProfile: candidate.profileID, pending: false))
+                loaded.insert(id)
+            } else {
+                missing.append(id)
+            }
+        }
+        for observation in try await store.observations(ids: missing) where !loaded.contains(observation.recordID) {
+            graph.append(Node(recordID: observation.recordID, connector: observation.connector,
+                              features: observation.features, currentProfile: observation.profileID, pending: false))
+            loaded.insert(observation.recordID)
+        }
+        // Members of an affected profile whose record was deleted no longer count.
+        let removed = Set(write.removedObservations)
+        graph.removeAll { removed.contains($0.recordID) }
+
+        let graphIDs = graph.map(\.recordID)
+        let stored = try await store.links(among: graphIDs).filter { !pendingIDs.contains($0.a) && !pendingIDs.contains($0.b) }
+        let pins = try await store.pins(touching: graphIDs)
+        let graphKeys = graph.map { BlockingKeys($0.features, settings: settings) }
+        try await place(nodes: graph, keys: graphKeys, links: stored + newLinks, pins: pins, into: &write, report: &report)
+        try await store.apply(write)
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    // MARK: - Shared steps
+
+    /// Blocks and scores; returns the links at or above the threshold (pairs touching a pending node only).
+    func score(
+        nodes: [Node], keys: [BlockingKeys], prepared: [PreparedObservation], model: MatchModel,
+        tooCommon: Set<UInt64>, report: inout ResolveReport
+    ) throws -> [IdentityLink] {
+        let candidates = CandidatePairs(
+            keys: keys, pending: nodes.map(\.pending), ruleCount: settings.blocking.count,
+            maxBlockSize: settings.maxBlockSize, tooCommon: tooCommon)
+        report.candidatePairs += candidates.pairs.count
+        report.candidatePairsPerRule = candidates.perRule
+        report.skippedKeys += candidates.skippedKeys
+        report.skippedKeyObservations += candidates.skippedObservations
+        if nodes.count > 10_000 { progress("scoring \(candidates.pairs.count) candidate pairs") }
+        let accepted = ParallelScoring.accepted(
+            pairs: candidates.pairs, observations: prepared, model: model, minimumWeight: minimumWeight)
+        report.modelLinks += accepted.count
+        return accepted.map { pair in
+            let vector = model.compare(prepared[Int(pair.a)], prepared[Int(pair.b)])
+            return IdentityLink(
+                a: nodes[Int(pair.a)].recordID, b: nodes[Int(pair.b)].recordID, kind: .model, weight: pair.weight,
+                evidence: Self.evidence(vector, model: model))
+        }
+    }
+
+    /// Clusters the nodes and writes their placements, aliases and history into `write`.
+    func place(
+        nodes: [Node], keys: [BlockingKeys], links: [IdentityLink], pins: [IdentityPin],
+        into write: inout ResolutionWrite, report: inout ResolveReport
+    ) async throws {
+        var nodeOfRecord: [Int64: Int32] = [:]
+        nodeOfRecord.reserveCapacity(nodes.count)
+        for (index, node) in nodes.enumerated() { nodeOfRecord[node.recordID] = Int32(index) }
+
+        var limits: [String: Int] = [:]
+        for rule in settings.identifiers { if let limit = rule.maxPerProfile { limits[rule.type] = limit } }
+        let clusterNodes = nodes.map { node in
+            Clusterer.Node(
+                recordID: node.recordID,
+                limited: node.features.identifiers.filter { key, _ in
+                    limits[String(key.split(separator: "@").first ?? Substring(key))] != nil
+                })
+        }
+        var clusterer = Clusterer(
+            nodes: clusterNodes, limits: limits,
+            apartPins: pins.filter { $0.kind == .apart }.map { ($0.a, $0.b) })
+
+        var edges: [Clusterer.Edge] = []
+        for pin in pins where pin.kind == .together {
+            if let a = nodeOfRecord[pin.a], let b = nodeOfRecord[pin.b] { edges.append(.forced(a, b)) }
+        }
+        // Shared deterministic identifiers: a star to the first holder of each value, in priority order.
+        var firstHolder: [UInt64: Int32] = [:]
+        var deterministic: [(Int32, Int32, Int)] = []
+        for (index, nodeKeys) in keys.enumerated() {
+            for (key, priority) in nodeKeys.deterministic {
+                if let first = firstHolder[key] {
+                    deterministic.append((first, Int32(index), priority))
+                } else {
+                    firstHolder[key] = Int32(index)
+                }
+            }
+        }
+        deterministic.sort { $0.2 < $1.2 }
+        for (a, b, priority) in deterministic {
+            edges.append(.deterministic(a, b, priority: priority, type: settings.identifiers[priority].type))
+        }
+        report.deterministicJoins += deterministic.count
+        let modelEdges = links.compactMap { link -> (Int32, Int32, Double, Bool)? in
+            guard let a = nodeOfRecord[link.a], let b = nodeOfRecord[link.b] else { return nil }
+            return (a, b, link.weight, link.kind == .forced)
+        }.sorted { $0.2 > $1.2 }
+        for (a, b, weight, forced) in modelEdges {
+            edges.append(forced ? .forced(a, b) : .model(a, b, weight: weight))
+        }
+        clusterer.join(edges)
+        let clusters = clusterer.clusters()
+
+        let outcome = ProfileAssigner.assign(
+            clusters: clusters, currentProfile: nodes.map(\.currentProfile), recordIDs: nodes.map(\.recordID))
+        let newCount = outcome.kept.filter { $0 == nil }.count
+        var next = newCount > 0 ? try await store.reserveProfileNumbers(newCount) : 0
+        var profileOfCluster: [String] = []
+        for kept in outcome.kept {
+            if let kept {
+                profileOfCluster.append(kept)
+            } else {
+                profileOfCluster.append(ProfileAssigner.profileID(number: next))
+                next += 1
+            }
+        }
+        report.profilesCreated += newCount - outcome.splits.count
+        report.profilesMerged += outcome.aliases.count
+        report.profilesSplit += outcome.splits.count
+
+        let now = Date()
+        var clusterOfNode = [Int](repeating: 0, count: nodes.count)
+        for (cluster, members) in clusters.enumerated() {
+            for node in members { clusterOfNode[Int(node)] = cluster }
+        }
+        for (index, node) in nodes.enumerated() {
+            let profile = profileOfCluster[clusterOfNode[index]]
+            if node.currentProfile != profile {
+                write.placements.append((node.recordID, profile))
+                report.affectedProfiles.insert(profile)
+                if let old = node.currentProfile { report.affectedProfiles.insert(old) }
+            } else if node.pending {
+                report.affectedProfiles.insert(profile)
+            }
+        }
+        for (alias, profile) in outcome.aliases {
+            write.aliases.append((alias, profile))
+            write.events.append(IdentityEvent(at: now, action: .merged, profile: profile, other: alias,
+                                              detail: "\(alias) merged into \(profile)"))
+        }
+        for (cluster, from) in outcome.splits {
+            let profile = profileOfCluster[cluster]
+            write.events.append(IdentityEvent(at: now, action: .split, profile: profile, other: from,
+                                              detail: "\(clusters[cluster].count) record(s) split off \(from) into \(profile)"))
+        }
+        report.refusedMerges += clusterer.refusals.count
+        for refusal in clusterer.refusals {
+            let a = nodes[Int(refusal.a)]
+            let b = nodes[Int(refusal.b)]
+            write.events.append(IdentityEvent(
+                at: now, action: .refused, profile: profileOfCluster[clusterOfNode[Int(refusal.a)]],
+                other: profileOfCluster[clusterOfNode[Int(refusal.b)]],
+                detail: "records \(a.recordID) and \(b.recordID) not merged: \(refusal.reason)"))
+        }
+    }
+
+    /// `field=level:weight` per compared field, joined by `;`.
+    static func evidence(_ vector: ComparisonVector, model: MatchModel) -> String {
+        var parts: [String] = []
+        for (index, spec) in model.comparisons.enumerated() where vector.levels[index] >= 0 {
+            let level = Int(vector.levels[index])
+            let weight = model.weight(comparison: index, level: level, frequency: vector.frequencies[index])
+            parts.append("\(spec.field)=\(spec.levelNames[level]):\(String(format: "%.2f", weight))")
+        }
+        return parts.joined(separator: ";")
+    }
+
+    private func addTerms(_ features: ObservationFeatures, to deltas: inout [TermKey: Int], sign: Int = 1) {
+        for spec in settings.comparisons where spec.termFrequency {
+            for value in features.values(of: spec.field) {
+                deltas[TermKey(field: spec.field.description, value: value), default: 0] += sign
+            }
+        }
+    }
+
+    private func subtractTerms(_ features: ObservationFeatures, from deltas: inout [TermKey: Int]) {
+        addTerms(features, to: &deltas, sign: -1)
+    }
+
+    /// Term frequencies for the pending observations' values, as they will be after this batch.
+    private func termFrequencies(
+        for features: [ObservationFeatures], delta: [TermKey: Int], countDelta: Int
+    ) async throws -> TermFrequencies {
+        var keys = Set<TermKey>()
+        for feature in features {
+            for spec in settings.comparisons where spec.termFrequency {
+                for value in feature.values(of: spec.field) { keys.insert(TermKey(field: spec.field.description, value: value)) }
+            }
+        }
+        let (counts, total) = try await store.termCounts(Array(keys))
+        var frequencies = TermFrequencies(total: max(1, total + countDelta))
+        for key in keys {
+            frequencies.counts[key.field, default: [:]][key.value] = (counts[key] ?? 0) + (delta[key] ?? 0)
+        }
+        return frequencies
+    }
+
+    // MARK: - Training
+
+    /// Trains u on random pairs and m and the prior by EM over each blocking rule's pairs.
+    func train(prepared: [PreparedObservation], keys: [BlockingKeys]) -> MatchModel {
+        let trainer = ModelTrainer(comparisons: settings.comparisons, blocking: settings.blocking)
+        let start = MatchModel.initial(for: settings.comparisons)
+        let u = trainer.estimateU(prepared, pairs: settings.trainingPairs, seed: 0x5EED)
+        // Each rule's own pairs (not deduplicated against earlier rules), at most a million per rule.
+        var perRule: [ModelTrainer.Patterns] = []
+        var all = ModelTrainer.Patterns()
+        let everything = [Bool](repeating: true, count: prepared.count)
+        for index in settings.blocking.indices {
+            let ruleKeys = keys.map { BlockingKeys.only(rule: index, of: $0) }
+            let pairs = CandidatePairs(
+                keys: ruleKeys, pending: everything, ruleCount: 1, maxBlockSize: settings.maxBlockSize)
+            var patterns = ModelTrainer.Patterns()
+            let stride = max(1, pairs.pairs.count / 1_000_000)
+            for position in Swift.stride(from: 0, to: pairs.pairs.count, by: stride) {
+                let (a, b) = pairs.pairs[position]
+                patterns.add(start.compare(prepared[Int(a)], prepared[Int(b)]).levels)
+            }
+            perRule.append(patterns)
+        }
+        let union = CandidatePairs(
+            keys: keys, pending: everything, ruleCount: settings.blocking.count, maxBlockSize: settings.maxBlockSize)
+        let stride = max(1, union.pairs.count / 2_000_000)
+        for position in Swift.stride(from: 0, to: union.pairs.count, by: stride) {
+            let (a, b) = union.pairs[position]
+            all.add(start.compare(prepared[Int(a)], prepared[Int(b)]).levels)
+        }
+        let (m, prior) = trainer.estimateM(start: start, u: u, perRule: perRule, all: all)
+        return MatchModel(comparisons: settings.comparisons, m: m, u: u, prior: prior, trainedPairs: all.pairs)
+    }
+
+    /// Retrains the model on every stored observation and saves it; the next resolve uses it.
+    public func train() async throws -> MatchModel {
+        var features: [ObservationFeatures] = []
+        let extractor = self.extractor
+        try await store.forEachIdentityRecord { record in
+            guard !record.deleted else { return }
+            let canonical = try JSONValue(parsing: record.canonicalText)
+            features.append(extractor.features(of: canonical, entity: record.entity, connector: record.connector))
+        }
+        var frequencies = TermFrequencies()
+        for feature in features { frequencies.add(feature, comparisons: settings.comparisons) }
+        let prepared = features.map { PreparedObservation($0, comparisons: settings.comparisons, frequencies: frequencies) }
+        let keys = features.map { BlockingKeys($0, settings: settings) }
+        let model = train(prepared: prepared, keys: keys)
+        try await store.saveModel(model)
+        return model
+    }
+}
+
+extension BlockingKeys {
+    /// The keys of one rule only, as the only rule (for training on one rule's pairs).
+    static func only(rule: Int, of keys: BlockingKeys) -> BlockingKeys {
+        var copy = keys
+        copy.rules = [keys.rules[rule]]
+        copy.deterministic = []
+        return copy
+    }
+}

@@ -1,0 +1,128 @@
+/// Estimates a model's parameters without labels, as the best open-source linkage tools do.
+///
+/// - u: the level frequencies among random pairs, which are almost all non-matches.
+/// - m: expectation-maximisation over the pairs of each blocking rule in turn, with u fixed. A rule's own fields
+///   agree on every pair it brings, so a rule only teaches the m of comparisons on other fields; each m is the
+///   average over the rules that could teach it.
+/// - prior: EM over all candidate pairs with m and u fixed.
+struct ModelTrainer {
+    let comparisons: [ComparisonSpec]
+    let blocking: [BlockingRule]
+
+    /// Level counts over distinct comparison vectors: EM runs over patterns, not pairs.
+    struct Patterns {
+        var counts: [[Int8]: Int] = [:]
+        var pairs = 0
+
+        mutating func add(_ levels: [Int8]) {
+            counts[levels, default: 0] += 1
+            pairs += 1
+        }
+    }
+
+    func estimateU(_ observations: [PreparedObservation], pairs: Int, seed: UInt64) -> [[Double]] {
+        var generator = SplitMix64(seed: seed)
+        var counts = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
+        let model = MatchModel.initial(for: comparisons)
+        guard observations.count > 1 else { return model.u }
+        for _ in 0..<pairs {
+            let a = Int(generator.next() % UInt64(observations.count))
+            var b = Int(generator.next() % UInt64(observations.count - 1))
+            if b >= a { b += 1 }
+            let vector = model.compare(observations[a], observations[b])
+            for (index, level) in vector.levels.enumerated() where level >= 0 { counts[index][Int(level)] += 1 }
+        }
+        return counts.enumerated().map { index, levels in
+            let total = levels.reduce(0, +)
+            // Laplace smoothing: a level never seen among random pairs is rare, not impossible.
+            return levels.map { ($0 + 1) / (total + Double(levels.count)) }
+        }
+    }
+
+    /// Whether `rule` constrains the field a comparison looks at.
+    func rule(_ rule: BlockingRule, touches spec: ComparisonSpec) -> Bool {
+        rule.fields.contains { field in
+            switch (field, spec.field) {
+            case (.name, .given), (.name, .family), (.name, .name), (.given, .name), (.family, .name): return true
+            case (.birthYear, .birthDate), (.birthDate, .birthDate): return true
+            default: return field == spec.field
+            }
+        }
+    }
+
+    /// m per comparison and the prior, from each rule's patterns (`perRule`) and all candidate pairs (`all`).
+    func estimateM(
+        start: MatchModel, u: [[Double]], perRule: [Patterns], all: Patterns, iterations: Int = 40
+    ) -> (m: [[Double]], prior: Double) {
+        var sums = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
+        var taught = [Int](repeating: 0, count: comparisons.count)
+        for (ruleIndex, patterns) in perRule.enumerated() where patterns.pairs >= 10 {
+            let (m, _) = expectationMaximisation(
+                patterns, m: start.m, u: u, prior: 0.1, iterations: iterations, updatesM: true)
+            for index in comparisons.indices where !rule(blocking[ruleIndex], touches: comparisons[index]) {
+                for level in sums[index].indices { sums[index][level] += m[index][level] }
+                taught[index] += 1
+            }
+        }
+        let m = comparisons.indices.map { index in
+            taught[index] == 0 ? start.m[index] : sums[index].map { $0 / Double(taught[index]) }
+        }
+        let (_, prior) = expectationMaximisation(all, m: m, u: u, prior: 0.1, iterations: iterations, updatesM: false)
+        return (m, prior)
+    }
+
+    private func expectationMaximisation(
+        _ patterns: Patterns, m start: [[Double]], u: [[Double]], prior startPrior: Double, iterations: Int,
+        updatesM: Bool
+    ) -> (m: [[Double]], prior: Double) {
+        var m = start
+        var prior = startPrior
+        let entries = Array(patterns.counts)
+        guard !entries.isEmpty else { return (m, prior) }
+        for _ in 0..<iterations {
+            var mSums = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
+            var matchTotal = 0.0
+            var total = 0.0
+            for (levels, count) in entries {
+                var matchLikelihood = prior
+                var nonMatchLikelihood = 1 - prior
+                for (index, level) in levels.enumerated() where level >= 0 {
+                    matchLikelihood *= m[index][Int(level)]
+                    nonMatchLikelihood *= u[index][Int(level)]
+                }
+                let probability = matchLikelihood / max(matchLikelihood + nonMatchLikelihood, 1e-300)
+                let weight = probability * Double(count)
+                matchTotal += weight
+                total += Double(count)
+                if updatesM {
+                    for (index, level) in levels.enumerated() where level >= 0 { mSums[index][Int(level)] += weight }
+                }
+            }
+            prior = min(max(matchTotal / max(total, 1), 1e-6), 1 - 1e-6)
+            if updatesM {
+                for index in m.indices {
+                    let sum = mSums[index].reduce(0, +)
+                    guard sum > 0 else { continue }
+                    // Smoothed so no level's m reaches zero (which would veto a match forever).
+                    m[index] = mSums[index].map { ($0 + 0.01) / (sum + 0.01 * Double(mSums[index].count)) }
+                }
+            }
+        }
+        return (m, prior)
+    }
+}
+
+/// A small, fast, seedable generator: training draws the same random pairs for the same data.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
