@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "PortraitConfig",
-            dependencies: ["PortraitCore", "Yams"],
+            dependencies: ["PortraitCore", "PortraitIdentity", "Yams"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -183,7 +183,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PortraitIdentityTests", dependencies: ["PortraitIdentity", "PortraitCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PortraitIdentityTests",
+            dependencies: ["PortraitIdentity", "PortraitCore", "PortraitStore", "PortraitStoreSQLite", "PortraitTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PortraitWorldTests", dependencies: ["PortraitWorld", "PortraitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ConnectorScaffoldingTests", dependencies: ["ConnectorScaffolding"], swiftSettings: swiftSettings),
         .testTarget(

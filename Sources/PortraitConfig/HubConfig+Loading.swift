@@ -1,5 +1,6 @@
 public import Foundation
 public import PortraitCore
+import PortraitIdentity
 
 extension HubConfig {
     /// Reads and validates a config file.
@@ -103,6 +104,13 @@ extension HubConfig {
                     declaredAt: line.map { "\(displayName):\($0)" } ?? displayName))
         }
 
+        var identity = IdentitySettings.standard
+        do {
+            identity = try IdentitySettings(json: root["identity"], path: JSONPath.root.appending("identity"))
+        } catch {
+            for violation in error.violations { report(violation.path, violation.message) }
+        }
+
         if !issues.isEmpty {
             throw ConfigError(issues: Self.ordered(issues))
         }
@@ -114,7 +122,7 @@ extension HubConfig {
         }
         return HubConfig(
             file: file, directory: directory, storePath: storePath, connectors: connectors, redactor: resolver.redactor,
-            service: service)
+            service: service, identity: identity)
     }
 
     private static func ordered(_ issues: [ConfigIssue]) -> [ConfigIssue] {

@@ -1,5 +1,6 @@
 public import Foundation
 public import PortraitCore
+public import PortraitIdentity
 
 /// The operator's `portrait.yml`, validated: every connector's kind exists, its options match the kind's spec,
 /// its mapping compiles, and secrets are resolved from the environment or files.
@@ -16,11 +17,14 @@ public struct HubConfig: Sendable {
     public var redactor: SecretRedactor
     /// Where `portrait run` listens.
     public var service: ServiceConfig
+    /// How observations become profiles (the `identity` section over the shipped defaults).
+    public var identity: IdentitySettings
 
     public init(
         file: URL, directory: URL, storePath: URL, connectors: [ConnectorConfig], redactor: SecretRedactor,
-        service: ServiceConfig = ServiceConfig()
+        service: ServiceConfig = ServiceConfig(), identity: IdentitySettings = .standard
     ) {
+        self.identity = identity
         self.file = file
         self.directory = directory
         self.storePath = storePath

@@ -167,6 +167,77 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v6-identity") { db in
+            // Identity resolution: each record's observation (normalised features), its blocking and deterministic
+            // keys as 64-bit hashes (the candidate look-up of an incremental resolve), the model's accepted links
+            // with their evidence, operators' pins, merged ids (aliases), the merge and split history, term
+            // counts, and small state (the pending mark, the profile counter, the model).
+            // A record whose canonical form or deletion changes is queued for the next resolve by a trigger; new
+            // records are found by rowid above the pending mark, so an import pays nothing for this.
+            try db.execute(
+                sql: """
+                    CREATE TABLE identity_observations (
+                        record_id INTEGER PRIMARY KEY,
+                        features TEXT NOT NULL
+                    );
+                    CREATE TABLE identity_keys (
+                        key INTEGER NOT NULL,
+                        record_id INTEGER NOT NULL,
+                        PRIMARY KEY (key, record_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE identity_links (
+                        a INTEGER NOT NULL,
+                        b INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        weight REAL NOT NULL,
+                        evidence TEXT NOT NULL,
+                        PRIMARY KEY (a, b)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX identity_links_by_b ON identity_links(b);
+                    CREATE TABLE identity_pins (
+                        a INTEGER NOT NULL,
+                        b INTEGER NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('apart', 'together')),
+                        created_at REAL NOT NULL,
+                        PRIMARY KEY (a, b)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX identity_pins_by_b ON identity_pins(b);
+                    CREATE TABLE identity_aliases (
+                        alias TEXT PRIMARY KEY NOT NULL,
+                        profile_id TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX identity_aliases_by_profile ON identity_aliases(profile_id);
+                    CREATE TABLE identity_history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        action TEXT NOT NULL,
+                        profile_id TEXT NOT NULL,
+                        other_id TEXT,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX identity_history_by_profile ON identity_history(profile_id, id);
+                    CREATE INDEX identity_history_by_other ON identity_history(other_id, id);
+                    CREATE TABLE identity_terms (
+                        field TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (field, value)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE identity_state (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE identity_dirty (
+                        record_id INTEGER PRIMARY KEY
+                    );
+                    CREATE TRIGGER records_identity_dirty AFTER UPDATE OF canonical, deleted ON records
+                    WHEN old.canonical IS NOT new.canonical OR old.deleted IS NOT new.deleted
+                    BEGIN
+                        INSERT OR IGNORE INTO identity_dirty (record_id) VALUES (new.rowid);
+                    END;
+                    """
+            )
+        }
         return migrator
     }()
 

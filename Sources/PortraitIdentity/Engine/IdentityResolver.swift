@@ -63,12 +63,12 @@ public struct IdentityResolver: Sendable {
         var report = ResolveReport()
         report.observations = nodes.count
         let model: MatchModel
-        if let stored = try await store.loadModel(), stored.fingerprint == settings.modelFingerprint {
+        if let stored = try await loadModel() {
             model = stored
         } else {
             progress("training the model (no stored model fits the comparisons)")
             model = train(prepared: prepared, keys: keys)
-            try await store.saveModel(model)
+            try await store.saveModel(model.stored(at: Date()))
             report.trainedModel = true
         }
 
@@ -95,24 +95,31 @@ public struct IdentityResolver: Sendable {
     ///
     /// With no trained model yet, this is a resolve from scratch.
     public func resolvePending(batchSize: Int = 20_000) async throws -> ResolveReport {
-        guard let model = try await store.loadModel(), model.fingerprint == settings.modelFingerprint else {
+        guard let model = try await loadModel() else {
             return try await resolveAll()
         }
         var total = ResolveReport()
         while true {
-            let records = try await store.pendingIdentityRecords(limit: batchSize)
-            if records.isEmpty { break }
-            total += try await resolveBatch(records, model: model)
-            if records.count < batchSize { break }
+            let batch = try await store.pendingIdentityRecords(limit: batchSize)
+            if batch.records.isEmpty { break }
+            total += try await resolveBatch(batch, model: model)
+            if batch.records.count < batchSize { break }
         }
         return total
     }
 
-    func resolveBatch(_ records: [IdentityRecord], model: MatchModel) async throws -> ResolveReport {
+    /// The stored model, when it was trained for the settings' comparisons.
+    public func loadModel() async throws -> MatchModel? {
+        guard let stored = try await store.loadModel(), stored.fingerprint == settings.modelFingerprint else { return nil }
+        return MatchModel(stored: stored, comparisons: settings.comparisons)
+    }
+
+    func resolveBatch(_ batch: PendingIdentityRecords, model: MatchModel) async throws -> ResolveReport {
         let started = Date()
+        let records = batch.records
         var report = ResolveReport()
         var write = ResolutionWrite()
-        write.pendingThrough = records.map(\.recordID).max()
+        write.pendingThrough = batch.newThrough
         write.resolvedPending = records.map(\.recordID)
         let pendingIDs = Set(records.map(\.recordID))
         let previous = Dictionary(
@@ -123,7 +130,11 @@ public struct IdentityResolver: Sendable {
         var pending: [Node] = []
         for record in records {
             let old = previous[record.recordID]
-            if let old { write.observationCountDelta -= 1; subtractTerms(old.features, from: &write.termDeltas) }
+            if let old {
+                write.observationCountDelta -= 1
+                subtractTerms(old.features, from: &write.termDeltas)
+                for key in BlockingKeys(old.features, settings: settings).all { write.staleKeys.append((key, old.recordID)) }
+            }
             if record.deleted {
                 write.removedObservations.append(record.recordID)
                 write.placements.append((record.recordID, nil))
@@ -430,7 +441,7 @@ public struct IdentityResolver: Sendable {
         let prepared = features.map { PreparedObservation($0, comparisons: settings.comparisons, frequencies: frequencies) }
         let keys = features.map { BlockingKeys($0, settings: settings) }
         let model = train(prepared: prepared, keys: keys)
-        try await store.saveModel(model)
+        try await store.saveModel(model.stored(at: Date()))
         return model
     }
 }

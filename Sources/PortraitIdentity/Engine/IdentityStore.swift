@@ -7,7 +7,7 @@ public protocol IdentityStore: Sendable {
     func forEachIdentityRecord(_ body: (IdentityRecord) throws -> Void) async throws
 
     /// Records written since the last resolve (new, changed or deleted), at most `limit`.
-    func pendingIdentityRecords(limit: Int) async throws -> [IdentityRecord]
+    func pendingIdentityRecords(limit: Int) async throws -> PendingIdentityRecords
 
     /// The observations that share any of `keys`, and the keys shared by more than `cap` observations (too common to
     /// compare pairwise: their observations are left out).
@@ -28,8 +28,8 @@ public protocol IdentityStore: Sendable {
     /// Term-frequency counts of the given (field, value) pairs, and the number of observations counted.
     func termCounts(_ terms: [TermKey]) async throws -> (counts: [TermKey: Int], total: Int)
 
-    func loadModel() async throws -> MatchModel?
-    func saveModel(_ model: MatchModel) async throws
+    func loadModel() async throws -> StoredMatchModel?
+    func saveModel(_ model: StoredMatchModel) async throws
 
     /// Writes one resolve: observations, keys, links, placements, aliases, history and term counts, and moves the
     /// pending mark past `pendingThrough`. All or nothing.
@@ -50,6 +50,38 @@ public protocol IdentityStore: Sendable {
     func addPins(_ pins: [IdentityPin], removingOpposite: Bool) async throws
     /// Marks records pending, so the next resolve looks at them again.
     func markPending(_ recordIDs: [Int64]) async throws
+}
+
+/// A batch of pending records.
+public struct PendingIdentityRecords: Sendable {
+    public var records: [IdentityRecord]
+    /// The highest id of a new record in the batch: the pending mark moves there once the batch is written.
+    public var newThrough: Int64?
+
+    public init(records: [IdentityRecord], newThrough: Int64?) {
+        self.records = records
+        self.newThrough = newThrough
+    }
+}
+
+/// A trained model's parameters as the store keeps them (the comparisons come from the settings; the fingerprint
+/// says which).
+public struct StoredMatchModel: Sendable, Codable, Hashable {
+    public var fingerprint: String
+    public var m: [[Double]]
+    public var u: [[Double]]
+    public var prior: Double
+    public var trainedPairs: Int
+    public var trainedAt: Date
+
+    public init(fingerprint: String, m: [[Double]], u: [[Double]], prior: Double, trainedPairs: Int, trainedAt: Date) {
+        self.fingerprint = fingerprint
+        self.m = m
+        self.u = u
+        self.prior = prior
+        self.trainedPairs = trainedPairs
+        self.trainedAt = trainedAt
+    }
 }
 
 /// A stored record as identity resolution reads it.
@@ -180,6 +212,8 @@ public struct ResolutionWrite: Sendable {
     public var replaceAll = false
     /// Observations to store (new or changed), with their blocking and deterministic keys.
     public var observations: [(recordID: Int64, features: String, keys: [UInt64])] = []
+    /// Keys of changed observations' previous features, to drop.
+    public var staleKeys: [(key: UInt64, recordID: Int64)] = []
     /// Observations of records that were deleted or no longer carry identity.
     public var removedObservations: [Int64] = []
     /// Links to drop (all links touching these records) before `links` are added.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Fellegi-Sunter model: for each comparison level, m (the chance a true match lands there) and u (the chance a
 /// non-match does), and the prior chance that a candidate pair matches.
@@ -24,6 +24,14 @@ public struct MatchModel: Sendable, Hashable {
         self.prior = prior
         self.trainedPairs = trainedPairs
         fingerprint = comparisons.map(\.description).joined(separator: ";")
+    }
+
+    public init(stored: StoredMatchModel, comparisons: [ComparisonSpec]) {
+        self.init(comparisons: comparisons, m: stored.m, u: stored.u, prior: stored.prior, trainedPairs: stored.trainedPairs)
+    }
+
+    public func stored(at date: Date) -> StoredMatchModel {
+        StoredMatchModel(fingerprint: fingerprint, m: m, u: u, prior: prior, trainedPairs: trainedPairs, trainedAt: date)
     }
 
     /// Starting values before training: the top level likely for matches, the bottom for non-matches.

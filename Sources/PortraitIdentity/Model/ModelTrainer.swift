@@ -25,12 +25,21 @@ struct ModelTrainer {
         var counts = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
         let model = MatchModel.initial(for: comparisons)
         guard observations.count > 1 else { return model.u }
-        for _ in 0..<pairs {
-            let a = Int(generator.next() % UInt64(observations.count))
-            var b = Int(generator.next() % UInt64(observations.count - 1))
-            if b >= a { b += 1 }
+        func count(_ a: Int, _ b: Int) {
             let vector = model.compare(observations[a], observations[b])
             for (index, level) in vector.levels.enumerated() where level >= 0 { counts[index][Int(level)] += 1 }
+        }
+        let allPairs = observations.count * (observations.count - 1) / 2
+        if allPairs <= pairs {
+            // Few enough to take every pair: exact, and no sampling noise on small stores.
+            for a in observations.indices { for b in (a + 1)..<observations.count { count(a, b) } }
+        } else {
+            for _ in 0..<pairs {
+                let a = Int(generator.next() % UInt64(observations.count))
+                var b = Int(generator.next() % UInt64(observations.count - 1))
+                if b >= a { b += 1 }
+                count(a, b)
+            }
         }
         return counts.enumerated().map { index, levels in
             let total = levels.reduce(0, +)

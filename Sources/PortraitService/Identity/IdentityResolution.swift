@@ -1,0 +1,64 @@
+public import Foundation
+public import Logging
+public import PortraitIdentity
+public import PortraitStore
+import PortraitConfig
+import PortraitCore
+
+/// Runs identity resolution on a workspace's store: after each sync (incrementally), or from scratch on demand.
+///
+/// One resolver runs at a time per store: it holds the lease `sync::identity` (no connector can be named so), so a
+/// `portrait sync` and a running service never resolve the same records at once.
+public enum IdentityResolution {
+    public static let leaseConnector = ":identity"
+
+    /// The store as identity resolution sees it; every store Portrait ships implements it.
+    public static func store(of workspace: Workspace) throws -> any IdentityStore {
+        guard let store = workspace.store as? any IdentityStore else {
+            throw PortraitError.store("this store does not support identity resolution")
+        }
+        return store
+    }
+
+    /// Resolves what changed since the last resolve (everything, the first time).
+    ///
+    /// - Returns: The report, or nil when another process is resolving (it will pick these records up).
+    public static func run(
+        workspace: Workspace, fromScratch: Bool = false, logger: Logger,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> ResolveReport? {
+        let identityStore = try store(of: workspace)
+        let resolver = IdentityResolver(settings: workspace.config.identity, store: identityStore, progress: progress)
+        let report = try await SyncLease.run(
+            connector: leaseConnector, store: workspace.store, holder: Scheduler.makeHolder(), logger: logger
+        ) {
+            fromScratch ? try await resolver.resolveAll() : try await resolver.resolvePending()
+        }
+        if let report {
+            logger.info(
+                "identity resolved",
+                metadata: [
+                    "observations": "\(report.observations)", "candidate_pairs": "\(report.candidatePairs)",
+                    "links": "\(report.modelLinks)", "created": "\(report.profilesCreated)",
+                    "merged": "\(report.profilesMerged)", "split": "\(report.profilesSplit)",
+                    "refused": "\(report.refusedMerges)", "seconds": "\(String(format: "%.2f", report.seconds))",
+                ])
+        }
+        return report
+    }
+}
+
+extension ResolveReport {
+    /// One line for the terminal.
+    public var summaryLine: String {
+        var parts = [
+            "\(observations) observation(s)", "\(candidatePairs) candidate pair(s)", "\(modelLinks) model link(s)",
+            "\(profilesCreated) new profile(s)", "\(profilesMerged) merged", "\(profilesSplit) split",
+        ]
+        if removedObservations > 0 { parts.append("\(removedObservations) removed") }
+        if refusedMerges > 0 { parts.append("\(refusedMerges) merge(s) refused by limits or pins") }
+        if skippedKeys > 0 { parts.append("\(skippedKeys) blocking key(s) too common to compare") }
+        if trainedModel { parts.append("model trained") }
+        return "identity: " + parts.joined(separator: " · ") + String(format: " (%.2f s)", seconds)
+    }
+}
