@@ -1,6 +1,0 @@
-import PortraitIdentity
-import Testing
-
-@Test func engineVersionIsPositive() {
-    #expect(PortraitIdentity.engineVersion > 0)
-}
