@@ -22,6 +22,9 @@ extension Portrait {
         @Flag(help: "Print the reports as JSON.")
         var json = false
 
+        @Flag(help: "Do not resolve identities after the sync (`portrait identity resolve` does it later).")
+        var noResolve = false
+
         func run() async throws {
             let workspace = try options.openWorkspace()
             let connectors = try workspace.connectors(named: names)
@@ -62,6 +65,12 @@ extension Portrait {
                     print(report.summaryLine)
                     for warning in report.warnings { print("  warning: \(warning)") }
                 }
+            }
+            if !noResolve, reports.contains(where: { $0.counts.new + $0.counts.updated > 0 }) {
+                let resolved = try await IdentityResolution.run(
+                    workspace: workspace, logger: logger, progress: { Terminal.progress("identity: \($0)") })
+                Terminal.clearProgress()
+                if !json, let resolved { print(resolved.summaryLine) }
             }
             if json { try Terminal.printJSON(reports) }
             if reports.contains(where: { $0.status == .failed }) || !busy.isEmpty { throw ExitCode(1) }

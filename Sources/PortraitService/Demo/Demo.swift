@@ -4,6 +4,7 @@ import PortraitConfig
 import PortraitMockCRM
 import PortraitCore
 import PortraitStore
+import PortraitIdentity
 
 /// `portrait demo`: a scratch workspace with small samples for each source kind, synced end to end.
 public struct Demo: Sendable {
@@ -89,6 +90,8 @@ public struct Demo: Sendable {
             say("  " + report.summaryLine)
         }
 
+        try await showIdentity(workspace: workspace, say: say)
+
         let quarantined = try await workspace.store.quarantineEntries(connector: nil, limit: 20)
         if !quarantined.isEmpty {
             say("\nThe bad records went to quarantine, each with where it was read (file:line, page and position) and every reason:")
@@ -110,6 +113,7 @@ public struct Demo: Sendable {
             Next:
               cd \(directory.path)
               \(command) status                          what each connector did, record and quarantine counts
+              \(command) identity explain PROFILE        why a profile's records are together (identity history: merges, splits)
               \(command) quarantine list                 why records were quarantined
               \(command) mock-crm --port \(crm.port) --token-file \(DemoCRM.tokenFile)   the demo's CRM again, for `sync crm`
               \(command) run                             the survey intake on 127.0.0.1:8940 (see docs/connectors/survey.md)
@@ -117,6 +121,26 @@ public struct Demo: Sendable {
               edit portrait.yml, then \(command) quarantine replay, to map quarantined records again
             """)
         return reports
+    }
+
+    /// Resolves identities and shows the profile that brings together the most silos, with why.
+    private func showIdentity(workspace: Workspace, say: (String) -> Void) async throws {
+        say("\nIdentity resolution: the records of one person, from every silo, become one profile.")
+        if let report = try await IdentityResolution.run(workspace: workspace, logger: logger) {
+            say("  " + report.summaryLine)
+        }
+        let store = try IdentityResolution.store(of: workspace)
+        var connectorsOfProfile: [String: Set<String>] = [:]
+        try await store.forEachPlacement { placement in
+            if let profile = placement.profileID { connectorsOfProfile[profile, default: []].insert(placement.connector) }
+        }
+        guard let (profile, connectors) = connectorsOfProfile.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }),
+            connectors.count > 1,
+            let explanation = try await ProfileExplanation.load(
+                profile: profile, settings: workspace.config.identity, store: store)
+        else { return }
+        say("\nProfile \(profile) joins \(connectors.count) sources (`portrait identity explain \(profile)`):")
+        for line in explanation.text.split(separator: "\n") { say("  " + line) }
     }
 
     private func prepareDirectory() throws {

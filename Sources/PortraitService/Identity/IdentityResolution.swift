@@ -62,3 +62,23 @@ extension ResolveReport {
         return "identity: " + parts.joined(separator: " · ") + String(format: " (%.2f s)", seconds)
     }
 }
+
+extension IdentityResolution {
+    /// The resolver over a workspace's store and identity settings.
+    public static func resolver(
+        for workspace: Workspace, progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws -> IdentityResolver {
+        IdentityResolver(settings: workspace.config.identity, store: try store(of: workspace), progress: progress)
+    }
+
+    /// Compares the stored profiles with a truth file (`connector,stream,source_id,entity_id`).
+    public static func evaluate(workspace: Workspace, truth: URL) async throws -> PairwiseEvaluation {
+        let truthMap = try PairwiseEvaluation.readTruth(at: truth)
+        var predicted: [RecordRef: String] = [:]
+        try await store(of: workspace).forEachPlacement { placement in
+            guard let profile = placement.profileID else { return }
+            predicted[RecordRef(connector: placement.connector, stream: placement.stream, sourceID: placement.sourceID)] = profile
+        }
+        return PairwiseEvaluation.evaluate(truth: truthMap, predicted: predicted)
+    }
+}

@@ -41,6 +41,14 @@ public struct ScheduledSyncs: Sendable {
             guard let connector = config.connector(named: name) else { return }
             let report = try await runner.sync(connector, config: config)
             logger.info("scheduled sync finished", metadata: ["connector": .string(name), "summary": .string(report.summaryLine)])
+            // What the sync wrote is resolved into profiles at once (a trigger, not a schedule).
+            if report.counts.new + report.counts.updated > 0 {
+                do {
+                    _ = try await IdentityResolution.run(workspace: workspace, logger: logger)
+                } catch {
+                    logger.error("identity resolution failed after a sync", metadata: ["connector": .string(name), "error": "\(error)"])
+                }
+            }
             // A failed run backs off instead of waiting for its next regular time.
             if report.status == .failed {
                 throw PortraitError.connector(report.error ?? "connector '\(name)' failed")
