@@ -354,7 +354,7 @@ public struct IdentityResolver: Sendable {
 
     /// `field=level:weight` per compared field, joined by `;`.
     static func evidence(_ vector: ComparisonVector, model: MatchModel) -> String {
-        var parts: [String] = []
+        var parts = ["prior:\(String(format: "%.2f", model.priorWeight))"]
         for (index, spec) in model.comparisons.enumerated() where vector.levels[index] >= 0 {
             let level = Int(vector.levels[index])
             let weight = model.weight(comparison: index, level: level, frequency: vector.frequencies[index])

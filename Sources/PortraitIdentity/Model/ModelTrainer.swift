@@ -9,6 +9,11 @@ struct ModelTrainer {
     let comparisons: [ComparisonSpec]
     let blocking: [BlockingRule]
 
+    /// Fewer candidate pairs than this teach EM nothing reliable: the starting values stay.
+    static let minimumPairs = 200
+    /// The prior never says more than even odds.
+    static let maximumPrior = 0.5
+
     /// Level counts over distinct comparison vectors: EM runs over patterns, not pairs.
     struct Patterns {
         var counts: [[Int8]: Int] = [:]
@@ -65,7 +70,7 @@ struct ModelTrainer {
     ) -> (m: [[Double]], prior: Double) {
         var sums = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
         var taught = [Int](repeating: 0, count: comparisons.count)
-        for (ruleIndex, patterns) in perRule.enumerated() where patterns.pairs >= 10 {
+        for (ruleIndex, patterns) in perRule.enumerated() where patterns.pairs >= Self.minimumPairs {
             let (m, _) = expectationMaximisation(
                 patterns, m: start.m, u: u, prior: 0.1, iterations: iterations, updatesM: true)
             for index in comparisons.indices where !rule(blocking[ruleIndex], touches: comparisons[index]) {
@@ -76,8 +81,11 @@ struct ModelTrainer {
         let m = comparisons.indices.map { index in
             taught[index] == 0 ? start.m[index] : sums[index].map { $0 / Double(taught[index]) }
         }
+        guard all.pairs >= Self.minimumPairs else { return (m, start.prior) }
         let (_, prior) = expectationMaximisation(all, m: m, u: u, prior: 0.1, iterations: iterations, updatesM: false)
-        return (m, prior)
+        // On few or very clean candidates EM can drive the prior towards 1, and then any blocked pair would match
+        // on the prior alone: the evidence must always decide.
+        return (m, min(prior, Self.maximumPrior))
     }
 
     private func expectationMaximisation(
