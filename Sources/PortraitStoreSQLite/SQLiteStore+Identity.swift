@@ -166,6 +166,16 @@ extension SQLiteStore: IdentityStore {
         }
     }
 
+    public func allPins() async throws -> [IdentityPin] {
+        try await access("read identity pins") {
+            try await writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT a, b, kind FROM identity_pins").compactMap { row in
+                    IdentityPin.Kind(rawValue: row["kind"]).map { IdentityPin(a: row["a"], b: row["b"], kind: $0) }
+                }
+            }
+        }
+    }
+
     public func pins(touching ids: [Int64]) async throws -> [IdentityPin] {
         guard !ids.isEmpty else { return [] }
         return try await access("read identity pins") {

@@ -9,8 +9,11 @@ struct IdentityFixture {
     let store: SQLiteStore
     var settings: IdentitySettings
 
+    /// Fewer random pairs for u than the default: debug builds are slow, and a few thousand records need fewer.
     init(settings: IdentitySettings = .standard) throws {
         store = try SQLiteStore.inMemory()
+        var settings = settings
+        settings.trainingPairs = 100_000
         self.settings = settings
     }
 

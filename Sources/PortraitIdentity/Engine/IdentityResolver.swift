@@ -82,7 +82,7 @@ public struct IdentityResolver: Sendable {
         }
         let links = try score(nodes: nodes, keys: keys, prepared: prepared, model: model, tooCommon: [], report: &report)
         write.links = links
-        try await place(nodes: nodes, keys: keys, links: links, pins: [], into: &write, report: &report)
+        try await place(nodes: nodes, keys: keys, links: links, pins: try await store.allPins(), into: &write, report: &report)
         progress("writing \(write.observations.count) observations, \(links.count) links")
         try await store.apply(write)
         report.seconds = Date().timeIntervalSince(started)
@@ -423,8 +423,13 @@ public struct IdentityResolver: Sendable {
             let (a, b) = union.pairs[position]
             all.add(start.compare(prepared[Int(a)], prepared[Int(b)]).levels)
         }
-        let (m, prior) = trainer.estimateM(start: start, u: u, perRule: perRule, all: all)
-        return MatchModel(comparisons: settings.comparisons, m: m, u: u, prior: prior, trainedPairs: all.pairs)
+        let (m, blockedPrior) = trainer.estimateM(start: start, u: u, perRule: perRule, all: all)
+        // EM finds the share of matches among candidate pairs; the evidence must stand against the chance that two
+        // records taken at random are one person (as in Splink), or a common name alone would link everyone who
+        // shares it. Blocking is assumed to find (nearly) all matches.
+        let allPairs = Double(prepared.count) * Double(max(prepared.count - 1, 1)) / 2
+        let prior = min(blockedPrior * Double(union.pairs.count) / max(allPairs, 1), ModelTrainer.maximumPrior)
+        return MatchModel(comparisons: settings.comparisons, m: m, u: u, prior: max(prior, 1e-12), trainedPairs: all.pairs)
     }
 
     /// Retrains the model on every stored observation and saves it; the next resolve uses it.

@@ -22,6 +22,9 @@ public protocol IdentityStore: Sendable {
     /// Stored links between two of `ids`.
     func links(among ids: [Int64]) async throws -> [IdentityLink]
 
+    /// Every pin (a resolve from scratch keeps to all of them).
+    func allPins() async throws -> [IdentityPin]
+
     /// Pins touching any of `ids`.
     func pins(touching ids: [Int64]) async throws -> [IdentityPin]
 

@@ -11,7 +11,7 @@ public struct MatchModel: Sendable, Hashable {
     /// Per comparison, per level (the last is "different").
     public var m: [[Double]]
     public var u: [[Double]]
-    /// The chance that a candidate pair (from blocking) is a match.
+    /// The chance that two records taken at random are one person.
     public var prior: Double
     /// The settings' `modelFingerprint` the parameters were trained for.
     public var fingerprint: String
@@ -56,7 +56,8 @@ public struct MatchModel: Sendable, Hashable {
     func weight(comparison: Int, level: Int, frequency: Double) -> Double {
         let mValue = m[comparison][level]
         var uValue = u[comparison][level]
-        if level == 0, frequency > 0, comparisons[comparison].termFrequency, comparisons[comparison].levels.first == .exact {
+        let kind = comparisons[comparison].levels.indices.contains(level) ? comparisons[comparison].levels[level] : nil
+        if frequency > 0, comparisons[comparison].termFrequency, kind == .exact || kind == .swapped {
             // The value's own frequency; never above the level's average u for a value seen once (a typo'd unique
             // value is no stronger evidence than the average).
             uValue = max(frequency, 1e-9)
@@ -136,7 +137,7 @@ extension MatchModel {
                 let level = valueLevel(spec, x, y, swappedLeft: a.swapped[index], swappedRight: b.swapped[index])
                 if level < best {
                     best = level
-                    if level == 0 && spec.termFrequency {
+                    if spec.termFrequency && (spec.levels[Int(level)] == .exact || spec.levels[Int(level)] == .swapped) {
                         frequency = max(a.frequencies[index].isEmpty ? 0 : a.frequencies[index][i],
                                         b.frequencies[index].isEmpty ? 0 : b.frequencies[index][j])
                     }

@@ -71,8 +71,11 @@ struct ModelTrainer {
         var sums = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
         var taught = [Int](repeating: 0, count: comparisons.count)
         for (ruleIndex, patterns) in perRule.enumerated() where patterns.pairs >= Self.minimumPairs {
+            // The rule's own fields agree on every pair it brings: they are left out of its likelihoods, or they
+            // would make every pair look like a match.
+            let used = comparisons.map { !rule(blocking[ruleIndex], touches: $0) }
             let (m, _) = expectationMaximisation(
-                patterns, m: start.m, u: u, prior: 0.1, iterations: iterations, updatesM: true)
+                patterns, m: start.m, u: u, prior: 0.1, iterations: iterations, updatesM: true, used: used)
             for index in comparisons.indices where !rule(blocking[ruleIndex], touches: comparisons[index]) {
                 for level in sums[index].indices { sums[index][level] += m[index][level] }
                 taught[index] += 1
@@ -82,7 +85,9 @@ struct ModelTrainer {
             taught[index] == 0 ? start.m[index] : sums[index].map { $0 / Double(taught[index]) }
         }
         guard all.pairs >= Self.minimumPairs else { return (m, start.prior) }
-        let (_, prior) = expectationMaximisation(all, m: m, u: u, prior: 0.1, iterations: iterations, updatesM: false)
+        let (_, prior) = expectationMaximisation(
+            all, m: m, u: u, prior: 0.1, iterations: iterations, updatesM: false,
+            used: [Bool](repeating: true, count: comparisons.count))
         // On few or very clean candidates EM can drive the prior towards 1, and then any blocked pair would match
         // on the prior alone: the evidence must always decide.
         return (m, min(prior, Self.maximumPrior))
@@ -90,7 +95,7 @@ struct ModelTrainer {
 
     private func expectationMaximisation(
         _ patterns: Patterns, m start: [[Double]], u: [[Double]], prior startPrior: Double, iterations: Int,
-        updatesM: Bool
+        updatesM: Bool, used: [Bool]
     ) -> (m: [[Double]], prior: Double) {
         var m = start
         var prior = startPrior
@@ -103,7 +108,7 @@ struct ModelTrainer {
             for (levels, count) in entries {
                 var matchLikelihood = prior
                 var nonMatchLikelihood = 1 - prior
-                for (index, level) in levels.enumerated() where level >= 0 {
+                for (index, level) in levels.enumerated() where level >= 0 && used[index] {
                     matchLikelihood *= m[index][Int(level)]
                     nonMatchLikelihood *= u[index][Int(level)]
                 }

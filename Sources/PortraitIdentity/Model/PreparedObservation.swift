@@ -24,7 +24,7 @@ public struct TermFrequencies: Sendable {
 
     /// Below this many observations, frequencies are taken over this many: on a small store every value looks
     /// common (three records of 王小明 among eighteen), which says nothing about how common the name is.
-    public static let minimumPopulation = 10_000
+    public static let minimumPopulation = 1_000
 
     /// The share of observations with `value` in `field`; a value never counted is taken as seen once.
     public func frequency(of value: String, in field: String) -> Double {
