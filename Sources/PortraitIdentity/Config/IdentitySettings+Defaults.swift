@@ -8,7 +8,7 @@ extension IdentitySettings {
     public static let standard = IdentitySettings(
         identifiers: [
             IdentifierRule(type: "crm_id", deterministic: true, scope: .connector, maxPerProfile: 1),
-            IdentifierRule(type: "national_id", deterministic: true, maxPerProfile: 2),
+            IdentifierRule(type: "national_id", deterministic: true),
             IdentifierRule(type: "member_card", deterministic: true, maxPerProfile: 3),
             IdentifierRule(type: "wechat_openid", deterministic: true, maxPerProfile: 3),
             IdentifierRule(type: "email", deterministic: true, maxPerProfile: 5),
