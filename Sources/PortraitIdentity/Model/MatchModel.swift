@@ -6,16 +6,18 @@ public import Foundation
 /// A pair's match weight is `log2(prior odds) + Σ log2(m / u)` over the comparisons where both sides have a value;
 /// on an exact level with term frequencies, u is the value's own frequency, so agreeing on `王芳` counts for less
 /// than agreeing on a rare name.
-public struct MatchModel: Sendable, Hashable {
-    public var comparisons: [ComparisonSpec]
+public struct MatchModel: Sendable {
+    public let comparisons: [ComparisonSpec]
     /// Per comparison, per level (the last is "different").
-    public var m: [[Double]]
-    public var u: [[Double]]
+    public let m: [[Double]]
+    public let u: [[Double]]
     /// The chance that two records taken at random are one person.
-    public var prior: Double
+    public let prior: Double
     /// The settings' `modelFingerprint` the parameters were trained for.
-    public var fingerprint: String
-    public var trainedPairs: Int
+    public let fingerprint: String
+    public let trainedPairs: Int
+    /// The parameters laid out for scoring.
+    private(set) var compiled: CompiledScorer!
 
     public init(comparisons: [ComparisonSpec], m: [[Double]], u: [[Double]], prior: Double, trainedPairs: Int) {
         self.comparisons = comparisons
@@ -24,6 +26,7 @@ public struct MatchModel: Sendable, Hashable {
         self.prior = prior
         self.trainedPairs = trainedPairs
         fingerprint = comparisons.map(\.description).joined(separator: ";")
+        compiled = CompiledScorer(model: self)
     }
 
     public init(stored: StoredMatchModel, comparisons: [ComparisonSpec]) {
@@ -87,22 +90,18 @@ extension MatchModel {
     public func compare(_ a: PreparedObservation, _ b: PreparedObservation) -> ComparisonVector {
         var levels = [Int8](repeating: -1, count: comparisons.count)
         var frequencies = [Double](repeating: 0, count: comparisons.count)
-        for index in comparisons.indices {
-            let (level, frequency) = Self.level(comparisons[index], index: index, a, b)
-            levels[index] = level
-            frequencies[index] = frequency
+        levels.withUnsafeMutableBufferPointer { levelBuffer in
+            frequencies.withUnsafeMutableBufferPointer { frequencyBuffer in
+                compiled.levels(a, b, into: levelBuffer.baseAddress!, frequencies: frequencyBuffer.baseAddress!)
+            }
         }
         return ComparisonVector(levels: levels, frequencies: frequencies)
     }
 
     /// The total match weight of a pair, without building its vector (the hot path).
+    @inline(__always)
     public func weight(_ a: PreparedObservation, _ b: PreparedObservation) -> Double {
-        var total = priorWeight
-        for index in comparisons.indices {
-            let (level, frequency) = Self.level(comparisons[index], index: index, a, b)
-            if level >= 0 { total += weight(comparison: index, level: Int(level), frequency: frequency) }
-        }
-        return total
+        compiled.weight(a, b)
     }
 
     /// The total weight of a vector.
@@ -113,75 +112,189 @@ extension MatchModel {
         }
         return total
     }
+}
 
-    /// The first level of `spec` that a value pair reaches, the best over all value pairs.
-    static func level(
-        _ spec: ComparisonSpec, index: Int, _ a: PreparedObservation, _ b: PreparedObservation
-    ) -> (Int8, Double) {
-        let different = Int8(spec.levels.count)
-        if spec.field == .birthDate {
+/// The model laid out for the hot loop: plain values in contiguous arrays, weights precomputed, so scoring a pair
+/// does no reference counting and no string work. Hand-written because pair scoring is the engine's core cost
+/// (millions of pairs per resolve).
+struct CompiledScorer: Sendable {
+    enum Kind: UInt8 {
+        case exact, swapped, jaroWinkler, damerauLevenshtein, transposed, withinMonth, withinYear
+    }
+
+    struct Comparison {
+        var isDate: Bool
+        var termFrequency: Bool
+        var needsJaroWinkler: Bool
+        var firstLevel: Int
+        var levelCount: Int
+        /// Where this comparison's weights start (levelCount + 1 of them: the last is "different").
+        var firstWeight: Int
+    }
+
+    struct Level {
+        var kind: Kind
+        var threshold: Double
+        var distance: Int
+        /// m of this level, for a term-frequency weight (exact and swapped levels of a tf comparison), else 0.
+        var termFrequencyM: Double
+    }
+
+    let comparisons: ContiguousArray<Comparison>
+    let levels: ContiguousArray<Level>
+    let weights: ContiguousArray<Double>
+    let priorWeight: Double
+
+    init(model: MatchModel) {
+        var comparisons = ContiguousArray<Comparison>()
+        var levels = ContiguousArray<Level>()
+        var weights = ContiguousArray<Double>()
+        for (index, spec) in model.comparisons.enumerated() {
+            comparisons.append(
+                Comparison(
+                    isDate: spec.field == .birthDate, termFrequency: spec.termFrequency,
+                    needsJaroWinkler: spec.levels.contains { if case .jaroWinkler = $0 { return true } else { return false } },
+                    firstLevel: levels.count, levelCount: spec.levels.count, firstWeight: weights.count))
+            for (position, level) in spec.levels.enumerated() {
+                let tfM = spec.termFrequency && (level == .exact || level == .swapped) ? model.m[index][position] : 0
+                switch level {
+                case .exact: levels.append(Level(kind: .exact, threshold: 0, distance: 0, termFrequencyM: tfM))
+                case .swapped: levels.append(Level(kind: .swapped, threshold: 0, distance: 0, termFrequencyM: tfM))
+                case .jaroWinkler(let t): levels.append(Level(kind: .jaroWinkler, threshold: t, distance: 0, termFrequencyM: 0))
+                case .damerauLevenshtein(let d):
+                    levels.append(Level(kind: .damerauLevenshtein, threshold: 0, distance: d, termFrequencyM: 0))
+                case .transposed: levels.append(Level(kind: .transposed, threshold: 0, distance: 0, termFrequencyM: 0))
+                case .withinMonth: levels.append(Level(kind: .withinMonth, threshold: 0, distance: 0, termFrequencyM: 0))
+                case .withinYear: levels.append(Level(kind: .withinYear, threshold: 0, distance: 0, termFrequencyM: 0))
+                }
+            }
+            for level in 0...spec.levels.count {
+                weights.append(model.weight(comparison: index, level: level, frequency: 0))
+            }
+        }
+        self.comparisons = comparisons
+        self.levels = levels
+        self.weights = weights
+        priorWeight = model.priorWeight
+    }
+
+    @inline(__always)
+    func weight(_ a: PreparedObservation, _ b: PreparedObservation) -> Double {
+        var total = priorWeight
+        for index in 0..<comparisons.count {
+            let (level, frequency) = level(index, a, b)
+            guard level >= 0 else { continue }
+            let comparison = comparisons[index]
+            if frequency > 0, Int(level) < comparison.levelCount {
+                let m = levels[comparison.firstLevel + Int(level)].termFrequencyM
+                if m > 0 {
+                    total += log2(max(m, 1e-9) / max(frequency, 1e-9))
+                    continue
+                }
+            }
+            total += weights[comparison.firstWeight + Int(level)]
+        }
+        return total
+    }
+
+    func levels(
+        _ a: PreparedObservation, _ b: PreparedObservation, into output: UnsafeMutablePointer<Int8>,
+        frequencies: UnsafeMutablePointer<Double>
+    ) {
+        for index in 0..<comparisons.count {
+            let (level, frequency) = level(index, a, b)
+            output[index] = level
+            frequencies[index] = frequency
+        }
+    }
+
+    /// The first level of comparison `index` that a value pair reaches (the best over all value pairs), -1 when a
+    /// side has no value, and the agreeing value's term frequency on a term-frequency level.
+    @inline(__always)
+    func level(_ index: Int, _ a: PreparedObservation, _ b: PreparedObservation) -> (Int8, Double) {
+        let comparison = comparisons[index]
+        let different = Int8(comparison.levelCount)
+        if comparison.isDate {
             guard let left = a.birthDate, let right = b.birthDate else { return (-1, 0) }
             let agreement = CalendarDate.compare(left, right)
-            for (position, level) in spec.levels.enumerated() where dateLevel(level, accepts: agreement) {
+            for position in 0..<comparison.levelCount
+            where Self.date(levels[comparison.firstLevel + position].kind, accepts: agreement) {
                 return (Int8(position), 0)
             }
             return (different, 0)
         }
-        let left = a.values[index]
-        let right = b.values[index]
-        guard !left.isEmpty, !right.isEmpty else { return (-1, 0) }
-        var best = different
-        var frequency = 0.0
-        for (i, x) in left.enumerated() {
-            for (j, y) in right.enumerated() {
-                let level = valueLevel(spec, x, y, swappedLeft: a.swapped[index], swappedRight: b.swapped[index])
-                if level < best {
-                    best = level
-                    if spec.termFrequency && (spec.levels[Int(level)] == .exact || spec.levels[Int(level)] == .swapped) {
-                        frequency = max(a.frequencies[index].isEmpty ? 0 : a.frequencies[index][i],
-                                        b.frequencies[index].isEmpty ? 0 : b.frequencies[index][j])
+        let leftStart = Int(a.fieldStart[index])
+        let leftEnd = Int(a.fieldStart[index + 1])
+        let rightStart = Int(b.fieldStart[index])
+        let rightEnd = Int(b.fieldStart[index + 1])
+        guard leftStart < leftEnd, rightStart < rightEnd else { return (-1, 0) }
+        return a.scalars.withUnsafeBufferPointer { leftScalars in
+            b.scalars.withUnsafeBufferPointer { rightScalars in
+                a.values.withUnsafeBufferPointer { leftValues in
+                    b.values.withUnsafeBufferPointer { rightValues in
+                        var best = different
+                        var frequency = 0.0
+                        let leftSwapped = a.swapped[index]
+                        let rightSwapped = b.swapped[index]
+                        func slice(_ scalars: UnsafeBufferPointer<UInt32>, _ value: PreparedObservation.Value)
+                            -> UnsafeBufferPointer<UInt32>
+                        {
+                            UnsafeBufferPointer(rebasing: scalars[Int(value.start)..<Int(value.start + value.count)])
+                        }
+                        for i in leftStart..<leftEnd {
+                            let x = slice(leftScalars, leftValues[i])
+                            for j in rightStart..<rightEnd {
+                                let y = slice(rightScalars, rightValues[j])
+                                var jaroWinkler = -1.0
+                                var reached = different
+                                for position in 0..<Int(different) {
+                                    let level = levels[comparison.firstLevel + position]
+                                    let hit: Bool
+                                    switch level.kind {
+                                    case .exact:
+                                        hit = x.elementsEqual(y)
+                                    case .swapped:
+                                        if leftSwapped >= 0, rightSwapped >= 0 {
+                                            hit = x.elementsEqual(slice(rightScalars, rightValues[Int(rightSwapped)]))
+                                                && y.elementsEqual(slice(leftScalars, leftValues[Int(leftSwapped)]))
+                                        } else {
+                                            hit = false
+                                        }
+                                    case .jaroWinkler:
+                                        if jaroWinkler < 0 { jaroWinkler = StringSimilarity.jaroWinkler(x, y) }
+                                        hit = jaroWinkler >= level.threshold
+                                    case .damerauLevenshtein:
+                                        // One edit between one-character values is a different value, not a typo.
+                                        hit = min(x.count, y.count) > level.distance
+                                            && StringSimilarity.damerauLevenshtein(x, y, limit: level.distance)
+                                                <= level.distance
+                                    case .transposed, .withinMonth, .withinYear:
+                                        hit = false
+                                    }
+                                    if hit {
+                                        reached = Int8(position)
+                                        break
+                                    }
+                                }
+                                if reached < best {
+                                    best = reached
+                                    if comparison.termFrequency, levels[comparison.firstLevel + Int(reached)].termFrequencyM > 0 {
+                                        frequency = max(leftValues[i].frequency, rightValues[j].frequency)
+                                    }
+                                    if best == 0 { return (0, frequency) }
+                                }
+                            }
+                        }
+                        return (best, frequency)
                     }
                 }
-                if best == 0 { return (0, frequency) }
             }
         }
-        return (best, frequency)
     }
 
     @inline(__always)
-    static func valueLevel(
-        _ spec: ComparisonSpec, _ x: [UInt32], _ y: [UInt32], swappedLeft: [UInt32]?, swappedRight: [UInt32]?
-    ) -> Int8 {
-        var jaroWinkler: Double? = nil
-        for (position, level) in spec.levels.enumerated() {
-            let reached: Bool
-            switch level {
-            case .exact:
-                reached = x == y
-            case .swapped:
-                // This part equals the other side's counterpart, and the other way round.
-                if let swappedLeft, let swappedRight, !swappedLeft.isEmpty {
-                    reached = x == swappedRight && y == swappedLeft
-                } else {
-                    reached = false
-                }
-            case .jaroWinkler(let threshold):
-                if jaroWinkler == nil { jaroWinkler = StringSimilarity.jaroWinkler(x, y) }
-                reached = jaroWinkler! >= threshold
-            case .damerauLevenshtein(let distance):
-                // One edit between one-character values is a different value, not a typo.
-                reached = min(x.count, y.count) > distance
-                    && StringSimilarity.damerauLevenshtein(x, y, limit: distance) <= distance
-            case .transposed, .withinMonth, .withinYear:
-                reached = false
-            }
-            if reached { return Int8(position) }
-        }
-        return Int8(spec.levels.count)
-    }
-
-    static func dateLevel(_ level: ComparisonLevel, accepts agreement: DateAgreement) -> Bool {
-        switch (level, agreement) {
+    static func date(_ kind: Kind, accepts agreement: DateAgreement) -> Bool {
+        switch (kind, agreement) {
         case (.exact, .exact), (.transposed, .transposed), (.withinMonth, .withinMonth), (.withinYear, .withinYear),
             (.withinYear, .withinMonth):
             return true

@@ -1,12 +1,21 @@
-/// An observation's compared values as Unicode scalars, with each value's term frequency, laid out by the
-/// comparisons of one model: what the hot loop reads, so it does no string work.
+/// An observation's compared values as Unicode scalars, with each value's term frequency, laid out flat by the
+/// comparisons of one model: what the hot loop reads, without string work or reference counting.
 public struct PreparedObservation: Sendable {
-    /// Per comparison: the values (several for identifiers; one or none for the rest).
-    var values: [[[UInt32]]]
-    /// Per comparison: each value's share of all observations (term frequency), 0 when not tracked.
-    var frequencies: [[Double]]
-    /// Per comparison with a `swapped` level: the counterpart name part (family for given, given for family).
-    var swapped: [[UInt32]?]
+    struct Value {
+        var start: Int32
+        var count: Int32
+        /// The value's share of all observations (term frequency), 0 when not tracked.
+        var frequency: Double
+    }
+
+    /// Every compared value's scalars, one after another.
+    var scalars: ContiguousArray<UInt32>
+    var values: ContiguousArray<Value>
+    /// Per comparison `c`: its values are `values[fieldStart[c] ..< fieldStart[c + 1]]`.
+    var fieldStart: ContiguousArray<Int32>
+    /// Per comparison with a `swapped` level: the index in `values` of the counterpart name part (family for
+    /// given, given for family), or -1.
+    var swapped: ContiguousArray<Int32>
     var birthDate: CalendarDate?
 }
 
@@ -47,28 +56,43 @@ public struct TermFrequencies: Sendable {
 extension PreparedObservation {
     /// Lays `features` out for `comparisons`.
     public init(_ features: ObservationFeatures, comparisons: [ComparisonSpec], frequencies tf: TermFrequencies) {
-        var values: [[[UInt32]]] = []
-        var frequencies: [[Double]] = []
-        var swapped: [[UInt32]?] = []
-        values.reserveCapacity(comparisons.count)
+        scalars = []
+        values = []
+        fieldStart = [0]
+        swapped = []
+        fieldStart.reserveCapacity(comparisons.count + 1)
+        swapped.reserveCapacity(comparisons.count)
+        func append(_ text: String, frequency: Double) {
+            let start = Int32(scalars.count)
+            for scalar in text.unicodeScalars { scalars.append(scalar.value) }
+            values.append(Value(start: start, count: Int32(scalars.count) - start, frequency: frequency))
+        }
         for spec in comparisons {
             let texts = spec.field == .name ? features.name.map { [$0.full] } ?? [] : features.values(of: spec.field)
-            values.append(texts.map(\.identityScalars))
             let field = spec.field.description
-            frequencies.append(spec.termFrequency ? texts.map { tf.frequency(of: $0, in: field) } : [])
-            if spec.levels.contains(.swapped), let name = features.name {
-                switch spec.field {
-                case .given: swapped.append(name.family.identityScalars)
-                case .family: swapped.append(name.given.identityScalars)
-                default: swapped.append(nil)
-                }
-            } else {
-                swapped.append(nil)
-            }
+            for text in texts { append(text, frequency: spec.termFrequency ? tf.frequency(of: text, in: field) : 0) }
+            fieldStart.append(Int32(values.count))
         }
-        self.values = values
-        self.frequencies = frequencies
-        self.swapped = swapped
-        self.birthDate = features.birthDate
+        for spec in comparisons {
+            guard spec.levels.contains(.swapped), let name = features.name else {
+                swapped.append(-1)
+                continue
+            }
+            let counterpart: String
+            switch spec.field {
+            case .given: counterpart = name.family
+            case .family: counterpart = name.given
+            default:
+                swapped.append(-1)
+                continue
+            }
+            guard !counterpart.isEmpty else {
+                swapped.append(-1)
+                continue
+            }
+            swapped.append(Int32(values.count))
+            append(counterpart, frequency: 0)
+        }
+        birthDate = features.birthDate
     }
 }
