@@ -19,6 +19,7 @@ struct Portrait: AsyncParsableCommand {
         subcommands: [
             Init.self, Check.self, Connectors.self, Sync.self, Status.self, Quarantine.self, Export.self, Demo.self,
             MockCRMServer.self, Run.self,
+            Generate.self,
         ]
     )
 
