@@ -47,7 +47,7 @@ public struct WorldGenerator: Sendable {
             done += 1
             if done % 50_000 == 0 { progress(.people(done: done, of: config.people)) }
         }
-        progress(.people(done: done, of: config.people))
+        if done % 50_000 != 0 { progress(.people(done: done, of: config.people)) }
 
         let truth = try TruthFile(directory.appendingPathComponent("truth.csv"))
         var files: [WorldSummary.File] = []
