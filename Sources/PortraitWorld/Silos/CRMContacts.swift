@@ -23,7 +23,8 @@ final class CRMContacts: SiloWriter {
     func add(_ person: Person, observer: inout Observer) throws {
         for _ in 0..<person.footprint.crmContacts {
             let created = observer.time()
-            let updated = observer.random.chance(0.25) ? created : created + observer.time(from: 1, to: 30 * 86_400_000)
+            // A quarter never edited since; the rest edited within 30 days.
+            let updated = observer.random.chance(0.25) ? created : created + observer.random.between(1, 30 * 86_400_000)
             let name = observer.name(person).fields
             var fields = [
                 ("firstName", name.first), ("lastName", name.last),
