@@ -38,7 +38,8 @@ extension MockCRM {
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
             let contact = try ContactLine.contact(from: line, at: "\(name):\(lineNumber)")
             guard seen.insert(UInt64(contact.id)!).inserted else {
-                throw ContactsFileError("\(name):\(lineNumber): the id '\(contact.id)' is used by an earlier line; ids must be unique")
+                throw ContactsFileError(
+                    "\(name):\(lineNumber): the id '\(contact.id)' is used by an earlier line; ids must be unique")
             }
             contacts.append(contact)
         }
@@ -75,13 +76,15 @@ private enum ContactLine {
         func time(_ key: String) throws -> Date {
             let value = try text(key, required: true)!
             guard let millis = Timestamp.parse(Substring(value), allowEpochMillis: false) else {
-                throw ContactsFileError("\(place): '\(key)' is not an ISO 8601 date-time such as 2024-03-01T10:22:00.123Z")
+                throw ContactsFileError(
+                    "\(place): '\(key)' is not an ISO 8601 date-time such as 2024-03-01T10:22:00.123Z")
             }
             return ContactRecord.date(millis)
         }
         let id = try text("id", required: true)!
         guard let number = UInt64(id), String(number) == id else {
-            throw ContactsFileError("\(place): the id '\(id)' is not a decimal number without leading zeros, as HubSpot ids are")
+            throw ContactsFileError(
+                "\(place): the id '\(id)' is not a decimal number without leading zeros, as HubSpot ids are")
         }
         let archived: Bool
         switch object["archived"] {

@@ -26,14 +26,16 @@ enum WorldDirectory {
             if !contents.isEmpty {
                 guard replacing else {
                     throw PortraitError.usage(
-                        "\(url.path) exists and is not empty; pass --force to replace the world in it, or choose a new or empty --out")
+                        "\(url.path) exists and is not empty; pass --force to replace the world in it, or choose a new or empty --out"
+                    )
                 }
                 for entry in ownEntries where contents.contains(entry) {
                     do {
                         try files.removeItem(at: url.appendingPathComponent(entry))
                     } catch {
                         throw PortraitError.usage(
-                            "\(url.appendingPathComponent(entry).path): cannot remove the previous world's files (\(error.localizedDescription)); fix its permissions or choose another --out")
+                            "\(url.appendingPathComponent(entry).path): cannot remove the previous world's files (\(error.localizedDescription)); fix its permissions or choose another --out"
+                        )
                     }
                 }
             }
@@ -42,7 +44,8 @@ enum WorldDirectory {
                 try files.createDirectory(at: url, withIntermediateDirectories: true)
             } catch {
                 throw PortraitError.usage(
-                    "\(url.path): cannot create the folder (\(Self.reason(error))); choose another --out or fix the permissions of its parent")
+                    "\(url.path): cannot create the folder (\(Self.reason(error))); choose another --out or fix the permissions of its parent"
+                )
             }
         }
         guard files.isWritableFile(atPath: url.path) else {
@@ -53,7 +56,8 @@ enum WorldDirectory {
                 try files.createDirectory(at: url.appendingPathComponent(folder), withIntermediateDirectories: true)
             } catch {
                 throw PortraitError.usage(
-                    "\(url.appendingPathComponent(folder).path): cannot create the folder (\(Self.reason(error))); choose another --out or fix its permissions")
+                    "\(url.appendingPathComponent(folder).path): cannot create the folder (\(Self.reason(error))); choose another --out or fix its permissions"
+                )
             }
         }
     }

@@ -6,7 +6,8 @@ import PortraitWorld
 extension Portrait {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a synthetic benchmark world: one population seen through the CRM, an order feed, store drops and a survey export, with the truth.",
+            abstract:
+                "Write a synthetic benchmark world: one population seen through the CRM, an order feed, store drops and a survey export, with the truth.",
             discussion: """
                 Writes into --out: crm/contacts.jsonl (served by `portrait mock-crm --contacts`), feeds/orders.xml,
                 drops/members_*.csv and receipts_*.csv (UTF-8, UTF-8 with BOM, GB18030), surveys/responses.csv,
@@ -23,7 +24,10 @@ extension Portrait {
         @Option(help: "The folder to write the world into (created if missing; must be empty unless --force).")
         var out: String
 
-        @Flag(help: "Replace a previous world in --out (its crm, feeds, drops, surveys, truth.csv, portrait.yml and store); other files stay.")
+        @Flag(
+            help:
+                "Replace a previous world in --out (its crm, feeds, drops, surveys, truth.csv, portrait.yml and store); other files stay."
+        )
         var force = false
 
         @Option(help: "Chance that a name or email carries a typo (default 0.04).")
@@ -66,10 +70,13 @@ extension Portrait {
             Terminal.clearProgress()
             let seconds = (ContinuousClock.now - started) / .seconds(1)
             print(
-                "Wrote a world of \(people.formatted()) people (seed \(seed)) to \(directory.path) in \(String(format: "%.1f", seconds)) s: \(summary.records.formatted()) records.")
+                "Wrote a world of \(people.formatted()) people (seed \(seed)) to \(directory.path) in \(String(format: "%.1f", seconds)) s: \(summary.records.formatted()) records."
+            )
             for file in summary.files {
                 let encoding = file.encoding == .utf8 ? "" : ", \(file.encoding.rawValue)"
-                print("  \(file.path): \(file.records.formatted()) \(file.path == "truth.csv" ? "lines" : "records") (\(Self.size(file.bytes))\(encoding))")
+                print(
+                    "  \(file.path): \(file.records.formatted()) \(file.path == "truth.csv" ? "lines" : "records") (\(Self.size(file.bytes))\(encoding))"
+                )
             }
             print(
                 """
@@ -80,7 +87,8 @@ extension Portrait {
         }
 
         private static func size(_ bytes: Int) -> String {
-            bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1_048_576) : String(format: "%.1f KB", Double(bytes) / 1024)
+            bytes >= 1 << 20
+                ? String(format: "%.1f MB", Double(bytes) / 1_048_576) : String(format: "%.1f KB", Double(bytes) / 1024)
         }
     }
 }

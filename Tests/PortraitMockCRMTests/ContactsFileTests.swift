@@ -36,17 +36,23 @@ struct ContactsFileTests {
     }
 
     @Test func aBadLineIsNamedWithItsLineAndTheFix() {
-        #expect(failure(#"{"id":"1","firstName":"A","lastName":"B","createdAt":"2024-03-02T00:00:00Z"}"#) == "contacts.jsonl:1: 'updatedAt' is missing")
+        #expect(
+            failure(#"{"id":"1","firstName":"A","lastName":"B","createdAt":"2024-03-02T00:00:00Z"}"#)
+                == "contacts.jsonl:1: 'updatedAt' is missing")
         #expect(failure("\n\nnot json") == "contacts.jsonl:3: not a JSON object; each line must be one contact")
         let time = #""createdAt":"2024-03-02T00:00:00Z","updatedAt":"2024-03-02T00:00:00Z""#
         #expect(
             failure(#"{"id":"007","firstName":"A","lastName":"B",\#(time)}"#)
                 == "contacts.jsonl:1: the id '007' is not a decimal number without leading zeros, as HubSpot ids are")
         #expect(
-            failure(#"{"id":"1","firstName":"A","lastName":"B","createdAt":"yesterday","updatedAt":"2024-03-02T00:00:00Z"}"#)
+            failure(
+                #"{"id":"1","firstName":"A","lastName":"B","createdAt":"yesterday","updatedAt":"2024-03-02T00:00:00Z"}"#
+            )
                 == "contacts.jsonl:1: 'createdAt' is not an ISO 8601 date-time such as 2024-03-01T10:22:00.123Z")
         #expect(
-            failure("{\"id\":\"1\",\"firstName\":\"A\",\"lastName\":\"B\",\(time)}\n{\"id\":\"1\",\"firstName\":\"C\",\"lastName\":\"D\",\(time)}")
+            failure(
+                "{\"id\":\"1\",\"firstName\":\"A\",\"lastName\":\"B\",\(time)}\n{\"id\":\"1\",\"firstName\":\"C\",\"lastName\":\"D\",\(time)}"
+            )
                 == "contacts.jsonl:2: the id '1' is used by an earlier line; ids must be unique")
     }
 }

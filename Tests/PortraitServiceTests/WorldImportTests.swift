@@ -27,9 +27,13 @@ struct WorldImportTests {
                 let config = try Workspace.loadConfig(
                     at: world.appendingPathComponent("portrait.yml"),
                     environment: ["PORTRAIT_WORLD_CRM_URL": running.baseURL])
-                #expect(config.connectors.map(\.name) == ["crm", "shop-orders", "store-members", "store-receipts", "survey"])
+                #expect(
+                    config.connectors.map(\.name) == [
+                        "crm", "shop-orders", "store-members", "store-receipts", "survey",
+                    ])
                 let store = try SQLiteStore.open(path: config.storePath)
-                let runner = SyncRunner(store: store, registry: Workspace.registry, logger: Logger(label: "world-import"))
+                let runner = SyncRunner(
+                    store: store, registry: Workspace.registry, logger: Logger(label: "world-import"))
                 for connector in config.connectors {
                     let report = try await runner.sync(connector, config: config)
                     #expect(report.status == .succeeded, "\(connector.name): \(report.error ?? "")")
@@ -47,7 +51,9 @@ struct WorldImportTests {
 
                 // The stored identities name the same records as the truth.
                 var stored: Set<String> = []
-                try await store.forEachRecord(connector: nil) { stored.insert("\($0.connector),\($0.stream),\($0.sourceID)") }
+                try await store.forEachRecord(connector: nil) {
+                    stored.insert("\($0.connector),\($0.stream),\($0.sourceID)")
+                }
                 let named = Set(truth.map { $0.split(separator: ",").prefix(3).joined(separator: ",") })
                 #expect(stored == named)
             }

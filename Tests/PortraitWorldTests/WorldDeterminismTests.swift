@@ -20,7 +20,8 @@ struct WorldDeterminismTests {
         for (path, data) in first {
             #expect(second[path] == data, "\(path) differs between two runs with the same seed")
         }
-        #expect(first.keys.allSatisfy { !$0.contains(".spool") && !$0.hasSuffix(".tmp") }, "no temporary files are left")
+        #expect(
+            first.keys.allSatisfy { !$0.contains(".spool") && !$0.hasSuffix(".tmp") }, "no temporary files are left")
     }
 
     @Test func anotherSeedGivesAnotherWorld() throws {

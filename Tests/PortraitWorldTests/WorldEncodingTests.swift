@@ -24,8 +24,12 @@ struct WorldEncodingTests {
                 case .gb18030:
                     #expect(raw != utf8)
                     #expect(String(validating: raw, as: UTF8.self) == nil, "\(path) holds Chinese, so it is not UTF-8")
-                    #expect(try Iconv.convert(raw, from: "GB18030", to: "UTF-8") == utf8, "\(path) decodes to other text")
-                    #expect(String(decoding: utf8, as: UTF8.self).unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) })
+                    #expect(
+                        try Iconv.convert(raw, from: "GB18030", to: "UTF-8") == utf8, "\(path) decodes to other text")
+                    #expect(
+                        String(decoding: utf8, as: UTF8.self).unicodeScalars.contains {
+                            (0x4E00...0x9FFF).contains($0.value)
+                        })
                 case .utf8BOM:
                     #expect(raw.starts(with: bom), "\(path) has no BOM")
                     #expect(Array(raw.dropFirst(3)) == utf8)

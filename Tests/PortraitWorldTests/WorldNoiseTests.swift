@@ -64,7 +64,9 @@ struct WorldNoiseTests {
             // Every silo has a phone field; CRM, feed and survey an email; feed, members and survey a birth date.
             phones.count(record.phone == nil)
             if record.silo != .stores { emails.count(record.email == nil) }
-            if record.connector != WorldConnectors.crm.connector && record.connector != WorldConnectors.receipts.connector {
+            if record.connector != WorldConnectors.crm.connector
+                && record.connector != WorldConnectors.receipts.connector
+            {
                 birthDates.count(record.birthDate == nil)
             }
         }
@@ -114,7 +116,9 @@ struct WorldNoiseTests {
     @Test(arguments: Kind.allCases)
     func duplicateRate(_ kind: Kind) throws {
         let world = try kind.world()
-        for connector in [WorldConnectors.crm.connector, WorldConnectors.members.connector, WorldConnectors.survey.connector] {
+        for connector in [
+            WorldConnectors.crm.connector, WorldConnectors.members.connector, WorldConnectors.survey.connector,
+        ] {
             var counts: [String: Int] = [:]
             for (record, person) in world.observations where record.connector == connector {
                 counts[person.id, default: 0] += 1

@@ -20,7 +20,8 @@ struct WorldRealismTests {
         let observations = world.observations.filter { $0.person.culture == .chinese }
         let names = observations.compactMap { pair in pair.record.fullName.map { ($0, pair.person.name) } }
         #expect(names.contains { $0.0 == "\($0.1.family) \($0.1.given)" }, "张 伟")
-        #expect(names.contains { $0.0 == "\($0.1.given)\($0.1.family)" || $0.0 == "\($0.1.given) \($0.1.family)" }, "伟张")
+        #expect(
+            names.contains { $0.0 == "\($0.1.given)\($0.1.family)" || $0.0 == "\($0.1.given) \($0.1.family)" }, "伟张")
         #expect(names.contains { $0.0 == "\($0.1.givenLatin) \($0.1.familyLatin)" }, "Wei Zhang")
         let crm = observations.compactMap { pair in pair.record.nameFields.map { ($0, pair.person.name) } }
         #expect(crm.contains { $0.0.first == $0.1.family && $0.0.last == $0.1.given }, "family name in First name")

@@ -21,12 +21,15 @@ struct WorldTruthTests {
     @Test func eachPersonHasTheRecordsTheirFootprintSays() throws {
         let world = try GeneratedWorld.standard.get()
         var counts: [String: [String: Int]] = [:]
-        for (record, person) in world.observations { counts[person.id, default: [:]][record.connector, default: 0] += 1 }
+        for (record, person) in world.observations {
+            counts[person.id, default: [:]][record.connector, default: 0] += 1
+        }
         var mismatches: [String] = []
         for person in world.people {
             let footprint = person.footprint
             let expected = [
-                WorldConnectors.crm.connector: footprint.crmContacts, WorldConnectors.orders.connector: footprint.orders,
+                WorldConnectors.crm.connector: footprint.crmContacts,
+                WorldConnectors.orders.connector: footprint.orders,
                 WorldConnectors.members.connector: footprint.memberships.count,
                 WorldConnectors.receipts.connector: footprint.receipts,
                 WorldConnectors.survey.connector: footprint.surveyResponses,

@@ -58,7 +58,8 @@ final class OutputFile {
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
             try FileManager.default.moveItem(at: temporaryURL, to: url)
         } catch {
-            throw PortraitError.io("\(url.path): cannot move the finished file into place (\(error.localizedDescription))")
+            throw PortraitError.io(
+                "\(url.path): cannot move the finished file into place (\(error.localizedDescription))")
         }
     }
 

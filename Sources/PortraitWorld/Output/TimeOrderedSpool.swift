@@ -31,7 +31,10 @@ final class TimeOrderedSpool {
 
     /// - Parameters:
     ///   - slices: How many time slices (and temporary files); more slices, less memory when draining.
-    init(directory: URL, name: String, slices: Int, from lower: Int64 = WorldCalendar.start, to upper: Int64 = WorldCalendar.end) {
+    init(
+        directory: URL, name: String, slices: Int, from lower: Int64 = WorldCalendar.start,
+        to upper: Int64 = WorldCalendar.end
+    ) {
         files = (0..<slices).map { directory.appendingPathComponent("\(name).\($0).spool") }
         handles = Array(repeating: nil, count: slices)
         buffers = Array(repeating: [], count: slices)
@@ -99,7 +102,8 @@ final class TimeOrderedSpool {
         } catch let error as PortraitError {
             throw error
         } catch {
-            throw PortraitError.io("\(files[slice].path): cannot write (\(error.localizedDescription)); check the free space")
+            throw PortraitError.io(
+                "\(files[slice].path): cannot write (\(error.localizedDescription)); check the free space")
         }
         buffers[slice].removeAll(keepingCapacity: true)
     }

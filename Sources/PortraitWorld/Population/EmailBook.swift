@@ -22,7 +22,8 @@ struct EmailBook {
     ])
 
     /// A personal address for `name`, unique in the world.
-    mutating func personal(for name: PersonName, culture: Culture, birthYear: Int, random: inout WorldRandom) -> String {
+    mutating func personal(for name: PersonName, culture: Culture, birthYear: Int, random: inout WorldRandom) -> String
+    {
         let domain = (culture == .chinese ? Self.chineseDomains : Self.englishDomains).pick(&random)
         if domain == "qq.com" && random.chance(0.6) {
             // QQ mail addresses are mostly the account number, unique by construction.
@@ -64,7 +65,8 @@ struct EmailBook {
         ],
         .english: [
             ("Acme Corp", "acme.com"), ("Globex", "globex.com"), ("Initech", "initech.com"),
-            ("Northwind Traders", "northwind.com"), ("Contoso Ltd", "contoso.com"), ("Umbrella Labs", "umbrella-labs.com"),
+            ("Northwind Traders", "northwind.com"), ("Contoso Ltd", "contoso.com"),
+            ("Umbrella Labs", "umbrella-labs.com"),
         ],
     ]
 

@@ -27,14 +27,19 @@ enum EnglishNames {
 
     static let given: [Gender: WeightedTable<Given>] = [
         .male: table([
-            ("James", "Jim Jimmy", 3.3), ("John", "Jack Johnny", 3.2), ("Robert", "Bob Rob", 3.1), ("Michael", "Mike", 2.6),
-            ("William", "Bill Will", 2.4), ("David", "Dave", 2.4), ("Richard", "Rick", 1.5), ("Charles", "Charlie", 1.4),
+            ("James", "Jim Jimmy", 3.3), ("John", "Jack Johnny", 3.2), ("Robert", "Bob Rob", 3.1),
+            ("Michael", "Mike", 2.6),
+            ("William", "Bill Will", 2.4), ("David", "Dave", 2.4), ("Richard", "Rick", 1.5),
+            ("Charles", "Charlie", 1.4),
             ("Joseph", "Joe", 1.3), ("Thomas", "Tom", 1.3), ("Christopher", "Chris", 1.0), ("Daniel", "Dan Danny", 1.0),
             ("Paul", "", 0.9), ("Mark", "", 0.9), ("Donald", "Don", 0.9), ("George", "", 0.9), ("Kenneth", "Ken", 0.8),
             ("Steven", "Steve", 0.8), ("Edward", "Ed Ted", 0.8), ("Brian", "", 0.7), ("Ronald", "Ron", 0.7),
-            ("Anthony", "Tony", 0.7), ("Kevin", "", 0.6), ("Jason", "", 0.6), ("Matthew", "Matt", 0.6), ("Gary", "", 0.6),
-            ("Timothy", "Tim", 0.5), ("Jose", "", 0.5), ("Larry", "", 0.5), ("Jeffrey", "Jeff", 0.5), ("Frank", "", 0.5),
-            ("Scott", "", 0.5), ("Eric", "", 0.5), ("Stephen", "Steve", 0.5), ("Andrew", "Andy", 0.5), ("Raymond", "Ray", 0.4),
+            ("Anthony", "Tony", 0.7), ("Kevin", "", 0.6), ("Jason", "", 0.6), ("Matthew", "Matt", 0.6),
+            ("Gary", "", 0.6),
+            ("Timothy", "Tim", 0.5), ("Jose", "", 0.5), ("Larry", "", 0.5), ("Jeffrey", "Jeff", 0.5),
+            ("Frank", "", 0.5),
+            ("Scott", "", 0.5), ("Eric", "", 0.5), ("Stephen", "Steve", 0.5), ("Andrew", "Andy", 0.5),
+            ("Raymond", "Ray", 0.4),
             ("Gregory", "Greg", 0.4), ("Joshua", "Josh", 0.4), ("Patrick", "Pat", 0.4), ("Peter", "Pete", 0.4),
             ("Samuel", "Sam", 0.3), ("Benjamin", "Ben", 0.3), ("Alexander", "Alex", 0.3), ("Nicholas", "Nick", 0.3),
             ("Jonathan", "Jon", 0.3), ("Ryan", "", 0.3), ("Liam", "", 0.2), ("Noah", "", 0.2), ("Oliver", "Ollie", 0.2),
@@ -48,7 +53,8 @@ enum EnglishNames {
             ("Carol", "", 0.6), ("Ruth", "", 0.5), ("Sharon", "", 0.5), ("Michelle", "Shelly", 0.5), ("Laura", "", 0.5),
             ("Sarah", "", 0.5), ("Kimberly", "Kim", 0.5), ("Deborah", "Debbie", 0.5), ("Jessica", "Jess", 0.5),
             ("Shirley", "", 0.4), ("Cynthia", "Cindy", 0.4), ("Angela", "Angie", 0.4), ("Melissa", "Mel", 0.4),
-            ("Emily", "Em", 0.4), ("Emma", "", 0.3), ("Olivia", "Liv", 0.3), ("Ava", "", 0.3), ("Sophia", "Sophie", 0.3),
+            ("Emily", "Em", 0.4), ("Emma", "", 0.3), ("Olivia", "Liv", 0.3), ("Ava", "", 0.3),
+            ("Sophia", "Sophie", 0.3),
             ("Rebecca", "Becky", 0.3), ("Katherine", "Kate Kathy", 0.3), ("Stephanie", "Steph", 0.3),
             ("Victoria", "Vicky", 0.2), ("Samantha", "Sam", 0.2), ("Chloé", "", 0.05), ("Zoë", "", 0.05),
         ]),
@@ -59,7 +65,8 @@ enum EnglishNames {
         let family = family ?? families.pick(&random)
         let given = self.given[gender]!.pick(&random)
         let nickname = given.nicknames.isEmpty ? nil : random.pick(given.nicknames)
-        return PersonName(family: family, given: given.name, familyLatin: family, givenLatin: given.name, nickname: nickname)
+        return PersonName(
+            family: family, given: given.name, familyLatin: family, givenLatin: given.name, nickname: nickname)
     }
 
     private static func table(_ entries: [(String, String, Double)]) -> WeightedTable<Given> {

@@ -9,7 +9,11 @@ enum Places {
     }
 
     static let chinese = WeightedTable<City>([
-        (City(name: "上海", country: "CN", postcodePrefix: "200", streets: ["张杨路", "淮海中路", "南京西路", "漕溪北路", "长寿路", "世纪大道"]), 4),
+        (
+            City(
+                name: "上海", country: "CN", postcodePrefix: "200",
+                streets: ["张杨路", "淮海中路", "南京西路", "漕溪北路", "长寿路", "世纪大道"]), 4
+        ),
         (City(name: "北京", country: "CN", postcodePrefix: "100", streets: ["朝阳路", "建国路", "中关村大街", "西直门外大街", "望京街"]), 4),
         (City(name: "广州", country: "CN", postcodePrefix: "510", streets: ["天河路", "环市东路", "中山五路", "江南大道"]), 3),
         (City(name: "深圳", country: "CN", postcodePrefix: "518", streets: ["深南大道", "华强北路", "科技园路", "福华路"]), 3),
@@ -18,11 +22,31 @@ enum Places {
     ])
 
     static let american = WeightedTable<City>([
-        (City(name: "New York", country: "US", postcodePrefix: "100", streets: ["Broadway", "Lexington Ave", "W 57th St", "Park Ave", "Amsterdam Ave"]), 4),
-        (City(name: "San Francisco", country: "US", postcodePrefix: "941", streets: ["Market St", "Mission St", "Valencia St", "Geary Blvd"]), 3),
-        (City(name: "Boston", country: "US", postcodePrefix: "021", streets: ["Beacon St", "Commonwealth Ave", "Boylston St"]), 1),
-        (City(name: "Chicago", country: "US", postcodePrefix: "606", streets: ["Michigan Ave", "State St", "Halsted St"]), 1),
-        (City(name: "Seattle", country: "US", postcodePrefix: "981", streets: ["Pine St", "Aurora Ave N", "Rainier Ave S"]), 1),
+        (
+            City(
+                name: "New York", country: "US", postcodePrefix: "100",
+                streets: ["Broadway", "Lexington Ave", "W 57th St", "Park Ave", "Amsterdam Ave"]), 4
+        ),
+        (
+            City(
+                name: "San Francisco", country: "US", postcodePrefix: "941",
+                streets: ["Market St", "Mission St", "Valencia St", "Geary Blvd"]), 3
+        ),
+        (
+            City(
+                name: "Boston", country: "US", postcodePrefix: "021",
+                streets: ["Beacon St", "Commonwealth Ave", "Boylston St"]), 1
+        ),
+        (
+            City(
+                name: "Chicago", country: "US", postcodePrefix: "606",
+                streets: ["Michigan Ave", "State St", "Halsted St"]), 1
+        ),
+        (
+            City(
+                name: "Seattle", country: "US", postcodePrefix: "981",
+                streets: ["Pine St", "Aurora Ave N", "Rainier Ave S"]), 1
+        ),
     ])
 
     /// A household's address in a city of its culture (a few Chinese households live in the US and the other way

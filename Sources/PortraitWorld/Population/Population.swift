@@ -67,10 +67,17 @@ public struct Population: Sequence, Sendable {
             var familyName: PersonName?
             for position in 0..<size {
                 let isSpouse = position == 1 && random.chance(0.7)
-                let gender: Gender =
-                    position == 0 ? headGender : isSpouse ? (headGender == .male ? .female : .male) : random.chance(0.5) ? .female : .male
-                let year =
-                    position == 0 ? headYear : isSpouse ? headYear + random.between(-6...6) : Swift.min(headYear + random.between(22...38), 2007)
+                let gender: Gender
+                let year: Int
+                if position == 0 {
+                    (gender, year) = (headGender, headYear)
+                } else if isSpouse {
+                    (gender, year) = (headGender == .male ? .female : .male, headYear + random.between(-6...6))
+                } else {  // A child, born when the head was 22 to 38.
+                    (gender, year) = (
+                        random.chance(0.5) ? .female : .male, Swift.min(headYear + random.between(22...38), 2007)
+                    )
+                }
                 // Chinese spouses keep their own family name; English ones mostly take the head's; children
                 // take the head's.
                 let sharesFamily = position > 0 && (!isSpouse || (culture == .english && random.chance(0.8)))
@@ -121,11 +128,17 @@ public struct Population: Sequence, Sendable {
         private mutating func newPhone(country: PhoneNumber.Country) -> PhoneNumber {
             switch country {
             case .cn:
-                let prefix = random.pick(["130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "166", "177", "180", "186", "188", "189", "199"])
+                let prefix = random.pick([
+                    "130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "166",
+                    "177", "180", "186", "188", "189", "199",
+                ])
                 let digits = String(chinesePhones.take())
-                return PhoneNumber(country: .cn, national: prefix + String(repeating: "0", count: 8 - digits.count) + digits)
+                return PhoneNumber(
+                    country: .cn, national: prefix + String(repeating: "0", count: 8 - digits.count) + digits)
             case .us:
-                let area = random.pick(["212", "646", "917", "718", "415", "628", "617", "312", "773", "206", "202", "310"])
+                let area = random.pick([
+                    "212", "646", "917", "718", "415", "628", "617", "312", "773", "206", "202", "310",
+                ])
                 return PhoneNumber(country: .us, national: area + String(2_000_000 + americanPhones.take()))
             }
         }
@@ -165,7 +178,8 @@ public struct Population: Sequence, Sendable {
 
         private mutating func membership(at store: StoreCatalog.Store) -> Membership {
             let digits = String(cards.take())
-            return Membership(store: store, card: store.code + "-" + String(repeating: "0", count: 8 - digits.count) + digits)
+            return Membership(
+                store: store, card: store.code + "-" + String(repeating: "0", count: 8 - digits.count) + digits)
         }
     }
 }

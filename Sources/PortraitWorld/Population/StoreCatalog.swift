@@ -29,12 +29,24 @@ public enum StoreCatalog {
     }
 
     public static let stores: [Store] = [
-        Store(code: "SH01", city: "上海", country: "CN", encoding: .gb18030, titleCaseHeader: false, birthDateFormat: .yearMonthDaySlash, writesLocalTime: true),
-        Store(code: "BJ01", city: "北京", country: "CN", encoding: .gb18030, titleCaseHeader: true, birthDateFormat: .yearMonthDayDash, writesLocalTime: true),
-        Store(code: "GZ01", city: "广州", country: "CN", encoding: .utf8BOM, titleCaseHeader: true, birthDateFormat: .yearMonthDaySlash, writesLocalTime: true),
-        Store(code: "SZ01", city: "深圳", country: "CN", encoding: .utf8, titleCaseHeader: false, birthDateFormat: .yearMonthDayDash, writesLocalTime: true),
-        Store(code: "NY01", city: "New York", country: "US", encoding: .utf8BOM, titleCaseHeader: true, birthDateFormat: .monthDayYearSlash, writesLocalTime: false),
-        Store(code: "SF01", city: "San Francisco", country: "US", encoding: .utf8, titleCaseHeader: false, birthDateFormat: .monthDayYearSlash, writesLocalTime: false),
+        Store(
+            code: "SH01", city: "上海", country: "CN", encoding: .gb18030, titleCaseHeader: false,
+            birthDateFormat: .yearMonthDaySlash, writesLocalTime: true),
+        Store(
+            code: "BJ01", city: "北京", country: "CN", encoding: .gb18030, titleCaseHeader: true,
+            birthDateFormat: .yearMonthDayDash, writesLocalTime: true),
+        Store(
+            code: "GZ01", city: "广州", country: "CN", encoding: .utf8BOM, titleCaseHeader: true,
+            birthDateFormat: .yearMonthDaySlash, writesLocalTime: true),
+        Store(
+            code: "SZ01", city: "深圳", country: "CN", encoding: .utf8, titleCaseHeader: false,
+            birthDateFormat: .yearMonthDayDash, writesLocalTime: true),
+        Store(
+            code: "NY01", city: "New York", country: "US", encoding: .utf8BOM, titleCaseHeader: true,
+            birthDateFormat: .monthDayYearSlash, writesLocalTime: false),
+        Store(
+            code: "SF01", city: "San Francisco", country: "US", encoding: .utf8, titleCaseHeader: false,
+            birthDateFormat: .monthDayYearSlash, writesLocalTime: false),
     ]
 
     /// The store of a household's city, or one in its country.

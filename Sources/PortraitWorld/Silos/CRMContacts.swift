@@ -35,7 +35,9 @@ final class CRMContacts: SiloWriter {
             if observer.keeps() { fields.append(("city", person.address.city)) }
             fields.append(("createdAt", WorldCalendar.utcMillis(created)))
             fields.append(("updatedAt", WorldCalendar.utcMillis(updated)))
-            let body = fields.map { "\(TextEscaping.json($0.0)):\(TextEscaping.json($0.1))," }.joined() + "\"archived\":false}\n"
+            let body =
+                fields.map { "\(TextEscaping.json($0.0)):\(TextEscaping.json($0.1))," }.joined()
+                + "\"archived\":false}\n"
             try spool.add(time: created, person: person.index, body: body)
         }
     }

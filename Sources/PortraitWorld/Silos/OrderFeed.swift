@@ -66,7 +66,8 @@ final class OrderFeed: SiloWriter {
                 let quantity = observer.random.between(1...3)
                 let price = inChina ? product.yuanCents : product.dollarCents
                 total += price * quantity
-                lines += "      <shop:line sku=\"\(product.sku)\" qty=\"\(quantity)\"><shop:price>\(Products.money(price))</shop:price></shop:line>\n"
+                lines +=
+                    "      <shop:line sku=\"\(product.sku)\" qty=\"\(quantity)\"><shop:price>\(Products.money(price))</shop:price></shop:line>\n"
             }
             let body = """
                 >

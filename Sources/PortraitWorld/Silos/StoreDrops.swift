@@ -66,7 +66,8 @@ final class StoreDrops: SiloWriter {
     func finish(truth: TruthFile) throws -> [WorldSummary.File] {
         var written: [WorldSummary.File] = []
         written += try write(
-            members, path: Self.membersPath, header: ["member_card", "name", "phone", "gender", "birth_date", "store_id", "joined_at"]
+            members, path: Self.membersPath,
+            header: ["member_card", "name", "phone", "gender", "birth_date", "store_id", "joined_at"]
         ) { entry, _, _ in
             try truth.record(WorldConnectors.members, id: entry.fixedID, person: entry.person)
             return entry.fixedID

@@ -45,10 +45,12 @@ final class SurveyResponses: SiloWriter {
                 observer.keeps() ? observer.email(person) : "",
                 observer.keeps() ? observer.phone(person, home: .cn) : "",
                 !cards.isEmpty && observer.keeps() ? observer.random.pick(cards).card : "",
-                observer.keeps() ? Self.birthday(observer.birthDate(person), chinese: chinese, random: &observer.random) : "",
+                observer.keeps()
+                    ? Self.birthday(observer.birthDate(person), chinese: chinese, random: &observer.random) : "",
                 observer.random.pick(chinese ? Self.chineseComments : Self.englishComments),
             ]
-            try spool.add(time: time, person: person.index, body: row.map { "," + TextEscaping.csv($0) }.joined() + "\n")
+            try spool.add(
+                time: time, person: person.index, body: row.map { "," + TextEscaping.csv($0) }.joined() + "\n")
         }
     }
 

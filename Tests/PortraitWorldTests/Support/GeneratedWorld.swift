@@ -122,7 +122,8 @@ func e164(_ text: String, home: String) -> String? {
 func isoDate(_ text: String) -> String? {
     let numbers = text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
     guard numbers.count == 3 else { return nil }
-    let (year, month, day) = numbers[0] > 31 ? (numbers[0], numbers[1], numbers[2]) : (numbers[2], numbers[0], numbers[1])
+    let (year, month, day) =
+        numbers[0] > 31 ? (numbers[0], numbers[1], numbers[2]) : (numbers[2], numbers[0], numbers[1])
     func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
     return "\(year)-\(two(month))-\(two(day))"
 }

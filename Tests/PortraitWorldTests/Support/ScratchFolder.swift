@@ -11,9 +11,11 @@ func withScratchFolder<Value>(_ body: (URL) throws -> Value) throws -> Value {
 func filesByPath(in directory: URL) throws -> [String: Data] {
     var files: [String: Data] = [:]
     let root = directory.standardizedFileURL.path
-    guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+    guard
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
     else { return [:] }
-    for case let url as URL in enumerator where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+    for case let url as URL in enumerator
+    where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
         let path = String(url.standardizedFileURL.path.dropFirst(root.count + 1))
         files[path] = try Data(contentsOf: url)
     }

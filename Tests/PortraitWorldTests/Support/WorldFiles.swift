@@ -2,7 +2,7 @@ import Foundation
 import PortraitWorld
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// One record as a silo file holds it, read back from the file by the tests' own parsers (not the generator's
@@ -67,7 +67,8 @@ enum WorldFiles {
         return try text.split(separator: "\n").map { line in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
             return SiloRecord(
-                connector: WorldConnectors.crm.connector, stream: WorldConnectors.crm.stream, id: object["id"] as! String,
+                connector: WorldConnectors.crm.connector, stream: WorldConnectors.crm.stream,
+                id: object["id"] as! String,
                 file: "crm/contacts.jsonl",
                 nameFields: (object["firstName"] as! String, object["lastName"] as! String),
                 email: object["email"] as? String, phone: object["phone"] as? String, phoneHome: "CN")
