@@ -194,7 +194,7 @@ let package = Package(
             name: "PortraitServiceTests",
             dependencies: [
                 "PortraitService", "PortraitTesting", "PortraitMockCRM", "PortraitIntake", "PortraitHTTP", "portrait",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "PortraitWorld", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

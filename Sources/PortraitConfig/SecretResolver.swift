@@ -1,10 +1,12 @@
 import Foundation
 import PortraitCore
 
-/// Resolves `${NAME}` (an environment variable) and `${file:path}` (a file's content) inside config strings.
+/// Resolves `${NAME}` (an environment variable), `${NAME:-default}` (the variable, or the default written after
+/// `:-` when it is unset) and `${file:path}` (a file's content) inside config strings.
 ///
 /// Secrets never live in `portrait.yml` itself; this is the only place their values enter the process, and every
-/// value resolved here is registered with the redactor so it cannot be logged.
+/// value resolved from the environment or a file is registered with the redactor so it cannot be logged. A default
+/// is written in the file for all to read, so it is not masked.
 struct SecretResolver {
     var environment: [String: String]
     var baseDirectory: URL
@@ -32,6 +34,9 @@ struct SecretResolver {
                 if Self.isSecretKey(key), case .string(let text) = child, !text.isEmpty, !text.contains("${") {
                     problems.append(
                         (childPath, "looks like a secret written inline; put it in an environment variable and write ${VARIABLE}, or in a file and write ${file:path}"))
+                } else if Self.isSecretKey(key), case .string(let text) = child, text.contains(":-") {
+                    problems.append(
+                        (childPath, "a secret's default would be written inline; write ${VARIABLE} or ${file:path} without ':-'"))
                 }
                 resolved[key] = resolve(child, path: childPath, problems: &problems)
             }
@@ -58,8 +63,8 @@ struct SecretResolver {
                 return text
             }
             let reference = String(rest[start.upperBound..<end])
-            if let value = lookup(reference, path: path, problems: &problems) {
-                redactor.add(value)
+            if let (value, isDefault) = lookup(reference, path: path, problems: &problems) {
+                if !isDefault { redactor.add(value) }
                 output += value
             }
             rest = rest[rest.index(after: end)...]
@@ -68,7 +73,10 @@ struct SecretResolver {
         return output
     }
 
-    private func lookup(_ reference: String, path: JSONPath, problems: inout [(JSONPath, String)]) -> String? {
+    /// The value of one reference, and whether it is the default written in the file.
+    private func lookup(
+        _ reference: String, path: JSONPath, problems: inout [(JSONPath, String)]
+    ) -> (value: String, isDefault: Bool)? {
         if reference.hasPrefix("file:") {
             let filePath = String(reference.dropFirst("file:".count))
             let url = URL.configPath(filePath, relativeTo: baseDirectory)
@@ -77,16 +85,18 @@ struct SecretResolver {
                 problems.append((path, "secret file \(url.path) cannot be read; create it or fix the path in ${file:…}"))
                 return nil
             }
-            return content.trimmingCharacters(in: .newlines)
+            return (content.trimmingCharacters(in: .newlines), false)
         }
-        guard !reference.isEmpty, reference.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-            problems.append((path, "'${\(reference)}' is not a valid reference; write ${NAME} or ${file:path}"))
+        let parts = reference.split(separator: ":-", maxSplits: 1, omittingEmptySubsequences: false)
+        let name = String(parts[0])
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            problems.append(
+                (path, "'${\(reference)}' is not a valid reference; write ${NAME}, ${NAME:-default} or ${file:path}"))
             return nil
         }
-        guard let value = environment[reference] else {
-            problems.append((path, "environment variable \(reference) is not set; export it before running portrait"))
-            return nil
-        }
-        return value
+        if let value = environment[name] { return (value, false) }
+        if parts.count == 2 { return (String(parts[1]), true) }
+        problems.append((path, "environment variable \(name) is not set; export it before running portrait"))
+        return nil
     }
 }

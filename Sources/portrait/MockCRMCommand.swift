@@ -10,7 +10,8 @@ extension Portrait {
             commandName: "mock-crm",
             abstract: "Serve a mock CRM (HubSpot- and Salesforce-style REST APIs) on loopback, for trying the rest connector.",
             discussion: """
-                Serves the demo's contacts, or --contacts N generated ones, until interrupted. HubSpot style:
+                Serves the demo's contacts, --contacts N generated ones, or the contacts of a JSON Lines file
+                (--contacts world/crm/contacts.jsonl, as `portrait generate` writes), until interrupted. HubSpot style:
                 /crm/v3/objects/contacts (and /search); Salesforce style: /services/data/v59.0/query?q=SOQL.
                 With --token-file, every request must carry `Authorization: Bearer <the file's content>`.
                 """)
@@ -21,8 +22,8 @@ extension Portrait {
         @Option(help: "Address to bind; keep loopback unless other machines must reach it.")
         var host: String = "127.0.0.1"
 
-        @Option(help: "Serve this many generated contacts instead of the demo's.")
-        var contacts: Int?
+        @Option(help: "Serve this many generated contacts, or the contacts of this JSON Lines file, instead of the demo's.")
+        var contacts: ContactsSource?
 
         @Option(help: "Seed for generated contacts.")
         var seed: UInt64 = 1
@@ -48,8 +49,19 @@ extension Portrait {
                 }
                 auth = .bearer(token: token)
             }
-            let served = contacts.map { MockCRM.generatedContacts(count: $0, seed: seed, archivedEvery: archivedEvery) }
-                ?? DemoCRM.contacts
+            let served: [MockCRM.Contact]
+            switch contacts {
+            case .generated(let count):
+                served = MockCRM.generatedContacts(count: count, seed: seed, archivedEvery: archivedEvery)
+            case .file(let path):
+                do {
+                    served = try MockCRM.contacts(fromJSONL: Terminal.fileURL(path))
+                } catch let error as ContactsFileError {
+                    throw PortraitError.usage("\(error.message); check --contacts")
+                }
+            case nil:
+                served = DemoCRM.contacts
+            }
             let crm = MockCRM(
                 configuration: .init(contacts: served, auth: auth, pageLatency: .milliseconds(max(pageLatencyMs, 0))))
             try await crm.run(host: host, port: port) { running in
@@ -60,4 +72,25 @@ extension Portrait {
             }
         }
     }
+}
+
+/// `--contacts`: a number of generated contacts, or a JSON Lines file of contacts.
+enum ContactsSource: ExpressibleByArgument {
+    case generated(Int)
+    case file(String)
+
+    /// Digits only is a count (`5000`); anything else is a path (`./5000` names a file called 5000).
+    init?(argument: String) {
+        if !argument.isEmpty, argument.allSatisfy(\.isASCIIDigit), let count = Int(argument) {
+            self = .generated(count)
+        } else if !argument.isEmpty {
+            self = .file(argument)
+        } else {
+            return nil
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

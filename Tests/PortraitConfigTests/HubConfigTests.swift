@@ -162,6 +162,36 @@ struct HubConfigTests {
         #expect(config.connectors.first?.options["path"] == "exports/contacts.jsonl")
     }
 
+    @Test func aVariableWithADefaultTakesTheDefaultOnlyWhenUnset() throws {
+        let text = """
+            connectors:
+              - name: crm
+                kind: jsonl
+                options: { path: "${CRM_EXPORT:-/srv/exports/contacts.jsonl}" }
+            """
+        let unset = try HubConfig.parse(
+            text: text, file: Self.file, registry: BuiltInConnectors.registry, environment: [:])
+        #expect(unset.connectors.first?.options["path"] == "/srv/exports/contacts.jsonl")
+        // The default is in the file for anyone to read: it is not masked like a value from the environment.
+        #expect(unset.redactor.redact("/srv/exports/contacts.jsonl") == "/srv/exports/contacts.jsonl")
+
+        let set = try HubConfig.parse(
+            text: text, file: Self.file, registry: BuiltInConnectors.registry, environment: ["CRM_EXPORT": "/data/x.jsonl"])
+        #expect(set.connectors.first?.options["path"] == "/data/x.jsonl")
+        #expect(set.redactor.redact("/data/x.jsonl") == SecretRedactor.mask)
+    }
+
+    @Test func aSecretWithADefaultIsRefused() {
+        let found = issues(
+            """
+            connectors:
+              - name: crm
+                kind: jsonl
+                options: { path: a.jsonl, api_token: "${CRM_TOKEN:-abc123}" }
+            """)
+        #expect(found.contains { $0.message.contains("a secret's default would be written inline") })
+    }
+
     @Test func inlineSecretIsRefused() {
         let found = issues(
             """
