@@ -3,9 +3,9 @@
 /// A pair belongs to the first rule that brings it together: a later rule skips pairs that share a key of an
 /// earlier one (as Splink does), so no global set of pairs is needed and the work divides by rule and block.
 struct CandidatePairs {
-    /// Pairs of node indices, the smaller first.
+    /// Pairs of node indices, the smaller first (a sample, with `sampleEvery`).
     var pairs: [(Int32, Int32)] = []
-    /// Per rule: the pairs it added.
+    /// Per rule: the pairs it added (all of them, sampled or not).
     var perRule: [Int]
     /// Keys left out because more observations share them than `maxBlockSize`.
     var skippedKeys = 0
@@ -15,7 +15,12 @@ struct CandidatePairs {
     ///   - keys: Each node's keys.
     ///   - pending: Only pairs with at least one pending node are produced (all, when resolving from scratch).
     ///   - tooCommon: Keys known (from the store) to be shared more widely than the nodes at hand show.
-    init(keys: [BlockingKeys], pending: [Bool], ruleCount: Int, maxBlockSize: Int, tooCommon: Set<UInt64> = []) {
+    ///   - sampleEvery: Keep only every n-th pair (training on a sample of a rule's pairs).
+    init(
+        keys: [BlockingKeys], pending: [Bool], ruleCount: Int, maxBlockSize: Int, tooCommon: Set<UInt64> = [],
+        sampleEvery: Int = 1
+    ) {
+        var seen = 0
         perRule = [Int](repeating: 0, count: ruleCount)
         for rule in 0..<ruleCount {
             var entries: [(key: UInt64, node: Int32)] = []
@@ -46,8 +51,9 @@ struct CandidatePairs {
                                 {
                                     continue
                                 }
-                                pairs.append((left, right))
                                 perRule[rule] += 1
+                                seen += 1
+                                if sampleEvery == 1 || seen % sampleEvery == 0 { pairs.append((left, right)) }
                             }
                         }
                     }
@@ -73,5 +79,26 @@ struct CandidatePairs {
             earlier += 1
         }
         return false
+    }
+}
+
+extension CandidatePairs {
+    /// The number of pairs a rule's keys bring together (before deduplication against other rules): the sum over
+    /// its blocks of n(n-1)/2, without listing them.
+    static func pairCount(keys: [BlockingKeys], rule: Int, maxBlockSize: Int) -> Int {
+        var entries: [UInt64] = []
+        entries.reserveCapacity(keys.count)
+        for nodeKeys in keys { entries.append(contentsOf: nodeKeys.rules[rule]) }
+        entries.sort()
+        var total = 0
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end] == entries[start] { end += 1 }
+            let size = end - start
+            if size > 1 && size <= maxBlockSize { total += size * (size - 1) / 2 }
+            start = end
+        }
+        return total
     }
 }

@@ -184,12 +184,14 @@ extension IdentitySettings {
                 if let parsed = parseLevel(level, field: field, path: levelPath, report: report) { levels.append(parsed) }
             }
             if levels.isEmpty { report(at.appending("levels"), "a comparison needs at least one level, such as [exact]") }
+            if levels.count > 14 { report(at.appending("levels"), "at most 14 levels per comparison") }
             var termFrequency = false
             if let flag = object["term_frequency"] {
                 if let bool = flag.boolValue { termFrequency = bool } else { report(at.appending("term_frequency"), "expected true or false") }
             }
             specs.append(ComparisonSpec(field: field, levels: levels, termFrequency: termFrequency))
         }
+        if specs.count > 16 { report(path, "at most 16 comparisons; combine fields or drop the weakest") }
         return specs
     }
 

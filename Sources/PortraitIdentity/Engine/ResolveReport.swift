@@ -1,5 +1,5 @@
 /// What one resolve did, for the CLI, the logs and the benchmarks.
-public struct ResolveReport: Sendable, Hashable {
+public struct ResolveReport: Sendable {
     /// Observations looked at (all, from scratch; the pending ones, incrementally).
     public var observations = 0
     public var removedObservations = 0
@@ -21,8 +21,20 @@ public struct ResolveReport: Sendable, Hashable {
     /// The model was trained in this resolve (no stored model fitted the settings).
     public var trainedModel = false
     public var seconds = 0.0
+    /// Wall-clock seconds per stage (read, train, block and score, cluster, write), in order.
+    public var stages: [(stage: String, seconds: Double)] = []
 
     public init() {}
+
+    mutating func timed<T>(_ stage: String, _ work: () throws -> T) rethrows -> T {
+        let started = ContinuousClock.now
+        defer { stages.append((stage, (ContinuousClock.now - started).seconds)) }
+        return try work()
+    }
+
+    mutating func record(_ stage: String, since started: ContinuousClock.Instant) {
+        stages.append((stage, (ContinuousClock.now - started).seconds))
+    }
 
     public static func += (lhs: inout ResolveReport, rhs: ResolveReport) {
         lhs.observations += rhs.observations
@@ -44,4 +56,8 @@ public struct ResolveReport: Sendable, Hashable {
         lhs.trainedModel = lhs.trainedModel || rhs.trainedModel
         lhs.seconds += rhs.seconds
     }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -15,14 +15,46 @@ struct ModelTrainer {
     static let maximumPrior = 0.5
 
     /// Level counts over distinct comparison vectors: EM runs over patterns, not pairs.
+    ///
+    /// A vector is packed into 64 bits, four per comparison (level + 1; 0 for "no value"): the settings allow at
+    /// most 16 comparisons of at most 14 levels.
     struct Patterns {
-        var counts: [[Int8]: Int] = [:]
+        var counts: [UInt64: Int] = [:]
         var pairs = 0
 
-        mutating func add(_ levels: [Int8]) {
-            counts[levels, default: 0] += 1
+        mutating func add(_ levels: UnsafePointer<Int8>, count: Int) {
+            var packed: UInt64 = 0
+            for index in 0..<count { packed |= UInt64(UInt8(bitPattern: levels[index] &+ 1)) << (4 * UInt64(index)) }
+            counts[packed, default: 0] += 1
             pairs += 1
         }
+
+        mutating func add(_ levels: [Int8]) {
+            levels.withUnsafeBufferPointer { add($0.baseAddress!, count: $0.count) }
+        }
+
+        func entries(comparisons: Int) -> [(levels: [Int8], count: Int)] {
+            counts.map { packed, count in
+                ((0..<comparisons).map { Int8((packed >> (4 * UInt64($0))) & 0xF) - 1 }, count)
+            }
+        }
+    }
+
+    /// The level counts of `pairs` (every `stride`-th of them).
+    func patterns(of pairs: [(Int32, Int32)], stride: Int, observations: [PreparedObservation], model: MatchModel) -> Patterns {
+        var patterns = Patterns()
+        let levels = UnsafeMutablePointer<Int8>.allocate(capacity: comparisons.count)
+        let frequencies = UnsafeMutablePointer<Double>.allocate(capacity: comparisons.count)
+        defer {
+            levels.deallocate()
+            frequencies.deallocate()
+        }
+        for position in Swift.stride(from: 0, to: pairs.count, by: max(stride, 1)) {
+            let (a, b) = pairs[position]
+            model.compiled.levels(observations[Int(a)], observations[Int(b)], into: levels, frequencies: frequencies)
+            patterns.add(levels, count: comparisons.count)
+        }
+        return patterns
     }
 
     func estimateU(_ observations: [PreparedObservation], pairs: Int, seed: UInt64) -> [[Double]] {
@@ -30,9 +62,15 @@ struct ModelTrainer {
         var counts = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
         let model = MatchModel.initial(for: comparisons)
         guard observations.count > 1 else { return model.u }
+        let levels = UnsafeMutablePointer<Int8>.allocate(capacity: comparisons.count)
+        let frequencies = UnsafeMutablePointer<Double>.allocate(capacity: comparisons.count)
+        defer {
+            levels.deallocate()
+            frequencies.deallocate()
+        }
         func count(_ a: Int, _ b: Int) {
-            let vector = model.compare(observations[a], observations[b])
-            for (index, level) in vector.levels.enumerated() where level >= 0 { counts[index][Int(level)] += 1 }
+            model.compiled.levels(observations[a], observations[b], into: levels, frequencies: frequencies)
+            for index in 0..<comparisons.count where levels[index] >= 0 { counts[index][Int(levels[index])] += 1 }
         }
         let allPairs = observations.count * (observations.count - 1) / 2
         if allPairs <= pairs {
@@ -99,7 +137,7 @@ struct ModelTrainer {
     ) -> (m: [[Double]], prior: Double) {
         var m = start
         var prior = startPrior
-        let entries = Array(patterns.counts)
+        let entries = patterns.entries(comparisons: comparisons.count)
         guard !entries.isEmpty else { return (m, prior) }
         for _ in 0..<iterations {
             var mSums = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
