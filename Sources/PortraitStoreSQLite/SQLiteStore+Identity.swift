@@ -148,15 +148,17 @@ extension SQLiteStore: IdentityStore {
         guard ids.count > 1 else { return [] }
         return try await access("read identity links") {
             try await writer.read { db in
-                let list = Self.intList(ids)
+                // By `a` only (the primary key's prefix), `b` checked here: with both in the query SQLite probed
+                // every pair of ids.
+                let wanted = Set(ids)
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        WITH ids(id) AS (SELECT value FROM json_each(?))
-                        SELECT l.a, l.b, l.kind, l.weight, l.evidence FROM identity_links l
-                        WHERE l.a IN ids AND l.b IN ids
+                        SELECT l.a, l.b, l.kind, l.weight, l.evidence
+                        FROM json_each(?) j JOIN identity_links l ON l.a = j.value
                         """,
-                    arguments: [list])
+                    arguments: [Self.intList(ids)]
+                ).filter { wanted.contains($0["b"] as Int64) }
                 return rows.map { row in
                     IdentityLink(
                         a: row["a"], b: row["b"], kind: IdentityLink.Kind(rawValue: row["kind"]) ?? .model,

@@ -146,6 +146,7 @@ public struct IdentityResolver: Sendable {
 
     func resolveBatch(_ batch: PendingIdentityRecords, model: MatchModel) async throws -> ResolveReport {
         let started = Date()
+        var stage = ContinuousClock.now
         let records = batch.records
         var report = ResolveReport()
         var write = ResolutionWrite()
@@ -181,14 +182,21 @@ public struct IdentityResolver: Sendable {
             addTerms(features, to: &write.termDeltas)
         }
         report.observations = pending.count
+        let settings = self.settings
         let pendingKeys = pending.map { BlockingKeys($0.features, settings: settings) }
         write.observations = pending.indices.map { (pending[$0].recordID, pending[$0].features.encoded, pendingKeys[$0].all) }
         write.relinked = Array(pendingIDs)
 
+        report.record("extract", since: stage)
+        stage = ContinuousClock.now
         // Candidates: everything sharing a key with a pending node.
         let (candidateIDs, tooCommon) = try await store.observationIDs(
             sharingKeys: Array(Set(pendingKeys.flatMap(\.all))), cap: settings.maxBlockSize)
+        report.record("look up keys", since: stage)
+        stage = ContinuousClock.now
         let candidates = try await store.observations(ids: candidateIDs.filter { !pendingIDs.contains($0) })
+        report.record("load \(candidates.count) candidates", since: stage)
+        stage = ContinuousClock.now
         var scored = pending
         for candidate in candidates {
             scored.append(
@@ -197,8 +205,8 @@ public struct IdentityResolver: Sendable {
         }
         let frequencies = try await termFrequencies(
             for: pending.map(\.features), delta: write.termDeltas, countDelta: write.observationCountDelta)
-        let scoredKeys = pendingKeys + candidates.map { BlockingKeys($0.features, settings: settings) }
-        let prepared = scored.map {
+        let scoredKeys = pendingKeys + Parallel.map(candidates) { BlockingKeys($0.features, settings: settings) }
+        let prepared = Parallel.map(scored) {
             PreparedObservation($0.features, comparisons: settings.comparisons, frequencies: frequencies)
         }
         let newLinks = score(
@@ -208,6 +216,8 @@ public struct IdentityResolver: Sendable {
                 maxBlockSize: settings.maxBlockSize, tooCommon: tooCommon),
             prepared: prepared, model: model, report: &report)
         write.links = newLinks
+        report.record("score", since: stage)
+        stage = ContinuousClock.now
 
         // The graph to re-cluster: the pending nodes, the candidates they link to or share a deterministic
         // identifier with, and every member of the profiles involved (so a split is seen whole).
@@ -248,8 +258,13 @@ public struct IdentityResolver: Sendable {
         let stored = try await store.links(among: graphIDs).filter { !pendingIDs.contains($0.a) && !pendingIDs.contains($0.b) }
         let pins = try await store.pins(touching: graphIDs)
         let graphKeys = graph.map { BlockingKeys($0.features, settings: settings) }
+        report.record("load \(graph.count) graph nodes", since: stage)
+        stage = ContinuousClock.now
         try await place(nodes: graph, keys: graphKeys, links: stored + newLinks, pins: pins, into: &write, report: &report)
+        report.record("cluster", since: stage)
+        stage = ContinuousClock.now
         try await store.apply(write)
+        report.record("write", since: stage)
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

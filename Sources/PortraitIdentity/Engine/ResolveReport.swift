@@ -55,6 +55,7 @@ public struct ResolveReport: Sendable {
         lhs.affectedProfiles.formUnion(rhs.affectedProfiles)
         lhs.trainedModel = lhs.trainedModel || rhs.trainedModel
         lhs.seconds += rhs.seconds
+        lhs.stages += rhs.stages
     }
 }
 
