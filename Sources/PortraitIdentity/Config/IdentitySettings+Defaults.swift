@@ -35,7 +35,7 @@ extension IdentitySettings {
             ComparisonSpec(
                 field: .given,
                 levels: [.exact, .swapped, .damerauLevenshtein(1), .jaroWinkler(0.9), .jaroWinkler(0.8)],
-                termFrequency: true),
+                termFrequency: true, differentVetoes: true),
             ComparisonSpec(
                 field: .family,
                 levels: [.exact, .swapped, .damerauLevenshtein(1), .jaroWinkler(0.9), .jaroWinkler(0.8)],
@@ -43,7 +43,8 @@ extension IdentitySettings {
             ComparisonSpec(
                 field: .birthDate, levels: [.exact, .transposed, .withinMonth, .withinYear], termFrequency: false),
             ComparisonSpec(field: .identifier("phone"), levels: [.exact, .damerauLevenshtein(1)], termFrequency: true),
-            ComparisonSpec(field: .identifier("email"), levels: [.exact, .damerauLevenshtein(1)], termFrequency: false),
+            // No fuzzy level: `richard.scott85@` and `richard.scott82@` are two people far more often than a typo.
+            ComparisonSpec(field: .identifier("email"), levels: [.exact], termFrequency: false),
             ComparisonSpec(
                 field: .identifier("national_id"), levels: [.exact, .damerauLevenshtein(1)], termFrequency: false),
             ComparisonSpec(field: .postcode, levels: [.exact, .damerauLevenshtein(1)], termFrequency: true),

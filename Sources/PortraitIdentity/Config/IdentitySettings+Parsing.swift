@@ -175,7 +175,7 @@ extension IdentitySettings {
                 report(at, "expected a mapping such as { field: given, levels: [exact, { jaro_winkler: 0.9 }] }")
                 continue
             }
-            unknownKeys(object, allowed: ["field", "levels", "term_frequency"], path: at, report: report)
+            unknownKeys(object, allowed: ["field", "levels", "term_frequency", "different_vetoes"], path: at, report: report)
             guard let field = parseField(object["field"], path: at.appending("field"), report: report) else { continue }
             var levels: [ComparisonLevel] = []
             for (levelPath, level) in items(
@@ -189,7 +189,12 @@ extension IdentitySettings {
             if let flag = object["term_frequency"] {
                 if let bool = flag.boolValue { termFrequency = bool } else { report(at.appending("term_frequency"), "expected true or false") }
             }
-            specs.append(ComparisonSpec(field: field, levels: levels, termFrequency: termFrequency))
+            var differentVetoes = false
+            if let flag = object["different_vetoes"] {
+                if let bool = flag.boolValue { differentVetoes = bool } else { report(at.appending("different_vetoes"), "expected true or false") }
+            }
+            specs.append(
+                ComparisonSpec(field: field, levels: levels, termFrequency: termFrequency, differentVetoes: differentVetoes))
         }
         if specs.count > 16 { report(path, "at most 16 comparisons; combine fields or drop the weakest") }
         return specs

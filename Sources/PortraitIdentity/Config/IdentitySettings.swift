@@ -106,11 +106,16 @@ public struct ComparisonSpec: Sendable, Hashable, CustomStringConvertible {
     public var levels: [ComparisonLevel]
     /// Exact agreement on a common value counts for less than on a rare one.
     public var termFrequency: Bool
+    /// Both sides have a value and it reaches no level: the pair is never linked by the model, whatever else
+    /// agrees. Household members share a phone, an address and a family name; only their given names differ,
+    /// and under the model's independence that difference is outweighed. Fuzzy and swapped levels still pass.
+    public var differentVetoes: Bool
 
-    public init(field: FeatureField, levels: [ComparisonLevel], termFrequency: Bool) {
+    public init(field: FeatureField, levels: [ComparisonLevel], termFrequency: Bool, differentVetoes: Bool = false) {
         self.field = field
         self.levels = levels
         self.termFrequency = termFrequency
+        self.differentVetoes = differentVetoes
     }
 
     /// Level names as reports show them, the disagreement level last.
@@ -118,6 +123,7 @@ public struct ComparisonSpec: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "\(field): \(levels.map(\.description).joined(separator: ", "))\(termFrequency ? " (tf)" : "")"
+            + (differentVetoes ? " (different vetoes)" : "")
     }
 }
 

@@ -460,12 +460,17 @@ public struct IdentityResolver: Sendable {
         }
         let all = trainer.patterns(
             of: union.pairs, stride: union.pairs.count / 2_000_000, observations: prepared, model: start)
-        let (m, blockedPrior) = trainer.estimateM(start: start, u: u, perRule: perRule, all: all)
-        // EM finds the share of matches among candidate pairs; the evidence must stand against the chance that two
-        // records taken at random are one person (as in Splink), or a common name alone would link everyone who
-        // shares it. Blocking is assumed to find (nearly) all matches.
+        let (m, blockedPrior, ruleShares) = trainer.estimateM(start: start, u: u, perRule: perRule, all: all)
+        // The evidence must stand against the chance that two records taken at random are one person (as in
+        // Splink), or a common name alone would link everyone who shares it. The expected number of matches is
+        // each rule's share of matches (EM over its pairs, its own fields left out, so agreeing on them does not
+        // count as evidence) times the candidate pairs it added; blocking is assumed to find (nearly) all matches.
         let allPairs = Double(prepared.count) * Double(max(prepared.count - 1, 1)) / 2
-        let prior = min(blockedPrior * Double(union.pairs.count) / max(allPairs, 1), ModelTrainer.maximumPrior)
+        var expectedMatches = 0.0
+        for (rule, pairs) in union.perRule.enumerated() {
+            expectedMatches += (ruleShares[rule] ?? blockedPrior) * Double(pairs)
+        }
+        let prior = min(expectedMatches / max(allPairs, 1), ModelTrainer.maximumPrior)
         return MatchModel(comparisons: settings.comparisons, m: m, u: u, prior: max(prior, 1e-12), trainedPairs: all.pairs)
     }
 

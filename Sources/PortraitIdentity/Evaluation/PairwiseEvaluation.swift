@@ -91,7 +91,8 @@ public struct PairwiseEvaluation: Sendable, Hashable {
 
 extension PairwiseEvaluation {
     /// Reads a truth file: CSV (RFC 4180, UTF-8) with a header naming the columns `connector`, `stream`,
-    /// `source_id` and `entity_id` in any order (other columns are ignored), then one record per row.
+    /// `source_id` and `entity_id` (or `person_id`, as `portrait generate` writes it) in any order (other columns are
+    /// ignored), then one record per row.
     ///
     /// Quoted fields may hold commas, doubled quotes and line breaks; line ends may be LF or CRLF; empty lines are
     /// skipped. A record listed twice with the same entity counts once.
@@ -123,9 +124,10 @@ extension PairwiseEvaluation {
                         }
                         return index
                     }
+                    // `person_id` is what `portrait generate` writes; it names the same thing.
+                    let entity = try names.firstIndex(of: "person_id") ?? column("entity_id")
                     columns = (
-                        try column("connector"), try column("stream"), try column("source_id"),
-                        try column("entity_id"), fields.count
+                        try column("connector"), try column("stream"), try column("source_id"), entity, fields.count
                     )
                     continue
                 }

@@ -124,6 +124,8 @@ struct CompiledScorer: Sendable {
 
     struct Comparison {
         var isDate: Bool
+        var isName: Bool
+        var differentVetoes: Bool
         var termFrequency: Bool
         var needsJaroWinkler: Bool
         var firstLevel: Int
@@ -152,7 +154,9 @@ struct CompiledScorer: Sendable {
         for (index, spec) in model.comparisons.enumerated() {
             comparisons.append(
                 Comparison(
-                    isDate: spec.field == .birthDate, termFrequency: spec.termFrequency,
+                    isDate: spec.field == .birthDate,
+                    isName: spec.field == .given || spec.field == .family || spec.field == .name,
+                    differentVetoes: spec.differentVetoes, termFrequency: spec.termFrequency,
                     needsJaroWinkler: spec.levels.contains { if case .jaroWinkler = $0 { return true } else { return false } },
                     firstLevel: levels.count, levelCount: spec.levels.count, firstWeight: weights.count))
             for (position, level) in spec.levels.enumerated() {
@@ -185,6 +189,7 @@ struct CompiledScorer: Sendable {
             let (level, frequency) = level(index, a, b)
             guard level >= 0 else { continue }
             let comparison = comparisons[index]
+            if comparison.differentVetoes && Int(level) == comparison.levelCount { return -Double.infinity }
             if frequency > 0, Int(level) < comparison.levelCount {
                 let m = levels[comparison.firstLevel + Int(level)].termFrequencyM
                 if m > 0 {
@@ -223,6 +228,7 @@ struct CompiledScorer: Sendable {
             }
             return (different, 0)
         }
+        if comparison.isName && a.nameScript != b.nameScript { return (-1, 0) }
         let leftStart = Int(a.fieldStart[index])
         let leftEnd = Int(a.fieldStart[index + 1])
         let rightStart = Int(b.fieldStart[index])

@@ -102,18 +102,21 @@ struct ModelTrainer {
         }
     }
 
-    /// m per comparison and the prior, from each rule's patterns (`perRule`) and all candidate pairs (`all`).
+    /// m per comparison and the prior, from each rule's patterns (`perRule`) and all candidate pairs (`all`), and
+    /// the share of matches EM found among each rule's pairs (with the rule's own fields left out).
     func estimateM(
         start: MatchModel, u: [[Double]], perRule: [Patterns], all: Patterns, iterations: Int = 40
-    ) -> (m: [[Double]], prior: Double) {
+    ) -> (m: [[Double]], prior: Double, ruleShares: [Double?]) {
         var sums = comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
         var taught = [Int](repeating: 0, count: comparisons.count)
+        var ruleShares = [Double?](repeating: nil, count: perRule.count)
         for (ruleIndex, patterns) in perRule.enumerated() where patterns.pairs >= Self.minimumPairs {
             // The rule's own fields agree on every pair it brings: they are left out of its likelihoods, or they
             // would make every pair look like a match.
             let used = comparisons.map { !rule(blocking[ruleIndex], touches: $0) }
-            let (m, _) = expectationMaximisation(
+            let (m, share) = expectationMaximisation(
                 patterns, m: start.m, u: u, prior: 0.1, iterations: iterations, updatesM: true, used: used)
+            ruleShares[ruleIndex] = share
             for index in comparisons.indices where !rule(blocking[ruleIndex], touches: comparisons[index]) {
                 for level in sums[index].indices { sums[index][level] += m[index][level] }
                 taught[index] += 1
@@ -122,13 +125,13 @@ struct ModelTrainer {
         let m = comparisons.indices.map { index in
             taught[index] == 0 ? start.m[index] : sums[index].map { $0 / Double(taught[index]) }
         }
-        guard all.pairs >= Self.minimumPairs else { return (m, start.prior) }
+        guard all.pairs >= Self.minimumPairs else { return (m, start.prior, ruleShares) }
         let (_, prior) = expectationMaximisation(
             all, m: m, u: u, prior: 0.1, iterations: iterations, updatesM: false,
             used: [Bool](repeating: true, count: comparisons.count))
         // On few or very clean candidates EM can drive the prior towards 1, and then any blocked pair would match
         // on the prior alone: the evidence must always decide.
-        return (m, min(prior, Self.maximumPrior))
+        return (m, min(prior, Self.maximumPrior), ruleShares)
     }
 
     private func expectationMaximisation(

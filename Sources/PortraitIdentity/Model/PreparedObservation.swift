@@ -17,6 +17,9 @@ public struct PreparedObservation: Sendable {
     /// given, given for family), or -1.
     var swapped: ContiguousArray<Int32>
     var birthDate: CalendarDate?
+    /// The name's script (1 Han, 2 Latin, 0 none): names in different scripts are not compared (`伟` against `wei`
+    /// says nothing, rather than "different").
+    var nameScript: UInt8
 }
 
 /// Counts of values per compared field, for term-frequency adjustment.
@@ -60,6 +63,8 @@ extension PreparedObservation {
         values = []
         fieldStart = [0]
         swapped = []
+        birthDate = features.birthDate
+        nameScript = features.name.map { $0.isHan ? 1 : 2 } ?? 0
         fieldStart.reserveCapacity(comparisons.count + 1)
         swapped.reserveCapacity(comparisons.count)
         func append(_ text: String, frequency: Double) {
@@ -93,6 +98,5 @@ extension PreparedObservation {
             swapped.append(Int32(values.count))
             append(counterpart, frequency: 0)
         }
-        birthDate = features.birthDate
     }
 }

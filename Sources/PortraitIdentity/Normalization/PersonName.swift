@@ -43,6 +43,7 @@ public struct PersonName: Hashable, Sendable, Codable {
             var name = PersonName(
                 family: isHan ? PersonName.withoutSpaces(familyPart) : familyPart,
                 given: isHan ? PersonName.withoutSpaces(givenPart) : givenPart, isHan: isHan)
+            if isHan { name.reorderHan() }
             if name.given.isEmpty || name.family.isEmpty, let parsed = PersonName.parse(full) {
                 if name.given.isEmpty, parsed.family == name.family { name.given = parsed.given }
                 if name.family.isEmpty, parsed.given == name.given { name.family = parsed.family }
@@ -139,6 +140,34 @@ extension PersonName {
         if isSurname(first) { return PersonName(family: first, given: words.dropFirst().joined(), isHan: true) }
         if isSurname(last) { return PersonName(family: last, given: words.dropLast().joined(), isHan: true) }
         return PersonName(family: first, given: words.dropFirst().joined(), isHan: true)
+    }
+
+    /// Sources put Han names in the wrong fields (`firstname: 王`, `lastname: 斌`, or a reversed full name split
+    /// by a Western splitter into `建` and `华吴`): when the family part is not a known surname, the surname is
+    /// looked for in the given part, then at the end and the front of the whole name.
+    private mutating func reorderHan() {
+        guard !family.isEmpty, !PersonName.isSurname(family) else { return }
+        if PersonName.isSurname(given) {
+            swap(&family, &given)
+            return
+        }
+        let characters = Array((family + given).unicodeScalars)
+        guard characters.count >= 2 else { return }
+        func text(_ slice: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(slice)) }
+        for length in [2, 1] where characters.count > length {
+            let tail = text(characters[(characters.count - length)...])
+            if PersonName.isSurname(tail) {
+                (family, given) = (tail, text(characters[..<(characters.count - length)]))
+                return
+            }
+        }
+        for length in [2, 1] where characters.count > length {
+            let head = text(characters[..<length])
+            if PersonName.isSurname(head) {
+                (family, given) = (head, text(characters[length...]))
+                return
+            }
+        }
     }
 
     private mutating func dropHonorific() {
