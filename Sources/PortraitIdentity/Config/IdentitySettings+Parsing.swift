@@ -9,6 +9,7 @@ public struct IdentitySettingsError: Error, Sendable {
 extension IdentitySettings {
     private static let sectionKeys: Set<String> = [
         "identifiers", "blocked_values", "blocking", "comparisons", "match_threshold", "max_block_size", "training_pairs",
+        "require_corroboration",
     ]
 
     /// Reads an `identity` section over the standard settings: each key it names replaces the default.
@@ -44,6 +45,13 @@ extension IdentitySettings {
             if key == "max_block_size" { maxBlockSize = int } else { trainingPairs = int }
         }
 
+        if let flag = section["require_corroboration"] {
+            if let bool = flag.boolValue {
+                requireCorroboration = bool
+            } else {
+                report(path.appending("require_corroboration"), "expected true or false")
+            }
+        }
         if let list = section["identifiers"] {
             identifiers = Self.parseIdentifiers(list, path: path.appending("identifiers"), report: report)
         }

@@ -20,6 +20,9 @@ public struct IdentitySettings: Sendable, Hashable {
     public var maxBlockSize: Int
     /// Random pairs drawn to estimate the u probabilities.
     public var trainingPairs: Int
+    /// A model link needs agreement on something besides names, city and gender (a phone, an email, a birth date,
+    /// an address, an identifier): two records that share only a name are two people as often as one.
+    public var requireCorroboration = true
 
     public init(
         identifiers: [IdentifierRule], blockedValues: [BlockedValue], blocking: [BlockingRule],
@@ -43,6 +46,14 @@ public struct IdentitySettings: Sendable, Hashable {
     /// under other comparisons is not used.
     public var modelFingerprint: String {
         comparisons.map(\.description).joined(separator: ";")
+    }
+
+    /// Whether agreement on `field` corroborates a name.
+    static func corroborates(_ field: FeatureField) -> Bool {
+        switch field {
+        case .given, .family, .name, .city, .gender: return false
+        default: return true
+        }
     }
 }
 
@@ -106,9 +117,10 @@ public struct ComparisonSpec: Sendable, Hashable, CustomStringConvertible {
     public var levels: [ComparisonLevel]
     /// Exact agreement on a common value counts for less than on a rare one.
     public var termFrequency: Bool
-    /// Both sides have a value and it reaches no level: the pair is never linked by the model, whatever else
-    /// agrees. Household members share a phone, an address and a family name; only their given names differ,
-    /// and under the model's independence that difference is outweighed. Fuzzy and swapped levels still pass.
+    /// Both sides have a value and it reaches no level: the pair is not linked by the model, whatever else agrees,
+    /// unless the birth dates agree (exactly or but for a transposition). Household members share a phone, an
+    /// address and a family name; only their given names (and birthdays) differ, and under the model's
+    /// independence that difference is outweighed. Fuzzy and swapped levels still pass.
     public var differentVetoes: Bool
 
     public init(field: FeatureField, levels: [ComparisonLevel], termFrequency: Bool, differentVetoes: Bool = false) {

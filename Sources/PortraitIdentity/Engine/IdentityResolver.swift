@@ -90,7 +90,9 @@ public struct IdentityResolver: Sendable {
             model = stored
         } else {
             progress("training the model (no stored model fits the comparisons)")
-            model = train(prepared: prepared, keys: keys, candidates: candidates)
+            var trained = train(prepared: prepared, keys: keys, candidates: candidates)
+            trained.requireCorroboration = settings.requireCorroboration
+            model = trained
             try await store.saveModel(model.stored(at: Date()))
             report.trainedModel = true
             report.record("train", since: stage)
@@ -141,7 +143,9 @@ public struct IdentityResolver: Sendable {
     /// The stored model, when it was trained for the settings' comparisons.
     public func loadModel() async throws -> MatchModel? {
         guard let stored = try await store.loadModel(), stored.fingerprint == settings.modelFingerprint else { return nil }
-        return MatchModel(stored: stored, comparisons: settings.comparisons)
+        var model = MatchModel(stored: stored, comparisons: settings.comparisons)
+        model.requireCorroboration = settings.requireCorroboration
+        return model
     }
 
     func resolveBatch(_ batch: PendingIdentityRecords, model: MatchModel) async throws -> ResolveReport {

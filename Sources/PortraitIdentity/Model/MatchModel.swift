@@ -19,6 +19,12 @@ public struct MatchModel: Sendable {
     /// The parameters laid out for scoring.
     private(set) var compiled: CompiledScorer!
 
+    /// See `IdentitySettings.requireCorroboration` (a decision rule, not a trained parameter).
+    public var requireCorroboration: Bool {
+        get { compiled.requireCorroboration }
+        set { compiled.requireCorroboration = newValue }
+    }
+
     public init(comparisons: [ComparisonSpec], m: [[Double]], u: [[Double]], prior: Double, trainedPairs: Int) {
         self.comparisons = comparisons
         self.m = m
@@ -125,6 +131,7 @@ struct CompiledScorer: Sendable {
     struct Comparison {
         var isDate: Bool
         var isName: Bool
+        var corroborates: Bool
         var differentVetoes: Bool
         var termFrequency: Bool
         var needsJaroWinkler: Bool
@@ -146,6 +153,8 @@ struct CompiledScorer: Sendable {
     let levels: ContiguousArray<Level>
     let weights: ContiguousArray<Double>
     let priorWeight: Double
+    /// See `IdentitySettings.requireCorroboration`.
+    var requireCorroboration = true
 
     init(model: MatchModel) {
         var comparisons = ContiguousArray<Comparison>()
@@ -156,6 +165,7 @@ struct CompiledScorer: Sendable {
                 Comparison(
                     isDate: spec.field == .birthDate,
                     isName: spec.field == .given || spec.field == .family || spec.field == .name,
+                    corroborates: IdentitySettings.corroborates(spec.field),
                     differentVetoes: spec.differentVetoes, termFrequency: spec.termFrequency,
                     needsJaroWinkler: spec.levels.contains { if case .jaroWinkler = $0 { return true } else { return false } },
                     firstLevel: levels.count, levelCount: spec.levels.count, firstWeight: weights.count))
@@ -185,11 +195,20 @@ struct CompiledScorer: Sendable {
     @inline(__always)
     func weight(_ a: PreparedObservation, _ b: PreparedObservation) -> Double {
         var total = priorWeight
+        var corroborated = !requireCorroboration
+        var vetoed = false
+        var birthDateAgrees = false
         for index in 0..<comparisons.count {
             let (level, frequency) = level(index, a, b)
             guard level >= 0 else { continue }
             let comparison = comparisons[index]
-            if comparison.differentVetoes && Int(level) == comparison.levelCount { return -Double.infinity }
+            if Int(level) == comparison.levelCount {
+                if comparison.differentVetoes { vetoed = true }
+            } else if comparison.corroborates {
+                corroborated = true
+                // The two best date levels (exact, transposed): a typo'd given name of one person, not a relative.
+                if comparison.isDate && level <= 1 { birthDateAgrees = true }
+            }
             if frequency > 0, Int(level) < comparison.levelCount {
                 let m = levels[comparison.firstLevel + Int(level)].termFrequencyM
                 if m > 0 {
@@ -199,7 +218,8 @@ struct CompiledScorer: Sendable {
             }
             total += weights[comparison.firstWeight + Int(level)]
         }
-        return total
+        if vetoed && !birthDateAgrees { return -Double.infinity }
+        return corroborated ? total : -Double.infinity
     }
 
     func levels(

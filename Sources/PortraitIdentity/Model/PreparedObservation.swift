@@ -73,7 +73,9 @@ extension PreparedObservation {
             values.append(Value(start: start, count: Int32(scalars.count) - start, frequency: frequency))
         }
         for spec in comparisons {
-            let texts = spec.field == .name ? features.name.map { [$0.full] } ?? [] : features.values(of: spec.field)
+            var texts = spec.field == .name ? features.name.map { [$0.full] } ?? [] : features.values(of: spec.field)
+            // Latin given names are compared in their formal form (`bill` as `william`).
+            if spec.field == .given, features.name?.isHan == false { texts = texts.map(Nicknames.formal) }
             let field = spec.field.description
             for text in texts { append(text, frequency: spec.termFrequency ? tf.frequency(of: text, in: field) : 0) }
             fieldStart.append(Int32(values.count))
