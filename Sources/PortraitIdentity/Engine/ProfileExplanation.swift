@@ -17,6 +17,8 @@ public struct ProfileExplanation: Sendable {
     public var shared: [SharedIdentifier]
     public var links: [IdentityLink]
     public var history: [IdentityEvent]
+    /// The comparisons the links' evidence lists, in order.
+    public var comparisons: [ComparisonSpec] = []
 
     /// Reads what explains `profile` (an id or an alias) from the store.
     public static func load(profile requested: String, settings: IdentitySettings, store: any IdentityStore) async throws
@@ -45,7 +47,7 @@ public struct ProfileExplanation: Sendable {
             members: placements.map { Member(placement: $0, features: observations[$0.recordID]) },
             shared: shared,
             links: try await store.links(among: ids).sorted { $0.weight > $1.weight },
-            history: try await store.history(profile: profile, limit: 50))
+            history: try await store.history(profile: profile, limit: 50), comparisons: settings.comparisons)
     }
 
     /// The explanation as text for the terminal.
@@ -83,7 +85,7 @@ public struct ProfileExplanation: Sendable {
                     lines.append("  \(who): forced by an operator's merge")
                 } else {
                     lines.append("  \(who): weight \(weight), p = \(Self.percent(probability))")
-                    lines.append("    " + link.evidence.split(separator: ";").joined(separator: "  "))
+                    lines.append("    " + IdentityResolver.describe(evidence: link.evidence, comparisons: comparisons))
                 }
             }
         }
