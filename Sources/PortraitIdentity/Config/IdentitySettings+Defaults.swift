@@ -19,7 +19,7 @@ extension IdentitySettings {
             BlockedValue(type: nil, match: .pattern("^0+$")),
             BlockedValue(type: nil, match: .pattern("^(null|none|nil|n/?a|unknown|undefined|test|-+)$")),
             BlockedValue(type: "email", match: .pattern("^(test|noreply|no-reply|donotreply|none|null)@")),
-            BlockedValue(type: "phone", match: .pattern("^\\+?[0-9]?(\\d)\\1{6,}$")),
+            BlockedValue(type: "phone", match: .pattern("^\\+?[0-9]{0,3}(\\d)\\1{6,}$")),
         ],
         blocking: [
             BlockingRule(fields: [.identifier("phone")]),
