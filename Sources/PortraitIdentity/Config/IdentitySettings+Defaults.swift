@@ -54,7 +54,7 @@ extension IdentitySettings {
             ComparisonSpec(field: .gender, levels: [.exact], termFrequency: false),
         ],
         matchThreshold: 0.95,
-        maxBlockSize: 1000,
+        maxBlockSize: 200,
         trainingPairs: 1_000_000
     )
 }
