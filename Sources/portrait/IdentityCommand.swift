@@ -187,6 +187,7 @@ struct IdentityReportJSON: Encodable {
     var candidatePairsPerRule: [String: Int]
     var trainedModel: Bool
     var seconds: Double
+    var stages: [String: Double]
 
     init(_ report: ResolveReport, rules: [BlockingRule]) {
         observations = report.observations
@@ -203,6 +204,7 @@ struct IdentityReportJSON: Encodable {
             zip(rules.map(\.description), report.candidatePairsPerRule).map { ($0, $1) }, uniquingKeysWith: +)
         trainedModel = report.trainedModel
         seconds = report.seconds
+        stages = Dictionary(report.stages.map { ($0.stage, $0.seconds) }, uniquingKeysWith: +)
     }
 }
 
