@@ -38,6 +38,7 @@ extension Portrait {
                 Terminal.clearProgress()
                 if json { return try Terminal.printJSON(IdentityReportJSON(report, rules: workspace.config.identity.blocking)) }
                 print(report.summaryLine)
+                if !report.stages.isEmpty { print("  " + report.stagesLine) }
                 for (rule, count) in zip(workspace.config.identity.blocking, report.candidatePairsPerRule) {
                     print("  blocking \(rule): \(count) pair(s)")
                 }

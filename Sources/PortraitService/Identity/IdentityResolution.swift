@@ -59,11 +59,12 @@ extension ResolveReport {
         if refusedMerges > 0 { parts.append("\(refusedMerges) merge(s) refused by limits or pins") }
         if skippedKeys > 0 { parts.append("\(skippedKeys) blocking key(s) too common to compare") }
         if trainedModel { parts.append("model trained") }
-        var line = "identity: " + parts.joined(separator: " · ") + String(format: " (%.2f s)", seconds)
-        if !stages.isEmpty {
-            line += "\n  stages: " + stages.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: " · ")
-        }
-        return line
+        return "identity: " + parts.joined(separator: " · ") + String(format: " (%.2f s)", seconds)
+    }
+
+    /// The time of each stage, for `portrait identity resolve` and the benchmarks.
+    public var stagesLine: String {
+        "stages: " + stages.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: " · ")
     }
 }
 
