@@ -66,6 +66,8 @@ final class RunPipeline: Sendable {
     }
 
     func take(_ message: ConnectorMessage) async throws {
+        // A cancelled run (a service stopping at once) ends here; what it had not committed is read again next time.
+        if Task.isCancelled { throw CancellationError() }
         switch message {
         case .record(let record):
             if state.withLock({ $0.records.append(record); return $0.countRead(batchSize: batchSize) }) {

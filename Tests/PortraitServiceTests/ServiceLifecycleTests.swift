@@ -1,0 +1,85 @@
+import Foundation
+import PortraitStore
+import PortraitStoreSQLite
+import Testing
+
+/// `portrait run` stopped and reloaded by signals, as a supervisor does it: the real binary, real signals.
+@Suite(.timeLimit(.minutes(3)))
+struct ServiceLifecycleTests {
+    let cli = CommandLineTests()
+
+    /// `count` contacts as JSON Lines, each with an email and a phone.
+    static func writeContacts(_ count: Int, to file: URL) throws {
+        var text = ""
+        text.reserveCapacity(count * 80)
+        for id in 1...count {
+            text += #"{"id":"\#(id)","email":"person\#(id)@example.com","phone":"+8613800\#(100_000 + id)"}"# + "\n"
+        }
+        try Data(text.utf8).write(to: file)
+    }
+
+    static func config(schedule: String, extra: String = "") -> String {
+        """
+        service: { port: 0 }
+        connectors:
+          - name: crm
+            kind: jsonl
+            schedule: \(schedule)
+            options: { path: contacts.jsonl, stream: contacts }
+            mapping: { contacts: { entity: customer, fields: { identifiers.crm_id: id, identifiers.email: email } } }
+        \(extra)
+        """
+    }
+
+    static func store(in directory: URL) throws -> SQLiteStore {
+        try SQLiteStore.open(path: directory.appendingPathComponent(".portrait/portrait.db"))
+    }
+
+    static func records(_ store: any Store, _ connector: String = "crm") async throws -> Int {
+        try await store.connectorTotals().first { $0.connector == connector }?.records ?? 0
+    }
+
+    @Test func sigtermMidSyncStopsAtACheckpointAndTheNextSyncLosesAndRepeatsNothing() async throws {
+        try await withScratchDirectory { directory in
+            let rows = 100_000
+            try Self.writeContacts(rows, to: directory.appendingPathComponent("contacts.jsonl"))
+            try Data(Self.config(schedule: "1s").utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let service = try ServiceProcess.start(in: directory)
+            defer { service.stop() }
+            #expect(await service.waitForOutput("Portrait service on http://127.0.0.1:"), "\(service.output)")
+
+            // In the middle of the first scheduled sync: some records are committed, most are not read yet.
+            let store = try Self.store(in: directory)
+            #expect(try await ServiceProcess.wait { try await Self.records(store) > 0 })
+            service.signal(SIGTERM)
+            #expect(await service.waitForExit(), "still running after SIGTERM:\n\(service.output)")
+            #expect(
+                service.process.terminationReason == .exit, "killed by signal \(service.process.terminationStatus)")
+            #expect(service.process.terminationStatus == 0, "\(service.errors)")
+            #expect(
+                service.output.contains("Stopping (SIGTERM): syncs in progress end at their next checkpoint"),
+                "\(service.output)")
+            #expect(service.output.contains("Stopped: every sync ended at a checkpoint and released its lease"))
+
+            let stored = try await Self.records(store)
+            #expect(stored > 0 && stored < rows, "the signal came mid-sync (\(stored) of \(rows) stored)")
+            #expect(try await store.leaseHolder("sync:crm") == nil, "the lease was released")
+            let stopped = try #require(try await store.runs(connector: "crm", limit: 1).first)
+            #expect(stopped.status == .failed)
+            #expect(stopped.error?.contains("stopped at a checkpoint") == true, "\(stopped.error ?? "")")
+            #expect(stopped.read == stopped.counts.total && stopped.counts.new == stored)
+
+            // The next sync resumes at that checkpoint: nothing read twice, nothing lost.
+            let sync = try await cli.runOffPool(["sync", "crm", "--json", "--no-resolve"], in: directory)
+            #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+            let reports = try JSONSerialization.jsonObject(with: Data(sync.stdout.utf8)) as? [[String: Any]]
+            let report = try #require(reports?.first, "\(sync.stdout)")
+            let counts = try #require(report["counts"] as? [String: Int])
+            let read = try #require(report["read"] as? Int)
+            let outcomes = ["new", "updated", "unchanged", "quarantined"].map { counts[$0] ?? 0 }
+            #expect(read == outcomes.reduce(0, +), "read = new + updated + unchanged + quarantined")
+            #expect(read == rows - stored && counts["new"] == rows - stored, "\(report)")
+            #expect(try await Self.records(store) == rows)
+        }
+    }
+}
