@@ -18,7 +18,9 @@ extension Portrait {
                 127.0.0.1:8940), or --host and --port.
 
                 SIGTERM or SIGINT stops it cleanly (exit 0): syncs in progress end at their next checkpoint, the
-                port answers the requests it has, leases are released. A second one stops at once.
+                port answers the requests it has, leases are released. A second one stops at once. SIGHUP reloads
+                portrait.yml: a valid file replaces the schedules and connectors at once; an invalid one is
+                refused with its line, and the running config goes on (service: and survey forms need a restart).
                 """)
 
         @OptionGroup var options: GlobalOptions

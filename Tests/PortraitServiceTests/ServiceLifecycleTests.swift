@@ -82,4 +82,67 @@ struct ServiceLifecycleTests {
             #expect(try await Self.records(store) == rows)
         }
     }
+
+    @Test func sighupReloadsAValidConfigAndKeepsTheRunningOneWhenTheNewOneIsBroken() async throws {
+        try await withScratchDirectory { directory in
+            try Self.writeContacts(3, to: directory.appendingPathComponent("contacts.jsonl"))
+            try Self.writeContacts(2, to: directory.appendingPathComponent("shop.jsonl"))
+            let file = directory.appendingPathComponent("portrait.yml")
+            try Data(Self.config(schedule: "1h").utf8).write(to: file)
+            let service = try ServiceProcess.start(in: directory)
+            defer { service.stop() }
+            #expect(await service.waitForOutput("Portrait service on http://127.0.0.1:"), "\(service.output)")
+            #expect(service.output.hasPrefix("Scheduled: crm (1h)\n"), "\(service.output)")
+
+            // A changed schedule and a new connector: both take effect without a restart.
+            let shop = """
+                  - name: shop
+                    kind: jsonl
+                    schedule: 1s
+                    options: { path: shop.jsonl, stream: contacts }
+                    mapping: { contacts: { entity: customer, fields: { identifiers.email: email } } }
+                """
+            try Data(Self.config(schedule: "1s", extra: shop).utf8).write(to: file)
+            service.signal(SIGHUP)
+            #expect(
+                await service.waitForOutput("Reloaded portrait.yml: scheduled crm (1s), shop (1s)"), "\(service.output)"
+            )
+            let store = try Self.store(in: directory)
+            #expect(
+                try await ServiceProcess.wait {
+                    let (crm, shop) = (try await Self.records(store, "crm"), try await Self.records(store, "shop"))
+                    return crm == 3 && shop == 2
+                }, "both connectors ran on their new schedules")
+
+            // A broken config: refused with its file and line, and the running schedules go on.
+            let broken =
+                shop + """
+
+                      - name: nightly
+                        kind: jsonl
+                        schedule: "0 25 * * *"
+                        options: { path: shop.jsonl }
+                    """
+            let text = Self.config(schedule: "1s", extra: broken)
+            try Data(text.utf8).write(to: file)
+            let line = text.split(separator: "\n", omittingEmptySubsequences: false)
+                .firstIndex { $0.contains("- name: nightly") }.map { $0 + 1 }
+            service.signal(SIGHUP)
+            let refusal =
+                "portrait.yml:\(line ?? 0): connector 'nightly' schedule '0 25 * * *': hour 25 is out of range"
+            #expect(await service.waitForErrors(refusal), "\(service.errors)")
+            #expect(service.errors.contains("reload refused; the previous config keeps running"))
+            #expect(service.output.contains("Reload refused, the previous config keeps running: \(refusal)"))
+            let before = try await store.runs(connector: "shop", limit: 1).first?.id ?? 0
+            #expect(
+                try await ServiceProcess.wait(timeout: .seconds(30)) {
+                    try await store.runs(connector: "shop", limit: 1).first?.id ?? 0 > before
+                }, "shop still runs every second under the previous config")
+            #expect(service.process.isRunning)
+
+            service.signal(SIGTERM)
+            #expect(await service.waitForExit())
+            #expect(service.process.terminationReason == .exit && service.process.terminationStatus == 0)
+        }
+    }
 }

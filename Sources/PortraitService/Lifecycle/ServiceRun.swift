@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 import PortraitConfig
+import PortraitConnectors
 import PortraitCore
 import PortraitIntake
 import ServiceLifecycle
@@ -54,12 +55,13 @@ public struct ServiceRun: Sendable {
         self.say = say
     }
 
-    /// Runs until SIGTERM or SIGINT, then stops as the type's documentation says.
+    /// Runs until SIGTERM or SIGINT, then stops as the type's documentation says; SIGHUP reloads the config
+    /// (``reload(from:into:metrics:intake:)``).
     ///
     /// - Throws: `ConfigError` or `PortraitError.configuration` for a config that cannot run (nothing scheduled and
     ///   no form to serve, an unparsable schedule), the store's errors, and `PortraitError.io` when the port is taken.
     public func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
         let workspace = try Workspace.open(configFile: configuration.configFile)
         redactor.add(workspace.config.redactor)
         let metrics = ServiceMetrics(store: workspace.store)
@@ -69,7 +71,8 @@ public struct ServiceRun: Sendable {
         metrics.observe(schedules: scheduled.isEmpty ? nil : scheduled, intake: intake.server)
         guard !intake.forms.isEmpty || !scheduled.isEmpty else {
             throw PortraitError.configuration(
-                "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule and no survey form has a secret to accept posts with; `portrait run` has nothing to do (add schedule: 15m to a connector, or a secret to a form)")
+                "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule and no survey form has a secret to accept posts with; `portrait run` has nothing to do (add schedule: 15m to a connector, or a secret to a form)"
+            )
         }
         for form in intake.formsWithoutSecret {
             say("Not served: form \(form) has no secret (imported from exports only)")
@@ -99,7 +102,13 @@ public struct ServiceRun: Sendable {
             }
             tasks.addTask { [say] in
                 var stopping = false
+                var current = workspace
                 for await signal in signals {
+                    if signal == .sighup {
+                        guard !stopping else { continue }
+                        current = await reload(from: current, into: syncs, metrics: metrics, intake: intake)
+                        continue
+                    }
                     if stopping {
                         say(
                             "Stopping at once (\(signal)): syncs in progress are cancelled; the next run reads again "
@@ -119,6 +128,66 @@ public struct ServiceRun: Sendable {
             return forced
         }
         say(forced ? "Stopped (forced)" : "Stopped: every sync ended at a checkpoint and released its lease")
+    }
+
+    /// SIGHUP: loads and validates `portrait.yml` again and, when it is valid, replaces the schedules with its own
+    /// (runs in progress finish under the config they started with). On any error the running config stays and
+    /// the error, with its file and line, is logged.
+    ///
+    /// The store, `service:` and the survey forms are read once, at start: a change to them is refused (the
+    /// store) or reported as waiting for a restart.
+    ///
+    /// - Returns: The workspace now running.
+    func reload(
+        from current: Workspace, into syncs: SyncService, metrics: ServiceMetrics, intake: SurveyIntake
+    ) async -> Workspace {
+        let file = configuration.configFile.lastPathComponent
+        do {
+            let config = try Workspace.loadConfig(at: configuration.configFile)
+            guard config.storePath == current.config.storePath else {
+                throw PortraitError.configuration(
+                    "\(file): store.path changed (\(current.config.storePath.path) → \(config.storePath.path)); a running service keeps its store: restart `portrait run` to switch"
+                )
+            }
+            redactor.add(config.redactor)
+            let workspace = Workspace(config: config, store: current.store, registry: current.registry)
+            let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger)
+            guard await syncs.replace(with: scheduled) else { return current }
+            metrics.observe(schedules: scheduled.isEmpty ? nil : scheduled, intake: intake.server)
+            let schedules = scheduled.schedules.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
+            let what = schedules.isEmpty ? "nothing scheduled" : "scheduled " + schedules.joined(separator: ", ")
+            say("Reloaded \(file): \(what)")
+            logger.notice("config reloaded", metadata: ["file": "\(file)", "scheduled": "\(schedules.count)"])
+            if IntakeSettings(config) != IntakeSettings(current.config) {
+                say("Not reloaded: service: and the survey forms take effect when `portrait run` restarts")
+            }
+            return workspace
+        } catch {
+            let message =
+                switch error {
+                case let error as ConfigError: error.description
+                case let error as PortraitError: error.message
+                default: "\(error)"
+                }
+            logger.error("reload refused; the previous config keeps running", metadata: ["error": "\(message)"])
+            say("Reload refused, the previous config keeps running: \(message)")
+            return current
+        }
+    }
+}
+
+/// What of a config the HTTP port was built from, to tell whether a reload changed it.
+private struct IntakeSettings: Equatable {
+    var service: ServiceConfig
+    var forms: [String: JSONValue]
+
+    init(_ config: HubConfig) {
+        service = config.service
+        var forms: [String: JSONValue] = [:]
+        for connector in config.enabledConnectors where connector.kind == SurveyConnector.kind {
+            forms[connector.name] = connector.options
+        }
+        self.forms = forms
     }
 }
 

@@ -220,7 +220,7 @@ public actor Scheduler {
             else {
                 statuses[name]?.skipped += 1
                 logger.info(
-                    "scheduled sync skipped: another process is running it",
+                    "scheduled sync skipped: another holder is running it (another service, a `portrait sync`, or this service's schedules from before a reload)",
                     metadata: ["connector": "\(name)", "lease": "\(SyncLease.name(of: name))"])
                 return .skipped
             }

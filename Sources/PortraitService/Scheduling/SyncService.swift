@@ -5,7 +5,8 @@ import ServiceLifecycle
 ///
 /// It runs the current ``ScheduledSyncs`` until graceful shutdown, which ends each run in progress at its next
 /// committed checkpoint (``SyncStop``) and returns once every run has ended and released its lease. Cancellation
-/// (a second signal, or a shutdown that outlasts its grace) cancels the runs instead.
+/// (a second signal, or a shutdown that outlasts its grace) cancels the runs instead. A reload replaces the
+/// schedules while it runs (``replace(with:)``).
 actor SyncService: Service, CustomStringConvertible {
     private let logger: Logger
     /// Every set of schedules still running, by generation.
@@ -38,6 +39,22 @@ actor SyncService: Service, CustomStringConvertible {
         } onGracefulShutdown: {
             Task { await self.shutDown() }
         }
+    }
+
+    /// Runs `syncs` from now on, in place of the schedules running so far: those start nothing more, and the runs
+    /// they are in go on to their end (their leases keep the new schedules from starting the same connector
+    /// meanwhile).
+    ///
+    /// - Returns: False when the service is shutting down (nothing is replaced).
+    func replace(with syncs: ScheduledSyncs) async -> Bool {
+        guard !stopping else { return false }
+        let replaced = live.values
+        let generation = nextGeneration
+        nextGeneration += 1
+        live[generation] = syncs
+        started.yield((generation, syncs))
+        for old in replaced { await old.drain(stoppingRuns: false) }
+        return true
     }
 
     /// Starts no more syncs and ends the runs in progress at their next checkpoint; `run()` returns once they have.
