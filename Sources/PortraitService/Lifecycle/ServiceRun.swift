@@ -67,7 +67,8 @@ public struct ServiceRun: Sendable {
         let metrics = ServiceMetrics(store: workspace.store)
         let intake = try SurveyIntake(
             workspace: workspace, host: configuration.host, port: configuration.port, probes: metrics, logger: logger)
-        let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger)
+        let requests = SyncRequestBoard()
+        let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger, requests: requests)
         metrics.observe(schedules: scheduled.isEmpty ? nil : scheduled, intake: intake.server)
         guard !intake.forms.isEmpty || !scheduled.isEmpty else {
             throw PortraitError.configuration(
@@ -81,7 +82,7 @@ public struct ServiceRun: Sendable {
             say("Scheduled: \(name) (\(schedule))")
         }
 
-        let syncs = SyncService(scheduled, logger: logger)
+        let syncs = SyncService(scheduled, requests: requests, store: workspace.store, logger: logger)
         let host = intake.server.configuration.host
         let forms = intake.forms.keys.sorted()
         // The HTTP port always runs: /healthz, /readyz and /metrics, and the forms if there are any.
@@ -151,7 +152,7 @@ public struct ServiceRun: Sendable {
             }
             redactor.add(config.redactor)
             let workspace = Workspace(config: config, store: current.store, registry: current.registry)
-            let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger)
+            let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger, requests: syncs.requests)
             guard await syncs.replace(with: scheduled) else { return current }
             metrics.observe(schedules: scheduled.isEmpty ? nil : scheduled, intake: intake.server)
             let schedules = scheduled.schedules.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }

@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 import PortraitConfig
 import PortraitCore
@@ -17,8 +18,10 @@ public struct ScheduledSyncs: Sendable {
     /// what a trigger missed.
     static let watchedFolderSchedule = "1h"
 
+    /// - Parameter requests: Sync requests the service has taken (`portrait sync NAME` asking it): a run answers
+    ///   those of its connector taken before it started.
     /// - Throws: `PortraitError.configuration` for a `schedule:` that does not parse, naming its line.
-    public init(workspace: Workspace, logger: Logger) throws {
+    init(workspace: Workspace, logger: Logger, requests: SyncRequestBoard? = nil) throws {
         var jobs: [(name: String, schedule: Schedule)] = []
         var schedules: [String: String] = [:]
         var watches: [FolderWatch] = []
@@ -40,10 +43,23 @@ public struct ScheduledSyncs: Sendable {
         let config = workspace.config
         let runner = SyncRunner(store: workspace.store, registry: workspace.registry, logger: logger)
         let stop = stop
-        scheduler = Scheduler(jobs: jobs, store: workspace.store, logger: logger) { name in
+        let store = workspace.store
+        let holder = Scheduler.makeHolder(role: SyncLease.serviceRole)
+        scheduler = Scheduler(jobs: jobs, store: store, holder: holder, logger: logger) { name in
             guard let connector = config.connector(named: name) else { return }
-            logger.info("scheduled sync started", metadata: ["connector": .string(name)])
-            let report = try await runner.sync(connector, config: config, stop: stop)
+            let answering = requests?.claim(name) ?? []
+            let ids = answering.map(\.id)
+            logger.info(
+                "scheduled sync started", metadata: ["connector": .string(name), "requests": "\(answering.count)"])
+            let report: SyncReport
+            do {
+                if answering.contains(where: \.full) { try await store.resetCheckpoint(connector: name) }
+                report = try await runner.sync(connector, config: config, stop: stop)
+            } catch {
+                try? await store.answerSyncRequests(ids: ids, runID: nil, error: "\(error)", now: Date())
+                throw error
+            }
+            try? await store.answerSyncRequests(ids: ids, runID: report.runID, error: nil, now: Date())
             logger.info("scheduled sync finished", metadata: ["connector": .string(name), "summary": .string(report.summaryLine)])
             // Stopped (or cancelled) for shutdown: not a failure to retry, and no time for resolution now (the
             // records wait in the identity queue for the next resolve).
@@ -64,6 +80,9 @@ public struct ScheduledSyncs: Sendable {
     }
 
     public var isEmpty: Bool { schedules.isEmpty }
+
+    /// The lease holder id of these schedules (marked as a service's: ``SyncLease/isServiceHolder(_:)``).
+    var holder: String { scheduler.holder }
 
     /// Runs the schedules, and watches the drop folders, until ``drain(stoppingRuns:)`` has let every run end or
     /// the task is cancelled.

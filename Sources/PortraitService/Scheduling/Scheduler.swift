@@ -100,10 +100,12 @@ public actor Scheduler {
         }
     }
 
-    /// A lease holder id unique to this process: host, process id and a random part.
-    public static func makeHolder() -> String {
+    /// A lease holder id unique to this process: host, process id and a random part, then `role` if given
+    /// (`portrait run` marks its holders with ``SyncLease/serviceRole``, so `portrait sync` knows whom to ask).
+    public static func makeHolder(role: String? = nil) -> String {
         let info = ProcessInfo.processInfo
-        return "\(info.hostName):\(info.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
+        let holder = "\(info.hostName):\(info.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
+        return role.map { "\(holder):\($0)" } ?? holder
     }
 
     /// Each connector's state, ordered by name.
