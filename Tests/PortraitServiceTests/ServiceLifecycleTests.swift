@@ -145,4 +145,57 @@ struct ServiceLifecycleTests {
             #expect(service.process.terminationReason == .exit && service.process.terminationStatus == 0)
         }
     }
+
+    @Test func infoLogsOfTheServiceCarryNoPersonalData() async throws {
+        try await withScratchDirectory { directory in
+            // Valid records, records quarantined for their email or phone, and a line that is not JSON at all.
+            let contacts = """
+                {"id":"1","email":"ana.garcia@example.com","phone":"13800138000","name":"Ana Garcia"}
+                {"id":"2","email":"wang.xiaoming@example","phone":"+86 139 0013 9000","name":"王小明"}
+                {"id":"3","email":"li.na@example.cn","phone":"12","name":"Li Na"}
+                not json, but it names ana.garcia@example.com and 13800138000
+                """
+            try Data((contacts + "\n").utf8).write(to: directory.appendingPathComponent("contacts.jsonl"))
+            let config = """
+                service: { port: 0 }
+                connectors:
+                  - name: crm
+                    kind: jsonl
+                    schedule: 1s
+                    options: { path: contacts.jsonl, stream: contacts }
+                    mapping:
+                      contacts:
+                        entity: customer
+                        fields:
+                          identifiers.crm_id: id
+                          identifiers.email: { from: email, transform: [email] }
+                          identifiers.phone: { from: phone, transform: [{ phone: { country: CN } }] }
+                          name: { from: name, transform: [split_name] }
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let service = try ServiceProcess.start(["run", "--log-level", "info"], in: directory)
+            defer { service.stop() }
+            #expect(await service.waitForOutput("Portrait service on http://127.0.0.1:"), "\(service.output)")
+            let store = try Self.store(in: directory)
+            #expect(
+                try await ServiceProcess.wait {
+                    try await store.connectorTotals().first.map { $0.records == 1 && $0.quarantined == 3 } ?? false
+                }, "one record stored, three quarantined")
+            #expect(await service.waitForErrors("identity resolved"))
+            service.signal(SIGHUP)
+            #expect(await service.waitForOutput("Reloaded portrait.yml"))
+            service.signal(SIGTERM)
+            #expect(await service.waitForExit())
+
+            let logs = service.output + service.errors
+            #expect(logs.contains("scheduled sync finished"), "info lines were written: \(logs)")
+            let personal = [
+                "ana.garcia", "13800138000", "+8613800138000", "Ana Garcia", "Garcia", "wang.xiaoming", "王小明",
+                "13900139000", "139 0013 9000", "li.na@example.cn", "Li Na",
+            ]
+            for value in personal {
+                #expect(!logs.contains(value), "\(value) in the service's info logs:\n\(logs)")
+            }
+        }
+    }
 }
