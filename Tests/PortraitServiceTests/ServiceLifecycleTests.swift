@@ -41,7 +41,7 @@ struct ServiceLifecycleTests {
 
     @Test func sigtermMidSyncStopsAtACheckpointAndTheNextSyncLosesAndRepeatsNothing() async throws {
         try await withScratchDirectory { directory in
-            let rows = 100_000
+            let rows = 30_000
             try Self.writeContacts(rows, to: directory.appendingPathComponent("contacts.jsonl"))
             try Data(Self.config(schedule: "1s").utf8).write(to: directory.appendingPathComponent("portrait.yml"))
             let service = try ServiceProcess.start(in: directory)
