@@ -44,14 +44,10 @@ struct ServiceLifecycleTests {
             let rows = 30_000
             try Self.writeContacts(rows, to: directory.appendingPathComponent("contacts.jsonl"))
             try Data(Self.config(schedule: "1s").utf8).write(to: directory.appendingPathComponent("portrait.yml"))
-            let service = try ServiceProcess.start(in: directory)
+            let service = try ServiceProcess.start(["run", "--log-level", "info"], in: directory)
             defer { service.stop() }
-            #expect(await service.waitForOutput("Portrait service on http://127.0.0.1:"), "\(service.output)")
-
-            // In the middle of the first scheduled sync: some records are committed, most are not read yet.
-            let store = try Self.store(in: directory)
-            #expect(try await ServiceProcess.wait { try await Self.records(store) > 0 })
-            service.signal(SIGTERM)
+            // As soon as the first scheduled sync has started: it has most of the file still to read.
+            #expect(await service.signal(SIGTERM, whenErrorsContain: "scheduled sync started"), "\(service.errors)")
             #expect(await service.waitForExit(), "still running after SIGTERM:\n\(service.output)")
             #expect(
                 service.process.terminationReason == .exit, "killed by signal \(service.process.terminationStatus)")
@@ -61,8 +57,9 @@ struct ServiceLifecycleTests {
                 "\(service.output)")
             #expect(service.output.contains("Stopped: every sync ended at a checkpoint and released its lease"))
 
+            let store = try Self.store(in: directory)
             let stored = try await Self.records(store)
-            #expect(stored > 0 && stored < rows, "the signal came mid-sync (\(stored) of \(rows) stored)")
+            #expect(stored > 0 && stored < rows, "stopped mid-sync at a checkpoint (\(stored) of \(rows) stored)")
             #expect(try await store.leaseHolder("sync:crm") == nil, "the lease was released")
             let stopped = try #require(try await store.runs(connector: "crm", limit: 1).first)
             #expect(stopped.status == .failed)

@@ -60,6 +60,28 @@ struct ServiceProcess {
         kill(process.processIdentifier, signal)
     }
 
+    /// Sends `signal` the moment standard error contains `text`, watching from a thread of its own: a test run
+    /// keeping the concurrency pool busy must not delay the signal until the moment has passed.
+    ///
+    /// - Returns: Whether `text` appeared (and the signal was sent) within `timeout`.
+    func signal(_ signal: Int32, whenErrorsContain text: String, timeout: Duration = .seconds(60)) async -> Bool {
+        let (pid, stderr) = (process.processIdentifier, self.stderr)
+        let seconds = Double(timeout.components.seconds)
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let deadline = Date().addingTimeInterval(seconds)
+                while Date() < deadline {
+                    if let errors = try? String(contentsOf: stderr, encoding: .utf8), errors.contains(text) {
+                        kill(pid, signal)
+                        return continuation.resume(returning: true)
+                    }
+                    usleep(2_000)
+                }
+                continuation.resume(returning: false)
+            }.start()
+        }
+    }
+
     /// Waits for the process to end; false if it still runs after `timeout`.
     func waitForExit(timeout: Duration = .seconds(60)) async -> Bool {
         await Self.wait(timeout: timeout) { !process.isRunning }
