@@ -56,7 +56,8 @@ public struct ScheduledSyncs: Sendable {
                 if answering.contains(where: \.full) { try await store.resetCheckpoint(connector: name) }
                 report = try await runner.sync(connector, config: config, stop: stop)
             } catch {
-                try? await store.answerSyncRequests(ids: ids, runID: nil, error: "\(error)", now: Date())
+                let reason = config.redactor.redact("\(error)")
+                try? await store.answerSyncRequests(ids: ids, runID: nil, error: reason, now: Date())
                 throw error
             }
             try? await store.answerSyncRequests(ids: ids, runID: report.runID, error: nil, now: Date())
