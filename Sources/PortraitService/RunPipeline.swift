@@ -48,12 +48,15 @@ final class RunPipeline: Sendable {
     let batchSize: Int
     let started: Date
     let progress: (@Sendable (SyncProgress) -> Void)?
+    /// Checked after each committed checkpoint: a requested stop ends the run there.
+    let stop: SyncStop?
     private let state = Mutex(State())
 
     init(
         connector: ConnectorConfig, runID: Int64, store: any Store, batchSize: Int, started: Date,
-        progress: (@Sendable (SyncProgress) -> Void)?
+        stop: SyncStop? = nil, progress: (@Sendable (SyncProgress) -> Void)?
     ) {
+        self.stop = stop
         self.connector = connector
         self.runID = runID
         self.store = store
@@ -63,6 +66,8 @@ final class RunPipeline: Sendable {
     }
 
     func take(_ message: ConnectorMessage) async throws {
+        // A cancelled run (a service stopping at once) ends here; what it had not committed is read again next time.
+        if Task.isCancelled { throw CancellationError() }
         switch message {
         case .record(let record):
             if state.withLock({ $0.records.append(record); return $0.countRead(batchSize: batchSize) }) {
@@ -74,6 +79,8 @@ final class RunPipeline: Sendable {
             }
         case .checkpoint(let checkpoint):
             try await submit(checkpoint: checkpoint, waitForCommit: true)
+            // Everything read so far is committed with this checkpoint: the one safe place to end early.
+            if stop?.isRequested == true { throw SyncStopped() }
         case .part(let part):
             // Counts are attributed to a part exactly because everything before it is committed first.
             try await submit(checkpoint: nil, waitForCommit: true)

@@ -25,15 +25,20 @@ public struct SyncRunner: Sendable {
     }
 
     /// Syncs `connector` once and reports what happened. Never throws for a failing source: the report says so.
+    ///
+    /// - Parameter stop: When requested, the run ends as failed right after its next committed checkpoint
+    ///   (``SyncStopped``), so the next run resumes there; `portrait run` passes one to shut down cleanly.
     public func sync(
         _ connector: ConnectorConfig,
         config: HubConfig,
+        stop: SyncStop? = nil,
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws -> SyncReport {
         let started = Date()
         let runID = try await store.startRun(connector: connector.name, startedAt: started)
         let batcher = RunPipeline(
-            connector: connector, runID: runID, store: store, batchSize: batchSize, started: started, progress: progress)
+            connector: connector, runID: runID, store: store, batchSize: batchSize, started: started, stop: stop,
+            progress: progress)
         var failure: String?
         do {
             let instance = try registry.instance(of: connector, config: config, logger: logger)
@@ -49,12 +54,15 @@ public struct SyncRunner: Sendable {
         }
         let snapshot = batcher.snapshot()
         let status: RunStatus = failure == nil ? .succeeded : .failed
-        try await store.finishRun(
-            runID,
-            outcome: RunOutcome(
-                status: status, read: snapshot.read, counts: snapshot.counts, warnings: snapshot.warningCount,
-                error: failure, finishedAt: Date(), parts: snapshot.parts))
-        if let failure {
+        // Recorded even when the caller was cancelled (a service stopping hard): a run left `running` would say
+        // nothing of what it committed.
+        let outcome = RunOutcome(
+            status: status, read: snapshot.read, counts: snapshot.counts, warnings: snapshot.warningCount,
+            error: failure, finishedAt: Date(), parts: snapshot.parts)
+        try await Task { [store] in try await store.finishRun(runID, outcome: outcome) }.value
+        if let failure, stop?.isRequested == true {
+            logger.notice("sync stopped for shutdown", metadata: ["connector": "\(connector.name)", "error": "\(failure)"])
+        } else if let failure {
             logger.error("sync failed", metadata: ["connector": "\(connector.name)", "error": "\(failure)"])
         }
         return SyncReport(

@@ -74,6 +74,69 @@ public protocol Store: Sendable {
 
     /// Who holds the lease `name` now (expired or not), or nil when nobody does.
     func leaseHolder(_ name: String) async throws -> String?
+
+    /// Files a request that a running service sync `connector` now (what `portrait sync` does when the service
+    /// holds the connector's lease, instead of racing it).
+    ///
+    /// - Parameter full: Read the source from the start (the run resets the checkpoint first).
+    /// - Returns: The request's id, to follow it with ``syncRequest(id:)``.
+    func fileSyncRequest(connector: String, full: Bool, now: Date) async throws -> Int64
+
+    /// Requests no service has taken yet, oldest first. A read: a service polls it cheaply.
+    func untakenSyncRequests() async throws -> [SyncRequest]
+
+    /// Takes the requests `ids` for `holder`, each only if still untaken (two services never take one request).
+    ///
+    /// - Returns: The requests taken.
+    func takeSyncRequests(ids: [Int64], holder: String, now: Date) async throws -> [SyncRequest]
+
+    /// Answers taken requests with the run that served them, or with why none did.
+    func answerSyncRequests(ids: [Int64], runID: Int64?, error: String?, now: Date) async throws
+
+    /// Gives taken, unanswered requests back (untaken), for another service or their requester to deal with.
+    func releaseSyncRequests(ids: [Int64]) async throws
+
+    /// The request `id` as it stands, or nil when there is none (withdrawn).
+    func syncRequest(id: Int64) async throws -> SyncRequest?
+
+    /// Removes the request `id` unless a service has taken it and not answered it yet.
+    ///
+    /// - Returns: True when it is gone (it was untaken or answered, or was never there); false while a service
+    ///   serves it.
+    func withdrawSyncRequest(id: Int64) async throws -> Bool
+}
+
+/// A request that a running service sync a connector now (``Store/fileSyncRequest(connector:full:now:)``).
+public struct SyncRequest: Sendable, Hashable {
+    public var id: Int64
+    public var connector: String
+    /// Read the source from the start.
+    public var full: Bool
+    public var requestedAt: Date
+    /// The lease holder id of the service serving it; nil while untaken.
+    public var takenBy: String?
+    public var takenAt: Date?
+    /// The run that served it, once answered (nil with an `error` when none ran).
+    public var runID: Int64?
+    public var answeredAt: Date?
+    public var error: String?
+
+    public init(
+        id: Int64, connector: String, full: Bool, requestedAt: Date, takenBy: String? = nil, takenAt: Date? = nil,
+        runID: Int64? = nil, answeredAt: Date? = nil, error: String? = nil
+    ) {
+        self.id = id
+        self.connector = connector
+        self.full = full
+        self.requestedAt = requestedAt
+        self.takenBy = takenBy
+        self.takenAt = takenAt
+        self.runID = runID
+        self.answeredAt = answeredAt
+        self.error = error
+    }
+
+    public var isAnswered: Bool { answeredAt != nil }
 }
 
 /// A record's key within one connector.

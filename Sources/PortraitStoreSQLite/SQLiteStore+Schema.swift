@@ -238,6 +238,26 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v7-sync-requests") { db in
+            // `portrait sync NAME` asking a running `portrait run` to sync a connector now: filed by the command,
+            // taken by the service that will run it, answered with the run (or why none ran).
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_requests (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        connector TEXT NOT NULL,
+                        full INTEGER NOT NULL DEFAULT 0,
+                        requested_at REAL NOT NULL,
+                        taken_by TEXT,
+                        taken_at REAL,
+                        run_id INTEGER,
+                        answered_at REAL,
+                        error TEXT
+                    );
+                    CREATE INDEX sync_requests_untaken ON sync_requests(id) WHERE taken_by IS NULL;
+                    """
+            )
+        }
         return migrator
     }()
 

@@ -65,6 +65,11 @@ struct LoggingOptions: ParsableArguments {
     var logLevel: Logger.Level = .warning
 
     func logger(redactor: SecretRedactor = SecretRedactor()) -> Logger {
+        logger(redactor: LiveRedactor(redactor))
+    }
+
+    /// A logger masking what `redactor` holds at each event (`portrait run` adds a reloaded config's secrets).
+    func logger(redactor: LiveRedactor) -> Logger {
         var logger = Logger(label: "portrait") { label in
             RedactingLogHandler(wrapping: StreamLogHandler.standardError(label: label), redactor: redactor)
         }
@@ -85,6 +90,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func logger(redactor: SecretRedactor = SecretRedactor()) -> Logger {
+        logging.logger(redactor: redactor)
+    }
+
+    func logger(redactor: LiveRedactor) -> Logger {
         logging.logger(redactor: redactor)
     }
 

@@ -1,14 +1,11 @@
 import ArgumentParser
 import Foundation
-import PortraitConfig
-import PortraitCore
-import PortraitIntake
 import PortraitService
 
 extension Portrait {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the service: scheduled syncs, and the intake for survey forms, until interrupted.",
+            abstract: "Run the service: scheduled syncs, and the intake for survey forms, until stopped.",
             discussion: """
                 Runs every enabled connector with a `schedule:` (an interval such as 15m, or cron with a time
                 zone such as "0 3 * * * Asia/Shanghai"); a lease in the store keeps two services on one store
@@ -19,6 +16,11 @@ extension Portrait {
                 serves GET /healthz, /readyz (the store answers) and /metrics (Prometheus text: records, last runs,
                 schedules, intake counters). Address: service.host and service.port in portrait.yml (default
                 127.0.0.1:8940), or --host and --port.
+
+                SIGTERM or SIGINT stops it cleanly (exit 0): syncs in progress end at their next checkpoint, the
+                port answers the requests it has, leases are released. A second one stops at once. SIGHUP reloads
+                portrait.yml: a valid file replaces the schedules and connectors at once; an invalid one is
+                refused with its line, and the running config goes on (service: and survey forms need a restart).
                 """)
 
         @OptionGroup var options: GlobalOptions
@@ -30,43 +32,16 @@ extension Portrait {
         var port: Int?
 
         func run() async throws {
-            let workspace = try options.openWorkspace()
-            let logger = options.logger(redactor: workspace.config.redactor)
-            let metrics = ServiceMetrics(store: workspace.store)
-            let intake = try SurveyIntake(workspace: workspace, host: host, port: port, probes: metrics, logger: logger)
-            let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger)
-            metrics.observe(schedules: scheduled.isEmpty ? nil : scheduled, intake: intake.server)
-            guard !intake.forms.isEmpty || !scheduled.isEmpty else {
-                throw PortraitError.configuration(
-                    "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule and no survey form has a secret to accept posts with; `portrait run` has nothing to do (add schedule: 15m to a connector, or a secret to a form)")
-            }
-            for form in intake.formsWithoutSecret {
-                say("Not served: form \(form) has no secret (imported from exports only)")
-            }
-            for (name, schedule) in scheduled.schedules.sorted(by: { $0.key < $1.key }) {
-                say("Scheduled: \(name) (\(schedule))")
-            }
-            let host = intake.server.configuration.host
-            let forms = intake.forms.keys.sorted()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                if !scheduled.isEmpty {
-                    group.addTask { await scheduled.run() }
-                }
-                // The HTTP port always runs: /healthz, /readyz and /metrics, and the forms if there are any.
-                group.addTask {
-                    try await intake.server.run { port in
-                        let intakeLine = forms.isEmpty ? "" : "POST /v1/forms/{form}/responses (forms: \(forms.joined(separator: ", "))), "
-                        say("Portrait service on http://\(host):\(port): \(intakeLine)GET /healthz, /readyz, /metrics")
-                    }
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            let redactor = LiveRedactor()
+            let service = ServiceRun(
+                configuration: ServiceRun.Configuration(configFile: options.configFile, host: host, port: port),
+                logger: options.logger(redactor: redactor), redactor: redactor, say: say)
+            try await service.run()
         }
     }
 }
 
 /// A line on standard output, written at once (unbuffered), so a script or a supervisor sees it.
-private func say(_ line: String) {
+@Sendable private func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

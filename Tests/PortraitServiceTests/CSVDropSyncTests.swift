@@ -265,6 +265,19 @@ struct CSVDropSyncTests {
             try await base.releaseLease(name, holder: holder)
         }
         func leaseHolder(_ name: String) async throws -> String? { try await base.leaseHolder(name) }
+        func fileSyncRequest(connector: String, full: Bool, now: Date) async throws -> Int64 {
+            try await base.fileSyncRequest(connector: connector, full: full, now: now)
+        }
+        func untakenSyncRequests() async throws -> [SyncRequest] { try await base.untakenSyncRequests() }
+        func takeSyncRequests(ids: [Int64], holder: String, now: Date) async throws -> [SyncRequest] {
+            try await base.takeSyncRequests(ids: ids, holder: holder, now: now)
+        }
+        func answerSyncRequests(ids: [Int64], runID: Int64?, error: String?, now: Date) async throws {
+            try await base.answerSyncRequests(ids: ids, runID: runID, error: error, now: now)
+        }
+        func releaseSyncRequests(ids: [Int64]) async throws { try await base.releaseSyncRequests(ids: ids) }
+        func syncRequest(id: Int64) async throws -> SyncRequest? { try await base.syncRequest(id: id) }
+        func withdrawSyncRequest(id: Int64) async throws -> Bool { try await base.withdrawSyncRequest(id: id) }
     }
 
     @Test(arguments: [0, 1, 2, 4])

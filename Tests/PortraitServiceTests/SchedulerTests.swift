@@ -192,4 +192,32 @@ struct SchedulerTests {
         #expect(try await store.acquireLease("sync:crm", holder: "other", ttl: .seconds(60), now: clock.now))
         #expect(log.starts("crm").count == 1)
     }
+
+    @Test func drainingLetsTheRunningSyncEndThenStartsNothingAndReleasesTheLease() async throws {
+        let clock = ManualSchedulerClock(Self.start)
+        let store = try SQLiteStore.inMemory()
+        let log = RunLog()
+        let (release, releaser) = AsyncStream<Void>.makeStream()
+        let scheduler = try Self.scheduler([("crm", "15m"), ("shop", "1h")], clock: clock, store: store) { name in
+            log.started(name, at: clock.now)
+            defer { log.finished(name) }
+            if name == "crm" { for await _ in release { break } }
+        }
+        let task = Task { await scheduler.run() }
+        await clock.advance(by: 15 * 60, sleepers: 1)
+        while log.starts("crm").isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+
+        await scheduler.drain()
+        // The run in progress is not cut short: draining waits for it, and the idle shop starts nothing.
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await scheduler.snapshot().first { $0.name == "crm" }?.isRunning == true)
+        #expect(try await !store.acquireLease("sync:crm", holder: "other", ttl: .seconds(60), now: clock.now))
+        releaser.yield()
+        await task.value
+        #expect(await scheduler.snapshot().first { $0.name == "crm" }?.lastSuccess != nil)
+        #expect(try await store.acquireLease("sync:crm", holder: "other", ttl: .seconds(60), now: clock.now))
+        await clock.advance(by: 3 * 3_600, sleepers: 0)
+        #expect(log.starts("crm").count == 1)
+        #expect(log.starts("shop").isEmpty)
+    }
 }

@@ -199,6 +199,29 @@ struct SyncRunnerTests {
         }
     }
 
+    @Test func aRequestedStopEndsTheRunAtItsNextCheckpointAndTheNextRunResumesThere() async throws {
+        try await withScratchDirectory { directory in
+            // 2,500 lines: the JSONL connector checkpoints every 1,000.
+            try Self.write((1...2_500).map { #"{"id":"\#($0)","email":"p\#($0)@example.com"}"# }, to: directory)
+            let config = try Self.config(in: directory)
+            let store = try SQLiteStore.inMemory()
+            let runner = SyncRunner(store: store, registry: BuiltInConnectors.registry, logger: Logger(label: "test"))
+            let stop = SyncStop()
+            stop.request()
+            let stopped = try await runner.sync(config.connectors[0], config: config, stop: stop)
+            #expect(stopped.status == .failed)
+            #expect(stopped.error?.contains("stopped at a checkpoint") == true, "\(stopped.error ?? "")")
+            #expect(stopped.read == 1_000 && stopped.counts.new == 1_000, "ended at the first checkpoint")
+            #expect(stopped.isBalanced)
+            #expect(try await store.checkpoint(connector: "crm")?.value["line"] == 1_000)
+
+            let resumed = try await runner.sync(config.connectors[0], config: config)
+            #expect(resumed.status == .succeeded)
+            #expect(resumed.read == 1_500 && resumed.counts.new == 1_500 && resumed.isBalanced)
+            #expect(try await store.connectorTotals().first?.records == 2_500)
+        }
+    }
+
     @Test func deletionsAreRecordedNotIgnored() async throws {
         try await withScratchDirectory { directory in
             try Self.write([#"{"id":"1","email":"a@example.com","archived":true}"#], to: directory)

@@ -11,8 +11,9 @@ public import PortraitStore
 /// skipped. The lease is renewed every third of its TTL while the run goes on and released after it. A run that
 /// throws is retried after 1, 2, 4 … minutes (at most an hour) instead of at its next regular time.
 ///
-/// Start it with ``run()`` in a task; cancelling that task stops every connector (a run in progress is cancelled
-/// and ends at its last checkpoint).
+/// Start it with ``run()`` in a task. ``drain()`` stops it gently: nothing more starts, a run in progress goes on
+/// to its end, and `run()` returns. Cancelling the task stops every connector at once (a run in progress is
+/// cancelled and ends at its last checkpoint).
 public actor Scheduler {
     /// Timings of the scheduler; the defaults suit `portrait run`.
     public struct Configuration: Sendable {
@@ -73,6 +74,8 @@ public actor Scheduler {
     private var requested: Set<String> = []
     /// The wait of each idle connector, cancelled by `runNow` to wake it.
     private var waits: [String: Task<Void, any Error>] = [:]
+    /// Set by `drain()`: no run starts any more, and each loop ends after the run it is in.
+    private var draining = false
 
     /// - Parameters:
     ///   - jobs: The scheduled connectors (names must be unique).
@@ -97,10 +100,12 @@ public actor Scheduler {
         }
     }
 
-    /// A lease holder id unique to this process: host, process id and a random part.
-    public static func makeHolder() -> String {
+    /// A lease holder id unique to this process: host, process id and a random part, then `role` if given
+    /// (`portrait run` marks its holders with ``SyncLease/serviceRole``, so `portrait sync` knows whom to ask).
+    public static func makeHolder(role: String? = nil) -> String {
         let info = ProcessInfo.processInfo
-        return "\(info.hostName):\(info.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
+        let holder = "\(info.hostName):\(info.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
+        return role.map { "\(holder):\($0)" } ?? holder
     }
 
     /// Each connector's state, ordered by name.
@@ -121,7 +126,16 @@ public actor Scheduler {
         waits[name]?.cancel()
     }
 
-    /// Runs every connector on its schedule until the calling task is cancelled (at once without connectors).
+    /// Starts nothing more: idle connectors stop waiting, a run in progress goes on until it ends, and ``run()``
+    /// returns once every run has ended. For a service shutting down (with a `SyncStop` so runs end at their next
+    /// checkpoint) or replacing its schedules after a reload.
+    public func drain() {
+        draining = true
+        for wait in waits.values { wait.cancel() }
+    }
+
+    /// Runs every connector on its schedule until ``drain()`` or the calling task is cancelled (at once without
+    /// connectors).
     ///
     /// Call it once per scheduler: a second call would run every connector loop twice (the lease still keeps the
     /// runs apart).
@@ -136,16 +150,16 @@ public actor Scheduler {
     private func loop(_ name: String, _ schedule: Schedule) async {
         var due = schedule.next(after: clock.now)
         var regular = true
-        while !Task.isCancelled {
+        while !Task.isCancelled && !draining {
             statuses[name]?.nextDue = due
             var triggered = await wait(name, until: due)
-            if Task.isCancelled { return }
+            if Task.isCancelled || draining { return }
             if !triggered && regular {
                 // Jitter only regular firings: a retry or a `runNow` is already spread out or wanted now.
                 let jitter = jitter(for: schedule, at: due)
                 if jitter > 0 {
                     triggered = await wait(name, until: clock.now.addingTimeInterval(jitter))
-                    if Task.isCancelled { return }
+                    if Task.isCancelled || draining { return }
                 }
             }
             requested.remove(name)
@@ -169,6 +183,7 @@ public actor Scheduler {
 
     /// Waits until `deadline` or a `runNow`; true when woken by `runNow`.
     private func wait(_ name: String, until deadline: Date) async -> Bool {
+        if draining { return false }
         if requested.contains(name) { return true }
         let clock = self.clock
         let sleeper = Task { try await clock.sleep(until: deadline) }
@@ -207,7 +222,7 @@ public actor Scheduler {
             else {
                 statuses[name]?.skipped += 1
                 logger.info(
-                    "scheduled sync skipped: another process is running it",
+                    "scheduled sync skipped: another holder is running it (another service, a `portrait sync`, or this service's schedules from before a reload)",
                     metadata: ["connector": "\(name)", "lease": "\(SyncLease.name(of: name))"])
                 return .skipped
             }
@@ -215,6 +230,11 @@ public actor Scheduler {
             if Task.isCancelled { return .cancelled }
             record(name, failure: error)
             return .failed
+        }
+        if draining {
+            // Drained while the lease was being taken: give it back unused.
+            try? await store.releaseLease(SyncLease.name(of: name), holder: holder)
+            return .cancelled
         }
         statuses[name]?.lastStart = clock.now
         statuses[name]?.isRunning = true

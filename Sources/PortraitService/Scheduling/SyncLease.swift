@@ -7,6 +7,15 @@ public import PortraitStore
 public enum SyncLease {
     public static func name(of connector: String) -> String { "sync:\(connector)" }
 
+    /// The role that ends the holder ids of `portrait run`'s schedulers (`host:pid:random:run`).
+    public static let serviceRole = "run"
+
+    /// Whether `holder` is a running service's scheduler (one that takes sync requests), not a `portrait sync`.
+    public static func isServiceHolder(_ holder: String) -> Bool {
+        let parts = holder.split(separator: ":")
+        return parts.count >= 4 && parts.last == Substring(serviceRole)
+    }
+
     /// Runs `body` while holding `connector`'s lease, and releases it after.
     ///
     /// - Returns: `body`'s value, or nil without running it when another holder (the service) has the lease.
