@@ -38,6 +38,8 @@ struct Clusterer {
     private let limits: [String: Int]
     private let nodeOfRecord: [Int64: Int32]
     private(set) var refusals: [Refusal] = []
+    /// Root pairs already refused (a refused pair's roots stay roots until one of them joins something else).
+    private var refusedPairs = Set<UInt64>()
 
     /// - Parameters:
     ///   - limits: Maximum distinct values per profile by identifier type (scoped types inherit their type's).
@@ -83,7 +85,10 @@ struct Clusterer {
             let forced: Bool
             if case .forced = edge { forced = true } else { forced = false }
             if !forced, let reason = conflict(rootA, rootB) {
-                refusals.append(Refusal(a: a, b: b, reason: reason))
+                // Once per pair of clusters: the other edges between them are refused for the same reason.
+                let key = rootA < rootB ? (UInt64(UInt32(rootA)) << 32) | UInt64(UInt32(rootB))
+                    : (UInt64(UInt32(rootB)) << 32) | UInt64(UInt32(rootA))
+                if refusedPairs.insert(key).inserted { refusals.append(Refusal(a: a, b: b, reason: reason)) }
                 continue
             }
             union(rootA, rootB)

@@ -84,6 +84,8 @@ public struct IdentityResolver: Sendable {
             keys: keys, pending: [Bool](repeating: true, count: nodes.count), ruleCount: settings.blocking.count,
             maxBlockSize: settings.maxBlockSize)
         report.record("block", since: stage)
+        // A stop (SIGTERM) ends a long resolve between stages; nothing is written until the last one.
+        try Task.checkCancellation()
         stage = ContinuousClock.now
         let model: MatchModel
         if let stored = try await loadModel() {
@@ -111,6 +113,7 @@ public struct IdentityResolver: Sendable {
         write.links = links
         report.record("score", since: stage)
         stage = ContinuousClock.now
+        try Task.checkCancellation()
         try await place(nodes: nodes, keys: keys, links: links, pins: try await store.allPins(), into: &write, report: &report)
         report.record("cluster", since: stage)
         stage = ContinuousClock.now
@@ -132,6 +135,8 @@ public struct IdentityResolver: Sendable {
         }
         var total = ResolveReport()
         while true {
+            // Each batch is written whole; a stop between batches leaves the rest pending for the next resolve.
+            try Task.checkCancellation()
             let batch = try await store.pendingIdentityRecords(limit: batchSize)
             if batch.records.isEmpty { break }
             total += try await resolveBatch(batch, model: model)
