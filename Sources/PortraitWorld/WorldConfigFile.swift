@@ -14,7 +14,7 @@ enum WorldConfigFile {
         let questions = """
                         - { id: nps, type: nps }
                         - { id: csat, type: csat }
-                        - { id: name, type: text }
+                        - { id: name, type: text, profile: name }
                         - { id: email, type: text, identity: email }
                         - { id: phone, type: text, identity: phone, country: CN }
                         - { id: member_card, type: text, identity: member_card }

@@ -152,6 +152,23 @@ struct SurveyEvaluatorTests {
         #expect(other["answers"] == ["sex": "rather not"])
     }
 
+    @Test func aNameQuestionFillsTheRespondentsFullName() throws {
+        let form = try FormDefinition.parse(
+            SurveyFixtures.form(
+                ["id": "name", "type": "text", "profile": "name"],
+                ["id": "email", "type": "text", "identity": "email"]
+            ), formID: "named", at: "options.forms.named")
+        let result = SurveyEvaluator(form: form).evaluate(
+            SurveySubmission(formID: "named", answers: ["name": "  王小明 ", "email": "wang@example.cn"]))
+        guard case .accepted(let feedback, _) = result else {
+            Issue.record("rejected: \(result)")
+            return
+        }
+        #expect(feedback["respondent"]?["name"] == ["full": "王小明"])
+        #expect(Self.validate(feedback) == [])
+        #expect(SurveyFixtures.formError(SurveyFixtures.form(["id": "born", "type": "date", "profile": "name"])) != nil)
+    }
+
     @Test func messagesNeverRepeatSubmittedPersonalData() {
         let personal = ["ana.garcia@example", "138 0013 800", "Ana Garcia 1988"]
         let errors = SurveyFixtures.errors([

@@ -101,6 +101,9 @@ private struct Respondent {
             if case .string(let gender)? = try? Transform.gender.apply(.string(text)) {
                 fields["gender"] = .string(gender)
             }
+        case (.name, .text(let text)):
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { fields["name"] = .object(["full": .string(trimmed)]) }
         case (_, .choice(let text)), (_, .text(let text)), (_, .date(let text)):
             fields[target.rawValue] = .string(text)
         default:

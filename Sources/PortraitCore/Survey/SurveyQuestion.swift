@@ -33,6 +33,8 @@ public struct SurveyQuestion: Sendable, Hashable {
         case gender
         case occupation
         case incomeBand = "income_band"
+        /// `name.full`, from a text question: the respondent's name as written (identity resolution splits it).
+        case name
 
         /// The question types whose answers fit this field.
         var kinds: [Kind] {
@@ -40,6 +42,7 @@ public struct SurveyQuestion: Sendable, Hashable {
             case .interest: return [.singleChoice, .multipleChoice]
             case .birthDate: return [.date]
             case .gender, .occupation, .incomeBand: return [.singleChoice, .text]
+            case .name: return [.text]
             }
         }
     }
