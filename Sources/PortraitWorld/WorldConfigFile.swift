@@ -137,7 +137,7 @@ enum WorldConfigFile {
                       customer.name: { from: name, transform: [split_name] }
 
               # The survey tool's export: the forms are the mapping (identities normalised, NPS classed, comments
-              # tagged). The name is an answer (answers.name): the survey kind has no profile field for it.
+              # tagged). The name question fills the respondent's name (profile: name).
               - name: \#(WorldConnectors.survey.connector)
                 kind: survey
                 options:
