@@ -5,20 +5,18 @@
 /// allowed, or put two records pinned apart together, is refused and reported; the observation then stays where
 /// the stronger evidence put it.
 struct Clusterer {
-    struct Node {
-        var recordID: Int64
-        /// Values of limited identifier types, by scoped type (`crm_id@crm`).
-        var limited: [String: [String]]
-    }
+    /// A node's values of limited identifier types: the scoped type (an index into `scopedTypes`) and a hash of
+    /// the value. Hashes and indices rather than strings: a resolve from scratch holds a million of these.
+    typealias LimitedValue = (type: Int32, value: Int)
 
     enum Edge {
         case forced(Int32, Int32)
-        case deterministic(Int32, Int32, priority: Int, type: String)
-        case model(Int32, Int32, weight: Double)
+        case deterministic(Int32, Int32)
+        case model(Int32, Int32)
 
         var nodes: (Int32, Int32) {
             switch self {
-            case .forced(let a, let b), .deterministic(let a, let b, _, _), .model(let a, let b, _): return (a, b)
+            case .forced(let a, let b), .deterministic(let a, let b), .model(let a, let b): return (a, b)
             }
         }
     }
@@ -31,31 +29,32 @@ struct Clusterer {
 
     private var parent: [Int32]
     private var size: [Int32]
-    /// Per root: distinct values of each limited scoped type.
-    private var values: [Int32: [String: Set<String>]] = [:]
+    /// Per root: its distinct limited values, sorted.
+    private var values: [[LimitedValue]]
     /// Per root: record ids its members are pinned apart from.
     private var apart: [Int32: [Int64]] = [:]
-    private let limits: [String: Int]
+    /// Scoped types (`crm_id@crm`) and the limit of each.
+    private let scopedTypes: [String]
+    private let limitOfType: [Int]
     private let nodeOfRecord: [Int64: Int32]
     private(set) var refusals: [Refusal] = []
     /// Root pairs already refused (a refused pair's roots stay roots until one of them joins something else).
     private var refusedPairs = Set<UInt64>()
 
     /// - Parameters:
-    ///   - limits: Maximum distinct values per profile by identifier type (scoped types inherit their type's).
+    ///   - limited: Per node, its limited values (sorted).
+    ///   - scopedTypes: The scoped types the values' `type` indices name, and `limits` the limit of each.
+    ///   - nodeOfRecord: Record id to node, for the pins.
     ///   - apartPins: Record pairs that must stay apart.
-    init(nodes: [Node], limits: [String: Int], apartPins: [(Int64, Int64)]) {
-        parent = (0..<Int32(nodes.count)).map { $0 }
-        size = [Int32](repeating: 1, count: nodes.count)
-        self.limits = limits
-        var nodeOfRecord: [Int64: Int32] = [:]
-        nodeOfRecord.reserveCapacity(nodes.count)
-        for (index, node) in nodes.enumerated() {
-            nodeOfRecord[node.recordID] = Int32(index)
-            if !node.limited.isEmpty {
-                values[Int32(index)] = node.limited.mapValues { Set($0) }
-            }
-        }
+    init(
+        limited: [[LimitedValue]], scopedTypes: [String], limits: [Int], nodeOfRecord: [Int64: Int32],
+        apartPins: [(Int64, Int64)]
+    ) {
+        parent = (0..<Int32(limited.count)).map { $0 }
+        size = [Int32](repeating: 1, count: limited.count)
+        values = limited
+        self.scopedTypes = scopedTypes
+        limitOfType = limits
         self.nodeOfRecord = nodeOfRecord
         for (a, b) in apartPins {
             if let nodeA = nodeOfRecord[a] { apart[nodeA, default: []].append(b) }
@@ -104,29 +103,56 @@ struct Clusterer {
                 }
             }
         }
-        guard let left = values[rootA], let right = values[rootB] else { return nil }
-        for (scopedType, leftValues) in left {
-            guard let rightValues = right[scopedType] else { continue }
-            let type = scopedType.split(separator: "@").first.map(String.init) ?? scopedType
-            guard let limit = limits[type] else { continue }
-            let together = leftValues.union(rightValues).count
-            if together > limit {
-                let parts = scopedType.split(separator: "@", maxSplits: 1)
-                let what = parts.count > 1 ? "\(parts[0]) values from \(parts[1])" : "\(type) values"
-                return "would give the profile \(together) different \(what) (at most \(limit))"
+        let left = values[Int(rootA)]
+        let right = values[Int(rootB)]
+        guard !left.isEmpty, !right.isEmpty else { return nil }
+        let together = Self.merged(left, right)
+        var index = 0
+        while index < together.count {
+            let type = together[index].type
+            var end = index
+            while end < together.count && together[end].type == type { end += 1 }
+            let limit = limitOfType[Int(type)]
+            if end - index > limit {
+                let parts = scopedTypes[Int(type)].split(separator: "@", maxSplits: 1)
+                let what = parts.count > 1 ? "\(parts[0]) values from \(parts[1])" : "\(parts[0]) values"
+                return "would give the profile \(end - index) different \(what) (at most \(limit))"
             }
+            index = end
         }
         return nil
+    }
+
+    /// The sorted union of two sorted lists, each value once.
+    static func merged(_ left: [LimitedValue], _ right: [LimitedValue]) -> [LimitedValue] {
+        var result: [LimitedValue] = []
+        result.reserveCapacity(left.count + right.count)
+        var i = 0
+        var j = 0
+        func less(_ x: LimitedValue, _ y: LimitedValue) -> Bool { x.type < y.type || (x.type == y.type && x.value < y.value) }
+        while i < left.count || j < right.count {
+            if j == right.count || (i < left.count && less(left[i], right[j])) {
+                result.append(left[i])
+                i += 1
+            } else if i == left.count || less(right[j], left[i]) {
+                result.append(right[j])
+                j += 1
+            } else {
+                result.append(left[i])
+                i += 1
+                j += 1
+            }
+        }
+        return result
     }
 
     private mutating func union(_ rootA: Int32, _ rootB: Int32) {
         let (big, small) = size[Int(rootA)] >= size[Int(rootB)] ? (rootA, rootB) : (rootB, rootA)
         parent[Int(small)] = big
         size[Int(big)] += size[Int(small)]
-        if let smallValues = values.removeValue(forKey: small) {
-            var merged = values[big] ?? [:]
-            for (type, set) in smallValues { merged[type, default: []].formUnion(set) }
-            values[big] = merged
+        if !values[Int(small)].isEmpty {
+            values[Int(big)] = Self.merged(values[Int(big)], values[Int(small)])
+            values[Int(small)] = []
         }
         if let smallApart = apart.removeValue(forKey: small) {
             apart[big, default: []].append(contentsOf: smallApart)

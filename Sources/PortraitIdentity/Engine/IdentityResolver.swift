@@ -310,17 +310,37 @@ public struct IdentityResolver: Sendable {
         nodeOfRecord.reserveCapacity(nodes.count)
         for (index, node) in nodes.enumerated() { nodeOfRecord[node.recordID] = Int32(index) }
 
-        var limits: [String: Int] = [:]
-        for rule in settings.identifiers { if let limit = rule.maxPerProfile { limits[rule.type] = limit } }
-        let clusterNodes = nodes.map { node in
-            Clusterer.Node(
-                recordID: node.recordID,
-                limited: node.features.identifiers.filter { key, _ in
-                    limits[String(key.split(separator: "@").first ?? Substring(key))] != nil
-                })
+        // Limited identifier values as (scoped type index, value hash), the scoped types numbered as met.
+        var limitOfRuleType: [String: Int] = [:]
+        for rule in settings.identifiers { if let limit = rule.maxPerProfile { limitOfRuleType[rule.type] = limit } }
+        var scopedTypes: [String] = []
+        var typeLimits: [Int] = []
+        var scopedIndex: [String: Int32?] = [:]
+        let limited = nodes.map { node -> [Clusterer.LimitedValue] in
+            var values: [Clusterer.LimitedValue] = []
+            for (scoped, texts) in node.features.identifiers {
+                let index: Int32?
+                if let known = scopedIndex[scoped] {
+                    index = known
+                } else {
+                    let type = String(scoped.split(separator: "@").first ?? Substring(scoped))
+                    if let limit = limitOfRuleType[type] {
+                        index = Int32(scopedTypes.count)
+                        scopedTypes.append(scoped)
+                        typeLimits.append(limit)
+                    } else {
+                        index = nil
+                    }
+                    scopedIndex[scoped] = index
+                }
+                guard let index else { continue }
+                for text in texts { values.append((index, text.hashValue)) }
+            }
+            values.sort { $0.type < $1.type || ($0.type == $1.type && $0.value < $1.value) }
+            return values
         }
         var clusterer = Clusterer(
-            nodes: clusterNodes, limits: limits,
+            limited: limited, scopedTypes: scopedTypes, limits: typeLimits, nodeOfRecord: nodeOfRecord,
             apartPins: pins.filter { $0.kind == .apart }.map { ($0.a, $0.b) })
 
         var edges: [Clusterer.Edge] = []
@@ -340,16 +360,14 @@ public struct IdentityResolver: Sendable {
             }
         }
         deterministic.sort { $0.2 < $1.2 }
-        for (a, b, priority) in deterministic {
-            edges.append(.deterministic(a, b, priority: priority, type: settings.identifiers[priority].type))
-        }
+        for (a, b, _) in deterministic { edges.append(.deterministic(a, b)) }
         report.deterministicJoins += deterministic.count
         let modelEdges = links.compactMap { link -> (Int32, Int32, Double, Bool)? in
             guard let a = nodeOfRecord[link.a], let b = nodeOfRecord[link.b] else { return nil }
             return (a, b, link.weight, link.kind == .forced)
         }.sorted { $0.2 > $1.2 }
-        for (a, b, weight, forced) in modelEdges {
-            edges.append(forced ? .forced(a, b) : .model(a, b, weight: weight))
+        for (a, b, _, forced) in modelEdges {
+            edges.append(forced ? .forced(a, b) : .model(a, b))
         }
         clusterer.join(edges)
         let clusters = clusterer.clusters()
