@@ -504,7 +504,7 @@ extension SQLiteStore: IdentityStore {
         }
     }
 
-    public func addPins(_ pins: [IdentityPin], removingOpposite: Bool) async throws {
+    public func addPins(_ pins: [IdentityPin]) async throws {
         try await access("save identity pins") {
             try await writer.write { db in
                 let now = Date().timeIntervalSince1970

@@ -37,7 +37,7 @@ extension IdentityResolver {
         let pins = members.filter { $0.recordID != target.recordID }.map {
             IdentityPin(a: target.recordID, b: $0.recordID, kind: .apart)
         }
-        try await store.addPins(pins, removingOpposite: true)
+        try await store.addPins(pins)
         try await store.markPending(members.map(\.recordID))
         var report = try await resolvePending()
         var write = ResolutionWrite()
@@ -67,7 +67,7 @@ extension IdentityResolver {
         for pin in existing where pin.kind == .apart && (rightIDs.contains(pin.a) || rightIDs.contains(pin.b)) {
             pins.append(IdentityPin(a: pin.a, b: pin.b, kind: .together))
         }
-        try await store.addPins(pins, removingOpposite: true)
+        try await store.addPins(pins)
         try await store.markPending((left + right).map(\.recordID))
         var report = try await resolvePending()
         let after = try await store.resolveProfileID(a)

@@ -34,10 +34,20 @@ public struct IdentityResolver: Sendable {
 
     // MARK: - From scratch
 
-    /// Resolves every stored record from scratch; profile ids of records that stay together are kept.
-    public func resolveAll() async throws -> ResolveReport {
-        let started = Date()
-        var report = ResolveReport()
+    /// Every stored observation, laid out for blocking and scoring: what a resolve from scratch and a retraining
+    /// both start from.
+    struct Population {
+        var nodes: [Node]
+        /// The highest record id read, deleted records included: the pending mark after a resolve from scratch.
+        var maxRecordID: Int64
+        var frequencies: TermFrequencies
+        var keys: [BlockingKeys]
+        var prepared: [PreparedObservation]
+        var candidates: CandidatePairs
+    }
+
+    /// Reads every record, extracts and prepares the observations, and blocks them (timed into `report`).
+    func population(report: inout ResolveReport) async throws -> Population {
         var stage = ContinuousClock.now
         var nodes: [Node] = []
         var maxRecordID: Int64 = 0
@@ -65,9 +75,7 @@ public struct IdentityResolver: Sendable {
             if page.count == 50_000 { try extractPage() }
         }
         try extractPage()
-        progress("read \(nodes.count) observations")
-        report.record("read", since: stage)
-        stage = ContinuousClock.now
+        report.lap("read", &stage)
 
         var frequencies = TermFrequencies()
         for node in nodes { frequencies.add(node.features, comparisons: settings.comparisons) }
@@ -76,50 +84,57 @@ public struct IdentityResolver: Sendable {
         let prepared = Parallel.map(nodes) {
             PreparedObservation($0.features, comparisons: settings.comparisons, frequencies: frequencies)
         }
-
-        report.record("prepare", since: stage)
-        stage = ContinuousClock.now
-        report.observations = nodes.count
+        report.lap("prepare", &stage)
         let candidates = CandidatePairs(
             keys: keys, pending: [Bool](repeating: true, count: nodes.count), ruleCount: settings.blocking.count,
             maxBlockSize: settings.maxBlockSize)
-        report.record("block", since: stage)
+        report.lap("block", &stage)
+        return Population(
+            nodes: nodes, maxRecordID: maxRecordID, frequencies: frequencies, keys: keys, prepared: prepared,
+            candidates: candidates)
+    }
+
+    /// Resolves every stored record from scratch; profile ids of records that stay together are kept.
+    public func resolveAll() async throws -> ResolveReport {
+        let started = Date()
+        var report = ResolveReport()
+        let population = try await population(report: &report)
+        let nodes = population.nodes
+        report.observations = nodes.count
         // A stop (SIGTERM) ends a long resolve between stages; nothing is written until the last one.
         try Task.checkCancellation()
-        stage = ContinuousClock.now
+        var stage = ContinuousClock.now
         let model: MatchModel
         if let stored = try await loadModel() {
             model = stored
         } else {
             progress("training the model (no stored model fits the comparisons)")
-            var trained = train(prepared: prepared, keys: keys, candidates: candidates)
-            trained.requireCorroboration = settings.requireCorroboration
-            model = trained
+            model = train(population)
             try await store.saveModel(model.stored(at: Date()))
             report.trainedModel = true
-            report.record("train", since: stage)
-            stage = ContinuousClock.now
+            report.lap("train", &stage)
         }
 
         var write = ResolutionWrite()
         write.replaceAll = true
-        write.pendingThrough = maxRecordID
-        write.observations = nodes.indices.map { (nodes[$0].recordID, nodes[$0].features.encoded, keys[$0].all) }
-        write.observationCountDelta = frequencies.total
-        for (field, values) in frequencies.counts {
+        write.pendingThrough = population.maxRecordID
+        write.observations = nodes.indices.map { (nodes[$0].recordID, nodes[$0].features.encoded, population.keys[$0].all) }
+        write.observationCountDelta = population.frequencies.total
+        for (field, values) in population.frequencies.counts {
             for (value, count) in values where count > 0 { write.termDeltas[TermKey(field: field, value: value)] = count }
         }
-        let links = score(nodes: nodes, candidates: candidates, prepared: prepared, model: model, report: &report)
+        let links = score(
+            nodes: nodes, candidates: population.candidates, prepared: population.prepared, model: model, report: &report)
         write.links = links
-        report.record("score", since: stage)
-        stage = ContinuousClock.now
+        report.lap("score", &stage)
         try Task.checkCancellation()
-        try await place(nodes: nodes, keys: keys, links: links, pins: try await store.allPins(), into: &write, report: &report)
-        report.record("cluster", since: stage)
-        stage = ContinuousClock.now
+        try await place(
+            nodes: nodes, keys: population.keys, links: links, pins: try await store.allPins(), into: &write,
+            report: &report)
+        report.lap("cluster", &stage)
         progress("writing \(write.observations.count) observations, \(links.count) links")
         try await store.apply(write)
-        report.record("write", since: stage)
+        report.lap("write", &stage)
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -196,16 +211,13 @@ public struct IdentityResolver: Sendable {
         write.observations = pending.indices.map { (pending[$0].recordID, pending[$0].features.encoded, pendingKeys[$0].all) }
         write.relinked = Array(pendingIDs)
 
-        report.record("extract", since: stage)
-        stage = ContinuousClock.now
+        report.lap("extract", &stage)
         // Candidates: everything sharing a key with a pending node.
         let (candidateIDs, tooCommon) = try await store.observationIDs(
             sharingKeys: Array(Set(pendingKeys.flatMap(\.all))), cap: settings.maxBlockSize)
-        report.record("look up keys", since: stage)
-        stage = ContinuousClock.now
+        report.lap("look up keys", &stage)
         let candidates = try await store.observations(ids: candidateIDs.filter { !pendingIDs.contains($0) })
-        report.record("load \(candidates.count) candidates", since: stage)
-        stage = ContinuousClock.now
+        report.lap("load \(candidates.count) candidates", &stage)
         var scored = pending
         for candidate in candidates {
             scored.append(
@@ -225,8 +237,7 @@ public struct IdentityResolver: Sendable {
                 maxBlockSize: settings.maxBlockSize, tooCommon: tooCommon),
             prepared: prepared, model: model, report: &report)
         write.links = newLinks
-        report.record("score", since: stage)
-        stage = ContinuousClock.now
+        report.lap("score", &stage)
 
         // The graph to re-cluster: the pending nodes, the candidates they link to or share a deterministic
         // identifier with, and every member of the profiles involved (so a split is seen whole).
@@ -267,13 +278,11 @@ public struct IdentityResolver: Sendable {
         let stored = try await store.links(among: graphIDs).filter { !pendingIDs.contains($0.a) && !pendingIDs.contains($0.b) }
         let pins = try await store.pins(touching: graphIDs)
         let graphKeys = graph.map { BlockingKeys($0.features, settings: settings) }
-        report.record("load \(graph.count) graph nodes", since: stage)
-        stage = ContinuousClock.now
+        report.lap("load \(graph.count) graph nodes", &stage)
         try await place(nodes: graph, keys: graphKeys, links: stored + newLinks, pins: pins, into: &write, report: &report)
-        report.record("cluster", since: stage)
-        stage = ContinuousClock.now
+        report.lap("cluster", &stage)
         try await store.apply(write)
-        report.record("write", since: stage)
+        report.lap("write", &stage)
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -491,7 +500,10 @@ public struct IdentityResolver: Sendable {
     // MARK: - Training
 
     /// Trains u on random pairs and m and the prior by EM over each blocking rule's pairs.
-    func train(prepared: [PreparedObservation], keys: [BlockingKeys], candidates union: CandidatePairs) -> MatchModel {
+    func train(_ population: Population) -> MatchModel {
+        let prepared = population.prepared
+        let keys = population.keys
+        let union = population.candidates
         let trainer = ModelTrainer(comparisons: settings.comparisons, blocking: settings.blocking)
         let start = MatchModel.initial(for: settings.comparisons)
         let u = trainer.estimateU(prepared, pairs: settings.trainingPairs, seed: 0x5EED)
@@ -518,26 +530,16 @@ public struct IdentityResolver: Sendable {
             expectedMatches += (ruleShares[rule] ?? blockedPrior) * Double(pairs)
         }
         let prior = min(expectedMatches / max(allPairs, 1), ModelTrainer.maximumPrior)
-        return MatchModel(comparisons: settings.comparisons, m: m, u: u, prior: max(prior, 1e-12), trainedPairs: all.pairs)
+        var model = MatchModel(
+            comparisons: settings.comparisons, m: m, u: u, prior: max(prior, 1e-12), trainedPairs: all.pairs)
+        model.requireCorroboration = settings.requireCorroboration
+        return model
     }
 
     /// Retrains the model on every stored observation and saves it; the next resolve uses it.
     public func train() async throws -> MatchModel {
-        var features: [ObservationFeatures] = []
-        let extractor = self.extractor
-        try await store.forEachIdentityRecord { record in
-            guard !record.deleted else { return }
-            let canonical = try JSONValue(parsing: record.canonicalText)
-            features.append(extractor.features(of: canonical, entity: record.entity, connector: record.connector))
-        }
-        var frequencies = TermFrequencies()
-        for feature in features { frequencies.add(feature, comparisons: settings.comparisons) }
-        let prepared = features.map { PreparedObservation($0, comparisons: settings.comparisons, frequencies: frequencies) }
-        let keys = features.map { BlockingKeys($0, settings: settings) }
-        let candidates = CandidatePairs(
-            keys: keys, pending: [Bool](repeating: true, count: keys.count), ruleCount: settings.blocking.count,
-            maxBlockSize: settings.maxBlockSize)
-        let model = train(prepared: prepared, keys: keys, candidates: candidates)
+        var report = ResolveReport()
+        let model = train(try await population(report: &report))
         try await store.saveModel(model.stored(at: Date()))
         return model
     }

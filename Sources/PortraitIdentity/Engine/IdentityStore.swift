@@ -50,7 +50,8 @@ public protocol IdentityStore: Sendable {
     func placements(ofProfile profile: String) async throws -> [RecordPlacement]
     func placement(connector: String, stream: String, sourceID: String) async throws -> RecordPlacement?
     func history(profile: String?, limit: Int) async throws -> [IdentityEvent]
-    func addPins(_ pins: [IdentityPin], removingOpposite: Bool) async throws
+    /// Saves pins; a pin on a pair that already has one replaces it (the newer decision wins).
+    func addPins(_ pins: [IdentityPin]) async throws
     /// Marks records pending, so the next resolve looks at them again.
     func markPending(_ recordIDs: [Int64]) async throws
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Scores candidate pairs on every core and keeps those at or above the threshold.
 ///
@@ -14,7 +15,7 @@ enum ParallelScoring {
     static func accepted(
         pairs: [(Int32, Int32)], observations: [PreparedObservation], model: MatchModel, minimumWeight: Double
     ) -> [Accepted] {
-        let chunks = max(1, min(ProcessInfoCores.count, pairs.count / 10_000 + 1))
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, pairs.count / 10_000 + 1))
         let results = UnsafeMutableBufferPointer<[Accepted]>.allocate(capacity: chunks)
         results.initialize(repeating: [])
         defer { results.deallocate() }
@@ -40,25 +41,11 @@ enum ParallelScoring {
     }
 }
 
-enum ProcessInfoCores {
-    static let count: Int = {
-        #if canImport(Glibc)
-            return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-            return 2
-        #endif
-    }()
-}
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `map` over every core, for the per-observation steps of a resolve from scratch (parse, extract, prepare), which
 /// are independent and a million long.
 enum Parallel {
     static func map<T: Sendable, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
-        let chunks = items.count < 2_000 ? 1 : ProcessInfoCores.count * 4
+        let chunks = items.count < 2_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
         if chunks == 1 { return items.map(transform) }
         let output = UnsafeMutableBufferPointer<U>.allocate(capacity: items.count)
         defer { output.deallocate() }

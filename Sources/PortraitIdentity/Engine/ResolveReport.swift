@@ -26,14 +26,11 @@ public struct ResolveReport: Sendable {
 
     public init() {}
 
-    mutating func timed<T>(_ stage: String, _ work: () throws -> T) rethrows -> T {
-        let started = ContinuousClock.now
-        defer { stages.append((stage, (ContinuousClock.now - started).seconds)) }
-        return try work()
-    }
-
-    mutating func record(_ stage: String, since started: ContinuousClock.Instant) {
-        stages.append((stage, (ContinuousClock.now - started).seconds))
+    /// Records the time since `stage` under `name` and starts the next stage.
+    mutating func lap(_ name: String, _ stage: inout ContinuousClock.Instant) {
+        let now = ContinuousClock.now
+        stages.append((name, (now - stage).seconds))
+        stage = now
     }
 
     public static func += (lhs: inout ResolveReport, rhs: ResolveReport) {

@@ -109,15 +109,6 @@ extension MatchModel {
     public func weight(_ a: PreparedObservation, _ b: PreparedObservation) -> Double {
         compiled.weight(a, b)
     }
-
-    /// The total weight of a vector.
-    public func weight(of vector: ComparisonVector) -> Double {
-        var total = priorWeight
-        for index in comparisons.indices where vector.levels[index] >= 0 {
-            total += weight(comparison: index, level: Int(vector.levels[index]), frequency: vector.frequencies[index])
-        }
-        return total
-    }
 }
 
 /// The model laid out for the hot loop: plain values in contiguous arrays, weights precomputed, so scoring a pair
