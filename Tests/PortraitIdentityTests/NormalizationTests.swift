@@ -1,4 +1,4 @@
-import PortraitIdentity
+@testable import PortraitIdentity
 import Testing
 
 struct IdentityTextTests {

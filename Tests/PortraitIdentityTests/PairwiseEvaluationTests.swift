@@ -1,5 +1,5 @@
 import Foundation
-import PortraitIdentity
+@testable import PortraitIdentity
 import Testing
 
 struct PairwiseEvaluationTests {

@@ -1,6 +1,6 @@
 import Foundation
 import PortraitCore
-import PortraitIdentity
+@testable import PortraitIdentity
 import PortraitStore
 import PortraitStoreSQLite
 import Testing
@@ -65,15 +65,9 @@ struct Population {
 }
 
 struct Seeded {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var generator: SplitMix64
+    init(_ seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func int(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
     mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
     /// Index with a skewed distribution: the first values are far more common (like real names).

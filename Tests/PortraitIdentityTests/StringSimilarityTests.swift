@@ -1,4 +1,5 @@
-import PortraitIdentity
+// The engine's own seeded generator (SplitMix64), so a failing random case fails the same way on the next run.
+@testable import PortraitIdentity
 import Testing
 
 struct StringSimilarityTests {
@@ -168,20 +169,5 @@ enum Reference {
             }
         }
         return d[a.count][b.count]
-    }
-}
-
-/// A seeded generator, so a failing random case fails the same way on the next run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
