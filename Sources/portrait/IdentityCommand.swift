@@ -104,12 +104,10 @@ extension Portrait {
             func run() async throws {
                 let workspace = try options.openWorkspace()
                 let resolver = try IdentityResolution.resolver(for: workspace)
-                do {
-                    let (now, _) = try await resolver.unmerge(profile: profile, record: record)
-                    print("record \(record) is now in profile \(now ?? "-"), pinned apart from the rest of \(profile)")
-                } catch let error as IdentityResolver.CorrectionError {
-                    throw PortraitError.notFound(error.description)
-                }
+                let (now, rest, _) = try await resolver.unmerge(profile: profile, record: record)
+                print(
+                    "record \(record) is now in profile \(now ?? "-"); the rest of \(profile) is in \(rest ?? "-"); "
+                        + "they are pinned apart")
             }
         }
 
@@ -127,12 +125,8 @@ extension Portrait {
             func run() async throws {
                 let workspace = try options.openWorkspace()
                 let resolver = try IdentityResolution.resolver(for: workspace)
-                do {
-                    let (now, _) = try await resolver.merge(first, second)
-                    print("profiles \(first) and \(second) are now profile \(now ?? "-")")
-                } catch let error as IdentityResolver.CorrectionError {
-                    throw PortraitError.notFound(error.description)
-                }
+                let (now, _) = try await resolver.merge(first, second)
+                print("profiles \(first) and \(second) are now profile \(now ?? "-")")
             }
         }
 

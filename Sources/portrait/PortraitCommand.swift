@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PortraitConfig
 import PortraitCore
+import PortraitIdentity
 import PortraitService
 
 /// The `portrait` command line. Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
@@ -44,6 +45,10 @@ struct Portrait: AsyncParsableCommand {
         case let error as ConfigError:
             Terminal.error("error: \(error.description)")
             return 2
+        case let error as IdentityResolver.CorrectionError:
+            // An unknown profile or record, or two ids of one profile: a runtime failure, said plainly.
+            Terminal.error("error: \(error.description)")
+            return 1
         case let error as ExitCode:
             return error.rawValue
         default:

@@ -141,9 +141,10 @@ struct ProbabilisticMatchingTests {
         var profiles = try await fixture.profiles()
         let profile = try #require(profiles["crm/p2-0"])
         #expect(profiles["crm/p2-1"] == profile)
-        let (moved, _) = try await fixture.resolver.unmerge(profile: profile, record: "crm/contacts/p2-1")
+        let (moved, rest, _) = try await fixture.resolver.unmerge(profile: profile, record: "crm/contacts/p2-1")
         profiles = try await fixture.profiles()
         #expect(profiles["crm/p2-1"] == moved)
+        #expect(profiles["crm/p2-0"] == rest)
         #expect(profiles["crm/p2-0"] != profiles["crm/p2-1"])
         // A later resolve from scratch keeps them apart.
         _ = try await fixture.resolver.resolveAll()

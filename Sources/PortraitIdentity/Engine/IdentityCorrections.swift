@@ -26,8 +26,14 @@ extension IdentityResolver {
     /// Splits `record` (connector/stream/source_id) off `profile` and pins it apart from the profile's other
     /// records, so no later resolve merges them again.
     ///
-    /// - Returns: The record's profile after the split, and the report of the resolve.
-    public func unmerge(profile requested: String, record: String) async throws -> (profile: String?, report: ResolveReport) {
+    /// The id stays with the part that holds the profile's oldest record, as for any split: when that is the
+    /// record itself, the rest moves to a new id. Both are returned, so the caller can say where each went.
+    ///
+    /// - Returns: The record's profile after the split, the profile of the records it was split from, and the
+    ///   report of the resolve.
+    public func unmerge(
+        profile requested: String, record: String
+    ) async throws -> (profile: String?, rest: String?, report: ResolveReport) {
         guard let profile = try await store.resolveProfileID(requested) else { throw CorrectionError.unknownProfile(requested) }
         let target = try await placement(of: record)
         guard target.profileID == profile else {
@@ -42,14 +48,20 @@ extension IdentityResolver {
         var report = try await resolvePending()
         var write = ResolutionWrite()
         let after = try await store.placement(connector: target.connector, stream: target.stream, sourceID: target.sourceID)
+        var rest: String?
+        if let other = members.first(where: { $0.recordID != target.recordID }) {
+            rest = try await store.placement(connector: other.connector, stream: other.stream, sourceID: other.sourceID)?
+                .profileID
+        }
         write.events = [
             IdentityEvent(
                 at: Date(), action: .unmerged, profile: profile, other: after?.profileID,
-                detail: "record \(record) unmerged from \(profile) by an operator, now in \(after?.profileID ?? "no profile")")
+                detail: "record \(record) unmerged from \(profile) by an operator: it is in \(after?.profileID ?? "no profile"), "
+                    + "the rest in \(rest ?? "no profile")")
         ]
         try await store.apply(write)
         report.affectedProfiles.insert(profile)
-        return (after?.profileID, report)
+        return (after?.profileID, rest, report)
     }
 
     /// Merges two profiles (ids or aliases) and pins them together.
