@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "PortraitService", targets: ["PortraitService"]),
         .library(name: "PortraitMockCRM", targets: ["PortraitMockCRM"]),
         .library(name: "PortraitIdentity", targets: ["PortraitIdentity"]),
+        .library(name: "PortraitProfiles", targets: ["PortraitProfiles"]),
         .library(name: "PortraitWorld", targets: ["PortraitWorld"]),
         .plugin(name: "ScaffoldConnector", targets: ["ScaffoldConnector"]),
     ],
@@ -58,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "PortraitConfig",
-            dependencies: ["PortraitCore", "PortraitIdentity", "Yams"],
+            dependencies: ["PortraitCore", "PortraitIdentity", "PortraitProfiles", "Yams"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -73,6 +74,13 @@ let package = Package(
             dependencies: ["PortraitCore"],
             swiftSettings: swiftSettings
         ),
+        // Profiles: facts from canonical records, the golden record, traits, tiers, segment expressions, change
+        // detection. Pure engine over the `ProfileStore` protocol; the SQLite store implements it.
+        .target(
+            name: "PortraitProfiles",
+            dependencies: ["PortraitCore"],
+            swiftSettings: swiftSettings
+        ),
         // The benchmark world: one synthetic population seen through every silo, with the truth.
         .target(
             name: "PortraitWorld",
@@ -82,7 +90,8 @@ let package = Package(
         .target(
             name: "PortraitStoreSQLite",
             dependencies: [
-                "PortraitCore", "PortraitStore", "PortraitIdentity", .product(name: "GRDB", package: "GRDB.swift"),
+                "PortraitCore", "PortraitStore", "PortraitIdentity", "PortraitProfiles",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -101,7 +110,7 @@ let package = Package(
             name: "PortraitService",
             dependencies: [
                 "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitStoreSQLite", "PortraitConnectors",
-                "PortraitIdentity", "PortraitWorld",
+                "PortraitIdentity", "PortraitProfiles", "PortraitWorld",
                 "PortraitMockCRM", "PortraitIntake", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,7 +122,7 @@ let package = Package(
             name: "portrait",
             dependencies: [
                 "PortraitService", "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitMockCRM", "PortraitIntake",
-                "PortraitIdentity", "PortraitWorld",
+                "PortraitIdentity", "PortraitProfiles", "PortraitWorld",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -189,6 +198,11 @@ let package = Package(
         .testTarget(
             name: "PortraitIdentityTests",
             dependencies: ["PortraitIdentity", "PortraitCore", "PortraitStore", "PortraitStoreSQLite", "PortraitTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortraitProfilesTests",
+            dependencies: ["PortraitProfiles", "PortraitCore", "PortraitStore", "PortraitStoreSQLite", "PortraitTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PortraitWorldTests", dependencies: ["PortraitWorld", "PortraitCore"], swiftSettings: swiftSettings),

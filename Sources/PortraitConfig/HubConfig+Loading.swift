@@ -1,6 +1,7 @@
 public import Foundation
 public import PortraitCore
 import PortraitIdentity
+import PortraitProfiles
 
 extension HubConfig {
     /// Reads and validates a config file.
@@ -110,6 +111,12 @@ extension HubConfig {
         } catch {
             for violation in error.violations { report(violation.path, violation.message) }
         }
+        var profiles = ProfileSettings.standard
+        do {
+            profiles = try ProfileSettings(json: root["profiles"], path: JSONPath.root.appending("profiles"))
+        } catch {
+            for violation in error.violations { report(violation.path, violation.message) }
+        }
 
         if !issues.isEmpty {
             throw ConfigError(issues: Self.ordered(issues))
@@ -122,7 +129,7 @@ extension HubConfig {
         }
         return HubConfig(
             file: file, directory: directory, storePath: storePath, connectors: connectors, redactor: resolver.redactor,
-            service: service, identity: identity)
+            service: service, identity: identity, profiles: profiles)
     }
 
     private static func ordered(_ issues: [ConfigIssue]) -> [ConfigIssue] {

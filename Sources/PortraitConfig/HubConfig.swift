@@ -1,6 +1,7 @@
 public import Foundation
 public import PortraitCore
 public import PortraitIdentity
+public import PortraitProfiles
 
 /// The operator's `portrait.yml`, validated: every connector's kind exists, its options match the kind's spec,
 /// its mapping compiles, and secrets are resolved from the environment or files.
@@ -19,12 +20,16 @@ public struct HubConfig: Sendable {
     public var service: ServiceConfig
     /// How observations become profiles (the `identity` section over the shipped defaults).
     public var identity: IdentitySettings
+    /// How profiles are built: survivorship, traits, tiers, segments (the `profiles` section over the defaults).
+    public var profiles: ProfileSettings
 
     public init(
         file: URL, directory: URL, storePath: URL, connectors: [ConnectorConfig], redactor: SecretRedactor,
-        service: ServiceConfig = ServiceConfig(), identity: IdentitySettings = .standard
+        service: ServiceConfig = ServiceConfig(), identity: IdentitySettings = .standard,
+        profiles: ProfileSettings = .standard
     ) {
         self.identity = identity
+        self.profiles = profiles
         self.file = file
         self.directory = directory
         self.storePath = storePath

@@ -41,6 +41,9 @@ struct BoundStatement {
     }
 
     @inline(__always)
+    func bindNull(at index: Int32) { sqlite3_bind_null(handle, index) }
+
+    @inline(__always)
     func bind(_ value: Bool, at index: Int32) { sqlite3_bind_int64(handle, index, value ? 1 : 0) }
 
     /// Runs a statement that returns no rows, then resets it for the next binding.

@@ -258,6 +258,72 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v8-profiles") { db in
+            // Profiles: the current document with its version, earlier versions (`--as-of`), the change feed,
+            // segment definitions and memberships with entry and exit times, small state (RFM boundaries, the
+            // fields layout), and a queue of profiles to recompute, filled by a trigger whenever a record moves
+            // between profiles, changes or is deleted. The queue's mark only grows (AUTOINCREMENT), so clearing a
+            // profile up to the mark it was read at never drops a change made while it was computed.
+            // `profile_fields` (one typed column per field, for segments) is created by the engine for its layout.
+            try db.execute(
+                sql: """
+                    ALTER TABLE profiles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE profiles ADD COLUMN created_at REAL NOT NULL DEFAULT 0;
+                    ALTER TABLE profiles ADD COLUMN version_at REAL NOT NULL DEFAULT 0;
+                    CREATE TABLE profile_versions (
+                        profile_id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        valid_from REAL NOT NULL,
+                        valid_to REAL NOT NULL,
+                        profile TEXT NOT NULL,
+                        PRIMARY KEY (profile_id, version)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE profile_changes (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        type TEXT NOT NULL,
+                        profile_id TEXT NOT NULL,
+                        other_id TEXT,
+                        segment TEXT,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX profile_changes_by_profile ON profile_changes(profile_id, id);
+                    CREATE TABLE segments (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        expression TEXT NOT NULL,
+                        description TEXT,
+                        defined_at REAL NOT NULL
+                    );
+                    CREATE TABLE segment_members (
+                        segment TEXT NOT NULL,
+                        profile_id TEXT NOT NULL,
+                        entered_at REAL NOT NULL,
+                        exited_at REAL,
+                        PRIMARY KEY (segment, profile_id, entered_at)
+                    ) WITHOUT ROWID;
+                    CREATE UNIQUE INDEX segment_members_current ON segment_members(segment, profile_id)
+                        WHERE exited_at IS NULL;
+                    CREATE INDEX segment_members_by_profile ON segment_members(profile_id);
+                    CREATE TABLE profile_state (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE profile_dirty (
+                        mark INTEGER PRIMARY KEY AUTOINCREMENT,
+                        profile_id TEXT NOT NULL UNIQUE
+                    );
+                    CREATE TRIGGER records_profile_dirty AFTER UPDATE OF profile_id, canonical, deleted ON records
+                    WHEN old.profile_id IS NOT new.profile_id OR old.canonical IS NOT new.canonical
+                        OR old.deleted IS NOT new.deleted
+                    BEGIN
+                        INSERT OR REPLACE INTO profile_dirty (profile_id)
+                            SELECT old.profile_id WHERE old.profile_id IS NOT NULL;
+                        INSERT OR REPLACE INTO profile_dirty (profile_id)
+                            SELECT new.profile_id WHERE new.profile_id IS NOT NULL AND new.profile_id IS NOT old.profile_id;
+                    END;
+                    """
+            )
+        }
         return migrator
     }()
 

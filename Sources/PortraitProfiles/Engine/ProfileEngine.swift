@@ -1,0 +1,252 @@
+public import Foundation
+public import PortraitCore
+
+/// Builds profiles from the records identity resolution placed, keeps them current, and keeps segment membership
+/// and the change feed with them.
+///
+/// A rebuild computes every profile; an update computes only the profiles queued since (new records, merges,
+/// splits, late orders, deletions), scored against the RFM boundaries of the last rebuild. Either way a profile is
+/// computed whole from its records, so merges and splits never leave a trait patched with numbers that cannot be
+/// undone. Each write batch is one transaction: a profile, its fields, its version and its change events land
+/// together or not at all.
+public struct ProfileEngine: Sendable {
+    public let store: any ProfileStore
+    public let settings: ProfileSettings
+    /// Profiles read and computed per batch.
+    public var readBatch = 20_000
+    /// Profiles per write transaction.
+    public var writeBatch = 20_000
+    /// Dirty profiles taken per update round.
+    public var updateBatch = 20_000
+
+    public init(store: any ProfileStore, settings: ProfileSettings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    /// The fields table's layout, fingerprinted: a changed trait list rebuilds the table.
+    public var layoutFingerprint: String {
+        let layout = ProfileLayout(traits: settings.traits)
+        let text = layout.fields.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ",")
+        return String(ContentHash.sha256(Data(text.utf8)).prefix(16))
+    }
+
+    // MARK: Rebuild
+
+    /// Computes every profile, writes what changed, removes profiles without records, re-evaluates every segment
+    /// and stores the new RFM boundaries. Also the daily refresh of time-window traits.
+    public func rebuild(now: Date = Date(), progress: @Sendable (String) -> Void = { _ in }) async throws -> ProfileReport {
+        var report = ProfileReport(mode: .rebuild)
+        var clock = ContinuousClock.now
+        let mark = try await store.dirtyMark()
+        let state = try await store.profileState()
+        let fingerprint = layoutFingerprint
+        let computer = ProfileComputer(settings: settings, now: now.timeIntervalSince1970)
+
+        var computed: [ComputedProfile] = []
+        try await store.forEachProfileBatch(batchSize: readBatch) { batch in
+            computed += Parallel.map(batch) { item in
+                computer.compute(FactExtractor.facts(profileID: item.profile, records: item.records))
+            }
+            progress("computed \(computed.count) profiles")
+        }
+        report.lap("read and compute", since: &clock)
+
+        let cutoffs = RFMCutoffs(computed.compactMap(computer.rfm))
+        let finished: [(ComputedProfile, String)] = Parallel.map(computed) { profile in
+            var profile = profile
+            computer.finish(&profile, cutoffs: cutoffs)
+            return (profile, ProfileDocument.render(profile, layout: computer.layout).canonicalText)
+        }
+        computed = []
+        report.lap("score and render", since: &clock)
+
+        let computedIDs = Set(finished.map(\.0.id))
+        let removed = try await store.storedProfileIDs().subtracting(computedIDs).sorted()
+        var recreate = state?.layoutFingerprint != fingerprint
+        var start = 0
+        while start < finished.count {
+            let chunk = Array(finished[start..<min(finished.count, start + writeBatch)])
+            try await write(chunk, removed: [], now: now, recreate: recreate, allFields: recreate, report: &report)
+            recreate = false
+            start += chunk.count
+            progress("wrote \(start) of \(finished.count) profiles")
+        }
+        if !removed.isEmpty || finished.isEmpty {
+            try await write([], removed: removed, now: now, recreate: recreate, allFields: false, report: &report)
+        }
+        report.lap("write profiles", since: &clock)
+
+        try await evaluateSegments(among: nil, now: now, report: &report)
+        report.lap("segments", since: &clock)
+
+        let layout = ProfileLayout(traits: settings.traits)
+        try await store.applyProfiles(
+            ProfileWrite(
+                at: now, layout: layout, clearDirtyThrough: mark,
+                state: ProfileState(cutoffs: cutoffs, layoutFingerprint: fingerprint, builtAt: now)))
+        for (profile, _) in finished {
+            report.records += profile.recordCounts.values.reduce(0, +)
+            report.orders += profile.recordCounts[.order] ?? 0
+            report.unreadableRecords += profile.unreadable.count
+        }
+        report.computed = finished.count
+        return report
+    }
+
+    // MARK: Update
+
+    /// Computes the queued profiles only. Without a previous rebuild, or when the declared traits changed the
+    /// fields, it rebuilds instead.
+    public func update(now: Date = Date(), progress: @Sendable (String) -> Void = { _ in }) async throws -> ProfileReport {
+        guard let state = try await store.profileState(), state.layoutFingerprint == layoutFingerprint else {
+            return try await rebuild(now: now, progress: progress)
+        }
+        var report = ProfileReport(mode: .update)
+        var clock = ContinuousClock.now
+        let computer = ProfileComputer(settings: settings, now: now.timeIntervalSince1970)
+        // Segments whose definition is new or changed are evaluated over every profile first.
+        try await evaluateChangedDefinitions(now: now, report: &report)
+        while true {
+            let dirty = try await store.dirtyProfiles(limit: updateBatch)
+            if dirty.isEmpty { break }
+            let ids = dirty.map(\.profile)
+            let records = try await store.records(ofProfiles: ids)
+            let items = ids.compactMap { id in records[id].map { (profile: id, records: $0) } }
+            let finished: [(ComputedProfile, String)] = Parallel.map(items) { item in
+                var profile = computer.compute(FactExtractor.facts(profileID: item.profile, records: item.records))
+                computer.finish(&profile, cutoffs: state.cutoffs)
+                return (profile, ProfileDocument.render(profile, layout: computer.layout).canonicalText)
+            }
+            let removed = ids.filter { records[$0] == nil }
+            try await write(finished, removed: removed, now: now, recreate: false, allFields: false, report: &report, clearing: dirty)
+            try await evaluateSegments(among: ids, now: now, report: &report)
+            for (profile, _) in finished {
+                report.records += profile.recordCounts.values.reduce(0, +)
+                report.orders += profile.recordCounts[.order] ?? 0
+                report.unreadableRecords += profile.unreadable.count
+            }
+            report.computed += finished.count
+            progress("updated \(report.computed) profiles")
+        }
+        report.lap("update", since: &clock)
+        return report
+    }
+
+    // MARK: Writing
+
+    /// Compares with the stored documents and writes what changed, with the change events.
+    private func write(
+        _ finished: [(ComputedProfile, String)], removed: [String], now: Date, recreate: Bool, allFields: Bool,
+        report: inout ProfileReport, clearing dirty: [DirtyProfile] = []
+    ) async throws {
+        let layout = ProfileLayout(traits: settings.traits)
+        let stored = try await store.storedProfiles(ids: finished.map(\.0.id) + removed)
+        let created = finished.map(\.0.id).filter { stored[$0] == nil }
+        let removedStored = removed.filter { stored[$0] != nil }
+        let origins = try await store.identityOrigins(created: created, removed: removedStored)
+        var upserts: [ProfileWrite.Upsert] = []
+        var changes: [ProfileChange] = []
+        for (profile, document) in finished {
+            guard let old = stored[profile.id] else {
+                upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: false))
+                if let parent = origins.splitFrom[profile.id] {
+                    report.split += 1
+                    changes.append(
+                        ProfileChange(
+                            at: now, kind: .split, profile: profile.id, other: parent,
+                            detail: .object(["records": recordsJSON(profile)])))
+                } else {
+                    report.created += 1
+                    changes.append(
+                        ProfileChange(at: now, kind: .created, profile: profile.id, detail: .object(["records": recordsJSON(profile)])))
+                }
+                continue
+            }
+            if old.document == document {
+                report.unchanged += 1
+                if allFields { upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: false)) }
+                continue
+            }
+            let before = (try? JSONValue(parsing: old.document)) ?? .object([:])
+            let after = (try? JSONValue(parsing: document)) ?? .object([:])
+            let differences = ProfileDocument.changes(from: before, to: after).filter { change in
+                guard let field = change["field"]?.stringValue, field.hasPrefix("fields.") else { return true }
+                return !ProfileFields.clockDriven.contains(String(field.dropFirst("fields.".count)))
+            }
+            if differences.isEmpty {
+                report.refreshed += 1
+                upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: false))
+            } else {
+                report.updated += 1
+                upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: true))
+                changes.append(
+                    ProfileChange(at: now, kind: .updated, profile: profile.id, detail: .object(["changes": .array(differences)])))
+            }
+        }
+        for id in removedStored {
+            if let target = origins.mergedInto[id] {
+                report.merged += 1
+                changes.append(ProfileChange(at: now, kind: .merged, profile: id, other: target))
+            } else {
+                report.deleted += 1
+                changes.append(ProfileChange(at: now, kind: .deleted, profile: id))
+            }
+        }
+        try await store.applyProfiles(
+            ProfileWrite(
+                at: now, layout: layout, recreateFields: recreate, upserts: upserts, removals: removedStored,
+                changes: changes, clearDirty: dirty))
+    }
+
+    private func recordsJSON(_ profile: ComputedProfile) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: profile.recordCounts.map { ($0.key.rawValue, JSONValue.number($0.value)) }))
+    }
+
+    // MARK: Segments
+
+    /// The SQL column of a field in the fields table.
+    public static func column(_ field: String) -> String { "\"f_\(field)\"" }
+
+    /// Evaluates every configured segment over `ids` (all profiles when nil) and writes entries and exits; saves
+    /// new and changed definitions and retires segments no longer configured.
+    private func evaluateSegments(among ids: [String]?, now: Date, report: inout ProfileReport) async throws {
+        let stored = try await store.segmentDefinitions()
+        let configured = Set(settings.segments.map(\.name))
+        var write = SegmentWrite(at: now)
+        write.removedSegments = stored.map(\.name).filter { !configured.contains($0) }
+        for segment in settings.segments {
+            let expression = segment.condition.description
+            let definition = stored.first { $0.name == segment.name }
+            let changed = definition?.expression != expression || definition?.description != segment.description
+            if changed { write.definitions.append((segment.name, expression, segment.description)) }
+            // A new or changed definition is evaluated over everyone, whatever `ids` says.
+            let scope = definition?.expression == expression ? ids : nil
+            let now = try await store.profiles(matching: segment.condition.sql(column: Self.column), among: scope)
+            let before = try await store.segmentMembers(segment.name, among: scope)
+            for profile in now.subtracting(before).sorted() { write.entered.append((segment.name, profile)) }
+            for profile in before.subtracting(now).sorted() { write.exited.append((segment.name, profile)) }
+        }
+        report.entered += write.entered.count
+        report.exited += write.exited.count
+        if write.definitions.isEmpty && write.removedSegments.isEmpty && write.entered.isEmpty && write.exited.isEmpty {
+            return
+        }
+        try await store.applySegments(write)
+    }
+
+    private func evaluateChangedDefinitions(now: Date, report: inout ProfileReport) async throws {
+        let stored = try await store.segmentDefinitions()
+        let current = Dictionary(stored.map { ($0.name, $0.expression) }, uniquingKeysWith: { a, _ in a })
+        let changed = settings.segments.contains { current[$0.name] != $0.condition.description }
+            || Set(current.keys) != Set(settings.segments.map(\.name))
+        if changed { try await evaluateSegments(among: [], now: now, report: &report) }
+    }
+
+    // MARK: Preview
+
+    /// How many profiles `expression` selects now, with a sample of their ids, without saving anything.
+    public func preview(_ expression: SegmentExpression, sample: Int = 10) async throws -> (count: Int, sample: [String]) {
+        try await store.countProfiles(matching: expression.sql(column: Self.column), sample: sample)
+    }
+}

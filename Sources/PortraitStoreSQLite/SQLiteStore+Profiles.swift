@@ -1,0 +1,428 @@
+public import Foundation
+public import PortraitCore
+public import PortraitProfiles
+import GRDB
+import GRDBSQLite
+
+/// The profile engine's tables (migration `v8-profiles`, plus `profile_fields`, built for the engine's layout).
+extension SQLiteStore: ProfileStore {
+    /// A JSON array of strings, bound as one value and read with `json_each`.
+    static func textList(_ values: some Sequence<String>) -> String {
+        JSONValue.array(values.map(JSONValue.string)).canonicalText
+    }
+
+    static func sourceRecord(_ row: Row, location: String) throws -> ProfileSourceRecord {
+        let entityName: String = row[2]
+        guard let entity = Entity(rawValue: entityName) else {
+            throw PortraitError.store("record \(row[0] as Int64) in \(location) has an unknown entity '\(entityName)'")
+        }
+        return ProfileSourceRecord(
+            recordID: row[0], connector: row[1], entity: entity, canonicalText: row[3], updatedAt: row[4])
+    }
+
+    public func forEachProfileBatch(
+        batchSize: Int, _ body: ([(profile: String, records: [ProfileSourceRecord])]) async throws -> Void
+    ) async throws {
+        let location = self.location
+        var after = ""
+        while true {
+            let start = after
+            let (batch, last) = try await access("read the records of profiles") {
+                try await writer.read { db -> ([(profile: String, records: [ProfileSourceRecord])], String?) in
+                    // The batch's last profile first (an index-only scan), then its records by the same index.
+                    let ids = try String.fetchAll(
+                        db,
+                        sql: """
+                            SELECT DISTINCT profile_id FROM records WHERE profile_id > ? ORDER BY profile_id LIMIT ?
+                            """,
+                        arguments: [start, batchSize])
+                    guard let last = ids.last else { return ([], nil) }
+                    let cursor = try Row.fetchCursor(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT rowid, connector, entity, canonical, updated_at, profile_id FROM records
+                                WHERE profile_id > ? AND profile_id <= ? AND deleted = 0 ORDER BY profile_id
+                                """),
+                        arguments: [start, last])
+                    var batch: [(profile: String, records: [ProfileSourceRecord])] = []
+                    while let row = try cursor.next() {
+                        let profile: String = row[5]
+                        let record = try Self.sourceRecord(row, location: location)
+                        if batch.last?.profile == profile {
+                            batch[batch.count - 1].records.append(record)
+                        } else {
+                            batch.append((profile, [record]))
+                        }
+                    }
+                    return (batch, last)
+                }
+            }
+            guard let last else { return }
+            if !batch.isEmpty { try await body(batch) }
+            after = last
+        }
+    }
+
+    public func records(ofProfiles profiles: [String]) async throws -> [String: [ProfileSourceRecord]] {
+        let location = self.location
+        return try await access("read the records of profiles") {
+            try await writer.read { db in
+                var records: [String: [ProfileSourceRecord]] = [:]
+                let statement = try db.cachedStatement(
+                    sql: """
+                        SELECT rowid, connector, entity, canonical, updated_at FROM records
+                        WHERE profile_id = ? AND deleted = 0
+                        """)
+                for profile in Set(profiles) {
+                    let rows = try Row.fetchCursor(statement, arguments: [profile])
+                    var list: [ProfileSourceRecord] = []
+                    while let row = try rows.next() { list.append(try Self.sourceRecord(row, location: location)) }
+                    if !list.isEmpty { records[profile] = list }
+                }
+                return records
+            }
+        }
+    }
+
+    public func dirtyProfiles(limit: Int) async throws -> [DirtyProfile] {
+        try await access("read the profiles waiting for an update") {
+            try await writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT profile_id, mark FROM profile_dirty ORDER BY mark LIMIT ?", arguments: [limit])
+                    .map { DirtyProfile(profile: $0[0], mark: $0[1]) }
+            }
+        }
+    }
+
+    public func dirtyMark() async throws -> Int64 {
+        try await access("read the profile queue") {
+            try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(mark) FROM profile_dirty") ?? 0 }
+        }
+    }
+
+    static func storedProfile(_ row: Row) -> StoredProfile {
+        StoredProfile(
+            id: row["id"], document: row["profile"], version: row["version"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            versionAt: Date(timeIntervalSince1970: row["version_at"]))
+    }
+
+    public func storedProfiles(ids: [String]) async throws -> [String: StoredProfile] {
+        guard !ids.isEmpty else { return [:] }
+        return try await access("read profiles") {
+            try await writer.read { db in
+                let statement = try db.cachedStatement(
+                    sql: "SELECT id, profile, version, created_at, version_at FROM profiles WHERE id = ?")
+                var found: [String: StoredProfile] = [:]
+                for id in ids {
+                    if let row = try Row.fetchOne(statement, arguments: [id]) { found[id] = Self.storedProfile(row) }
+                }
+                return found
+            }
+        }
+    }
+
+    public func storedProfileIDs() async throws -> Set<String> {
+        try await access("read profile ids") {
+            try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM profiles")) }
+        }
+    }
+
+    public func profileState() async throws -> ProfileState? {
+        try await access("read the profile state") {
+            try await writer.read { db in
+                guard let text = try String.fetchOne(db, sql: "SELECT value FROM profile_state WHERE name = 'state'") else {
+                    return nil
+                }
+                return try? JSONDecoder().decode(ProfileState.self, from: Data(text.utf8))
+            }
+        }
+    }
+
+    public func identityOrigins(created: [String], removed: [String]) async throws -> (
+        splitFrom: [String: String], mergedInto: [String: String]
+    ) {
+        guard !created.isEmpty || !removed.isEmpty else { return ([:], [:]) }
+        return try await access("read identity history") {
+            try await writer.read { db in
+                var splitFrom: [String: String] = [:]
+                if !created.isEmpty {
+                    let wanted = Set(created)
+                    // Splits are few: read them all rather than bind a million created ids.
+                    for row in try Row.fetchAll(
+                        db, sql: "SELECT other_id, profile_id FROM identity_history WHERE action = 'split' ORDER BY id")
+                    {
+                        if let other: String = row[0], wanted.contains(other) { splitFrom[other] = row[1] }
+                    }
+                }
+                var mergedInto: [String: String] = [:]
+                let alias = try db.cachedStatement(sql: "SELECT profile_id FROM identity_aliases WHERE alias = ?")
+                for id in removed {
+                    if let target = try String.fetchOne(alias, arguments: [id]) { mergedInto[id] = target }
+                }
+                return (splitFrom, mergedInto)
+            }
+        }
+    }
+
+    // MARK: Writing
+
+    public func applyProfiles(_ write: ProfileWrite) async throws {
+        try await access("write profiles") {
+            try await writer.write { db in
+                if write.recreateFields { try Self.createFieldsTable(db, layout: write.layout) }
+                let at = write.at.timeIntervalSince1970
+                try Self.writeDocuments(db, write.upserts, at: at)
+                try Self.writeFields(db, write.upserts, layout: write.layout)
+                for id in write.removals {
+                    try db.execute(
+                        sql: """
+                            INSERT OR REPLACE INTO profile_versions (profile_id, version, valid_from, valid_to, profile)
+                            SELECT id, version, version_at, ?, profile FROM profiles WHERE id = ?
+                            """,
+                        arguments: [at, id])
+                    try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [id])
+                    if try db.tableExists("profile_fields") {
+                        try db.execute(sql: "DELETE FROM profile_fields WHERE profile_id = ?", arguments: [id])
+                    }
+                    try db.execute(
+                        sql: "UPDATE segment_members SET exited_at = ? WHERE profile_id = ? AND exited_at IS NULL",
+                        arguments: [at, id])
+                }
+                try Self.writeChanges(db, write.changes)
+                let clear = try db.cachedStatement(sql: "DELETE FROM profile_dirty WHERE profile_id = ? AND mark <= ?")
+                for dirty in write.clearDirty { try clear.execute(arguments: [dirty.profile, dirty.mark]) }
+                if let through = write.clearDirtyThrough {
+                    try db.execute(sql: "DELETE FROM profile_dirty WHERE mark <= ?", arguments: [through])
+                }
+                if let state = write.state {
+                    let text = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO profile_state (name, value) VALUES ('state', ?)", arguments: [text])
+                }
+            }
+        }
+    }
+
+    static func createFieldsTable(_ db: Database, layout: ProfileLayout) throws {
+        try db.execute(sql: "DROP TABLE IF EXISTS profile_fields")
+        let columns = layout.fields.map { field -> String in
+            let type: String
+            switch field.type {
+            case .number: type = "REAL"
+            case .bool: type = "INTEGER"
+            case .text, .date, .list: type = "TEXT"
+            }
+            return ProfileEngine.column(field.name) + " " + type
+        }
+        try db.execute(
+            sql: "CREATE TABLE profile_fields (profile_id TEXT PRIMARY KEY NOT NULL, \(columns.joined(separator: ", "))) WITHOUT ROWID")
+    }
+
+    private static func writeDocuments(_ db: Database, _ upserts: [ProfileWrite.Upsert], at: Double) throws {
+        // A new version keeps the stored document as the version it ends; the others overwrite it in place.
+        let archive = BoundStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO profile_versions (profile_id, version, valid_from, valid_to, profile)
+                    SELECT id, version, version_at, ?, profile FROM profiles WHERE id = ?
+                    """), in: db)
+        let upsert = BoundStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO profiles (id, profile, updated_at, version, created_at, version_at) VALUES (?1, ?2, ?3, 1, ?3, ?3)
+                    ON CONFLICT(id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at,
+                        version = version + ?4, version_at = CASE WHEN ?4 = 1 THEN excluded.updated_at ELSE version_at END
+                    """), in: db)
+        for item in upserts {
+            if item.newVersion {
+                archive.bind(at, at: 1)
+                archive.bind(item.id, at: 2)
+                try archive.execute()
+            }
+            upsert.bind(item.id, at: 1)
+            upsert.bind(item.document, at: 2)
+            upsert.bind(at, at: 3)
+            upsert.bind(Int64(item.newVersion ? 1 : 0), at: 4)
+            try upsert.execute()
+        }
+    }
+
+    /// The list encoding segments' SQL expects: each element wrapped in U+001F.
+    static func listText(_ list: [String]) -> String? {
+        list.isEmpty ? nil : "\u{1F}" + list.joined(separator: "\u{1F}") + "\u{1F}"
+    }
+
+    private static func writeFields(_ db: Database, _ upserts: [ProfileWrite.Upsert], layout: ProfileLayout) throws {
+        guard !upserts.isEmpty else { return }
+        if try !db.tableExists("profile_fields") { try createFieldsTable(db, layout: layout) }
+        let columns = layout.fields.map { ProfileEngine.column($0.name) }
+        let placeholders = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
+        let statement = BoundStatement(
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO profile_fields (profile_id, \(columns.joined(separator: ", "))) VALUES (\(placeholders))"),
+            in: db)
+        for item in upserts {
+            statement.bind(item.id, at: 1)
+            for (index, value) in item.values.enumerated() {
+                let position = Int32(index + 2)
+                switch value {
+                case nil: statement.bindNull(at: position)
+                case .number(let number)?: statement.bind(number, at: position)
+                case .text(let text)?, .date(let text)?: statement.bind(text, at: position)
+                case .bool(let bool)?: statement.bind(bool, at: position)
+                case .list(let list)?:
+                    if let text = listText(list) { statement.bind(text, at: position) } else { statement.bindNull(at: position) }
+                }
+            }
+            try statement.execute()
+        }
+    }
+
+    private static func writeChanges(_ db: Database, _ changes: [ProfileChange]) throws {
+        let insert = BoundStatement(
+            try db.cachedStatement(
+                sql: "INSERT INTO profile_changes (at, type, profile_id, other_id, segment, detail) VALUES (?, ?, ?, ?, ?, ?)"),
+            in: db)
+        for change in changes {
+            insert.bind(change.at.timeIntervalSince1970, at: 1)
+            insert.bind(change.kind.rawValue, at: 2)
+            insert.bind(change.profile, at: 3)
+            if let other = change.other { insert.bind(other, at: 4) } else { insert.bindNull(at: 4) }
+            if let segment = change.segment { insert.bind(segment, at: 5) } else { insert.bindNull(at: 5) }
+            insert.bind(change.detail.canonicalText, at: 6)
+            try insert.execute()
+        }
+    }
+
+    // MARK: Segments
+
+    public func profiles(matching condition: (sql: String, arguments: [SQLArgument]), among ids: [String]?) async throws
+        -> Set<String>
+    {
+        if let ids, ids.isEmpty { return [] }
+        return try await access("evaluate a segment") {
+            try await writer.read { db in
+                guard try db.tableExists("profile_fields") else { return [] }
+                var sql = "SELECT profile_id FROM profile_fields WHERE (\(condition.sql))"
+                var arguments = StatementArguments(condition.arguments.map(Self.databaseValue))
+                if let ids {
+                    sql += " AND profile_id IN (SELECT value FROM json_each(?))"
+                    arguments += [Self.textList(ids)]
+                }
+                return Set(try String.fetchAll(db, sql: sql, arguments: arguments))
+            }
+        }
+    }
+
+    public func countProfiles(matching condition: (sql: String, arguments: [SQLArgument]), sample: Int) async throws -> (
+        count: Int, sample: [String]
+    ) {
+        try await access("preview a segment") {
+            try await writer.read { db in
+                guard try db.tableExists("profile_fields") else { return (0, []) }
+                let arguments = StatementArguments(condition.arguments.map(Self.databaseValue))
+                let count = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM profile_fields WHERE (\(condition.sql))", arguments: arguments) ?? 0
+                let ids = try String.fetchAll(
+                    db, sql: "SELECT profile_id FROM profile_fields WHERE (\(condition.sql)) ORDER BY profile_id LIMIT ?",
+                    arguments: arguments + [sample])
+                return (count, ids)
+            }
+        }
+    }
+
+    static func databaseValue(_ argument: SQLArgument) -> DatabaseValue {
+        switch argument {
+        case .number(let number): return number.databaseValue
+        case .text(let text): return text.databaseValue
+        }
+    }
+
+    public func segmentMembers(_ segment: String, among ids: [String]?) async throws -> Set<String> {
+        if let ids, ids.isEmpty { return [] }
+        return try await access("read segment members") {
+            try await writer.read { db in
+                var sql = "SELECT profile_id FROM segment_members WHERE segment = ? AND exited_at IS NULL"
+                var arguments: StatementArguments = [segment]
+                if let ids {
+                    sql += " AND profile_id IN (SELECT value FROM json_each(?))"
+                    arguments += [Self.textList(ids)]
+                }
+                return Set(try String.fetchAll(db, sql: sql, arguments: arguments))
+            }
+        }
+    }
+
+    public func segmentDefinitions() async throws -> [SegmentDefinitionRow] {
+        try await access("read segments") {
+            try await writer.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.name, s.expression, s.description, s.defined_at,
+                            (SELECT count(*) FROM segment_members m WHERE m.segment = s.name AND m.exited_at IS NULL) AS members
+                        FROM segments s ORDER BY s.name
+                        """
+                ).map { row in
+                    SegmentDefinitionRow(
+                        name: row["name"], expression: row["expression"], description: row["description"],
+                        definedAt: Date(timeIntervalSince1970: row["defined_at"]), members: row["members"])
+                }
+            }
+        }
+    }
+
+    public func applySegments(_ write: SegmentWrite) async throws {
+        try await access("write segment membership") {
+            try await writer.write { db in
+                let at = write.at.timeIntervalSince1970
+                for definition in write.definitions {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO segments (name, expression, description, defined_at) VALUES (?, ?, ?, ?)
+                            ON CONFLICT(name) DO UPDATE SET expression = excluded.expression,
+                                description = excluded.description, defined_at = excluded.defined_at
+                            """,
+                        arguments: [definition.name, definition.expression, definition.description, at])
+                }
+                var changes: [ProfileChange] = []
+                for segment in write.removedSegments {
+                    let members = try String.fetchAll(
+                        db, sql: "SELECT profile_id FROM segment_members WHERE segment = ? AND exited_at IS NULL ORDER BY profile_id",
+                        arguments: [segment])
+                    for profile in members {
+                        changes.append(ProfileChange(at: write.at, kind: .exited, profile: profile, segment: segment,
+                                                     detail: .object(["reason": "segment removed"])))
+                    }
+                    try db.execute(
+                        sql: "UPDATE segment_members SET exited_at = ? WHERE segment = ? AND exited_at IS NULL",
+                        arguments: [at, segment])
+                    try db.execute(sql: "DELETE FROM segments WHERE name = ?", arguments: [segment])
+                }
+                let enter = BoundStatement(
+                    try db.cachedStatement(
+                        sql: "INSERT OR IGNORE INTO segment_members (segment, profile_id, entered_at) VALUES (?, ?, ?)"),
+                    in: db)
+                for (segment, profile) in write.entered {
+                    enter.bind(segment, at: 1)
+                    enter.bind(profile, at: 2)
+                    enter.bind(at, at: 3)
+                    try enter.execute()
+                    changes.append(ProfileChange(at: write.at, kind: .entered, profile: profile, segment: segment))
+                }
+                let exit = BoundStatement(
+                    try db.cachedStatement(
+                        sql: "UPDATE segment_members SET exited_at = ? WHERE segment = ? AND profile_id = ? AND exited_at IS NULL"),
+                    in: db)
+                for (segment, profile) in write.exited {
+                    exit.bind(at, at: 1)
+                    exit.bind(segment, at: 2)
+                    exit.bind(profile, at: 3)
+                    try exit.execute()
+                    changes.append(ProfileChange(at: write.at, kind: .exited, profile: profile, segment: segment))
+                }
+                try Self.writeChanges(db, changes)
+            }
+        }
+    }
+}
