@@ -202,7 +202,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PortraitProfilesTests",
-            dependencies: ["PortraitProfiles", "PortraitCore", "PortraitStore", "PortraitStoreSQLite", "PortraitTesting"],
+            dependencies: [
+                "PortraitProfiles", "PortraitIdentity", "PortraitCore", "PortraitStore", "PortraitStoreSQLite", "PortraitTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PortraitWorldTests", dependencies: ["PortraitWorld", "PortraitCore"], swiftSettings: swiftSettings),

@@ -2,11 +2,12 @@ import Foundation
 import PortraitCore
 public import PortraitStore
 
-/// Writes records, identities or profiles as CSV or JSON Lines.
+/// Writes records or identities as CSV or JSON Lines (profiles: `ProfileExporter`).
 public struct Exporter: Sendable {
     public enum Dataset: String, Sendable, CaseIterable {
         case records
         case identities
+        /// Written by `ProfileExporter`, which knows the profile's fields.
         case profiles
     }
 
@@ -59,11 +60,7 @@ public struct Exporter: Sendable {
                 ])
             }
         case .profiles:
-            try await store.forEachProfile { row in
-                try emit([
-                    "profile_id": .string(row.id), "updated_at": .string(Self.timestamp(row.updatedAt)), "profile": row.profile,
-                ])
-            }
+            preconditionFailure("profiles are exported by ProfileExporter")
         }
         return rows
     }
@@ -74,7 +71,7 @@ public struct Exporter: Sendable {
         case .records:
             ["connector", "stream", "source_id", "entity", "deleted", "location", "updated_at", "canonical", "raw"]
         case .identities: ["connector", "stream", "source_id", "profile_id"]
-        case .profiles: ["profile_id", "updated_at", "profile"]
+        case .profiles: []
         }
     }
 

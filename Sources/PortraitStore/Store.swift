@@ -44,9 +44,6 @@ public protocol Store: Sendable {
     /// write never makes it repeat or skip a row.
     func forEachIdentity(_ body: (IdentityRow) throws -> Void) async throws
 
-    /// Streams profiles to `body`.
-    func forEachProfile(_ body: (ProfileRow) throws -> Void) async throws
-
     /// The stored content hash of each of `sourceIDs` in `stream` that has a record.
     ///
     /// A sync asks before mapping a batch: a record whose hash (raw text and mapping fingerprint) is unchanged
@@ -460,14 +457,3 @@ public struct IdentityRow: Sendable, Hashable {
     }
 }
 
-public struct ProfileRow: Sendable, Hashable {
-    public var id: String
-    public var profile: JSONValue
-    public var updatedAt: Date
-
-    public init(id: String, profile: JSONValue, updatedAt: Date) {
-        self.id = id
-        self.profile = profile
-        self.updatedAt = updatedAt
-    }
-}

@@ -119,40 +119,4 @@ extension SQLiteStore {
             after = last
         }
     }
-
-    /// Streams profiles ordered by id.
-    public func forEachProfile(_ body: (ProfileRow) throws -> Void) async throws {
-        let location = self.location
-        var after: String?
-        while true {
-            let key = after
-            let page = try await access("read profiles") {
-                try await writer.read { db in
-                    var sql = "SELECT * FROM profiles"
-                    var arguments: StatementArguments = []
-                    if let key {
-                        sql += " WHERE id > ?"
-                        arguments += [key]
-                    }
-                    sql += " ORDER BY id LIMIT ?"
-                    arguments += [Self.pageSize]
-                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-                    var page: [ProfileRow] = []
-                    while let row = try cursor.next() {
-                        let id: String = row["id"]
-                        page.append(
-                            ProfileRow(
-                                id: id, profile: try Rows.json(row["profile"], "profile \(id)", location),
-                                updatedAt: Date(timeIntervalSince1970: row["updated_at"])
-                            )
-                        )
-                    }
-                    return page
-                }
-            }
-            for profile in page { try body(profile) }
-            guard page.count == Self.pageSize, let last = page.last else { return }
-            after = last.id
-        }
-    }
 }

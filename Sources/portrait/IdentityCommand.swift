@@ -42,6 +42,7 @@ extension Portrait {
                 for (rule, count) in zip(workspace.config.identity.blocking, report.candidatePairsPerRule) {
                     print("  blocking \(rule): \(count) pair(s)")
                 }
+                try await ProfilesRun.afterIdentity(workspace, logger: logger)
             }
         }
 
@@ -67,6 +68,7 @@ extension Portrait {
                 if let report = try await IdentityResolution.run(workspace: workspace, fromScratch: true, logger: logger) {
                     print(report.summaryLine)
                 }
+                try await ProfilesRun.afterIdentity(workspace, logger: logger)
             }
         }
 
@@ -108,6 +110,7 @@ extension Portrait {
                 print(
                     "record \(record) is now in profile \(now ?? "-"); the rest of \(profile) is in \(rest ?? "-"); "
                         + "they are pinned apart")
+                try await ProfilesRun.afterIdentity(workspace, logger: options.logger(redactor: workspace.config.redactor))
             }
         }
 
@@ -127,6 +130,7 @@ extension Portrait {
                 let resolver = try IdentityResolution.resolver(for: workspace)
                 let (now, _) = try await resolver.merge(first, second)
                 print("profiles \(first) and \(second) are now profile \(now ?? "-")")
+                try await ProfilesRun.afterIdentity(workspace, logger: options.logger(redactor: workspace.config.redactor))
             }
         }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortraitConfig
 import PortraitCore
+import PortraitProfiles
 import PortraitService
 import PortraitStore
 
@@ -100,6 +101,10 @@ extension Portrait {
                     workspace: workspace, logger: logger, progress: { Terminal.progress("identity: \($0)") })
                 Terminal.clearProgress()
                 if !json, let resolved { print(resolved.summaryLine) }
+                let profiles = try await ProfileUpdates.run(
+                    workspace: workspace, logger: logger, progress: { Terminal.progress("profiles: \($0)") })
+                Terminal.clearProgress()
+                if !json, let profiles { print(profiles.summary) }
             }
             if json { try Terminal.printJSON(reports) }
             if reports.contains(where: { $0.status == .failed }) || !busy.isEmpty { throw ExitCode(1) }

@@ -250,7 +250,6 @@ struct CSVDropSyncTests {
         func quarantineEntry(id: Int64) async throws -> QuarantineEntry? { try await base.quarantineEntry(id: id) }
         func forEachRecord(connector: String?, _ body: (StoredRecord) throws -> Void) async throws { try await base.forEachRecord(connector: connector, body) }
         func forEachIdentity(_ body: (IdentityRow) throws -> Void) async throws { try await base.forEachIdentity(body) }
-        func forEachProfile(_ body: (ProfileRow) throws -> Void) async throws { try await base.forEachProfile(body) }
         func contentHashes(connector: String, stream: String, sourceIDs: [String]) async throws -> [String: String] {
             lock.withLock { lookups += 1 }
             return try await base.contentHashes(connector: connector, stream: stream, sourceIDs: sourceIDs)

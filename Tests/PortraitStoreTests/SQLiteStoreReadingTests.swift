@@ -105,11 +105,4 @@ struct SQLiteStoreReadingTests {
         #expect(stored.contentHash == record.contentHash)
         #expect(!stored.isDeleted)
     }
-
-    @Test func noProfilesBeforeIdentityResolution() async throws {
-        let store = try SQLiteStore.inMemory()
-        var profiles = 0
-        try await store.forEachProfile { _ in profiles += 1 }
-        #expect(profiles == 0)
-    }
 }

@@ -86,7 +86,8 @@ public enum FactExtractor {
             } ?? []
         var full = name?["full"]?.stringValue
         if full == nil, let given = name?["given"]?.stringValue, let family = name?["family"]?.stringValue {
-            full = given + " " + family
+            // Chinese names are written family first without a space (王小明); others given first.
+            full = isHan(family) || isHan(given) ? family + given : given + " " + family
         }
         return CustomerFacts(
             source: source, identifiers: identifiers, fullName: full, givenName: name?["given"]?.stringValue,
@@ -96,6 +97,10 @@ public enum FactExtractor {
             address: address.flatMap { $0.objectValue?.isEmpty == false ? $0 : nil },
             city: address?["city"]?.stringValue, country: address?["country"]?.stringValue, consents: consents,
             interests: json["interests"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+    }
+
+    static func isHan(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.isIdeographic }
     }
 
     static func order(_ json: JSONValue, source: Provenance) -> OrderFacts {

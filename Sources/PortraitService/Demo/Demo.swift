@@ -5,6 +5,7 @@ import PortraitMockCRM
 import PortraitCore
 import PortraitStore
 import PortraitIdentity
+import PortraitProfiles
 
 /// `portrait demo`: a scratch workspace with small samples for each source kind, synced end to end.
 public struct Demo: Sendable {
@@ -114,6 +115,9 @@ public struct Demo: Sendable {
               cd \(directory.path)
               \(command) status                          what each connector did, record and quarantine counts
               \(command) identity explain PROFILE        why a profile's records are together (identity history: merges, splits)
+              \(command) profiles show PROFILE           golden record with provenance, traits, segments (--as-of DATE)
+              \(command) segments preview "EXPR"         how many profiles an expression selects ("lifecycle = 'active'")
+              \(command) changes --since 2026-01-01      the change feed as JSON Lines
               \(command) quarantine list                 why records were quarantined
               \(command) mock-crm --port \(crm.port) --token-file \(DemoCRM.tokenFile)   the demo's CRM again, for `sync crm`
               \(command) run                             the survey intake on 127.0.0.1:8940 (see docs/connectors/survey.md)
@@ -123,7 +127,7 @@ public struct Demo: Sendable {
         return reports
     }
 
-    /// Resolves identities and shows the profile that brings together the most silos, with why.
+    /// Resolves identities and shows the profile that brings together the most silos: why, then the profile itself.
     private func showIdentity(workspace: Workspace, say: (String) -> Void) async throws {
         say("\nIdentity resolution: the records of one person, from every silo, become one profile.")
         if let report = try await IdentityResolution.run(workspace: workspace, logger: logger) {
@@ -141,6 +145,12 @@ public struct Demo: Sendable {
         else { return }
         say("\nProfile \(profile) joins \(connectors.count) sources (`portrait identity explain \(profile)`):")
         for line in explanation.text.split(separator: "\n") { say("  " + line) }
+
+        say("\nProfiles: the golden record, traits and segments, computed from those records.")
+        if let report = try await ProfileUpdates.run(workspace: workspace, logger: logger) { say("  " + report.summary) }
+        guard let view = try await ProfileView.load(id: profile, asOf: nil, workspace: workspace) else { return }
+        say("\n`portrait profiles show \(profile)`:")
+        for line in view.text.split(separator: "\n") { say("  " + line) }
     }
 
     private func prepareDirectory() throws {

@@ -69,8 +69,11 @@ public struct ScheduledSyncs: Sendable {
             if report.counts.new + report.counts.updated > 0 {
                 do {
                     _ = try await IdentityResolution.run(workspace: workspace, logger: logger)
+                    _ = try await ProfileUpdates.run(workspace: workspace, logger: logger)
                 } catch {
-                    logger.error("identity resolution failed after a sync", metadata: ["connector": .string(name), "error": "\(error)"])
+                    logger.error(
+                        "identity resolution or the profile update failed after a sync",
+                        metadata: ["connector": .string(name), "error": "\(error)"])
                 }
             }
             // A failed run backs off instead of waiting for its next regular time.

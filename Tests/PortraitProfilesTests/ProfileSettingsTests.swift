@@ -1,0 +1,61 @@
+import Foundation
+import PortraitCore
+import PortraitProfiles
+import Testing
+
+@Suite("Profile settings")
+struct ProfileSettingsTests {
+    func parse(_ yamlAsJSON: String) throws(ProfileSettingsError) -> ProfileSettings {
+        try ProfileSettings(json: try! JSONValue(parsing: yamlAsJSON), path: JSONPath.root.appending("profiles"))
+    }
+
+    @Test("declared traits aggregate a filtered stream in a window")
+    func declaredTraits() async throws {
+        var fixture = try ProfileFixture()
+        try await fixture.seed()
+        fixture.settings = try parse(
+            """
+            {"traits": [
+              {"name": "online_spend_365d", "aggregate": "sum", "of": "orders", "field": "total",
+               "where": "channel = 'online'", "window_days": 365},
+              {"name": "categories_bought", "aggregate": "unique_list", "of": "order_lines", "field": "category"},
+              {"name": "last_nps", "aggregate": "last", "of": "feedback", "field": "nps"},
+              {"name": "biggest_order", "aggregate": "max", "of": "orders", "field": "total"},
+              {"name": "store_orders", "aggregate": "count", "of": "orders", "where": "channel = 'offline'"}
+            ],
+             "tiers": [{"name": "big", "when": "biggest_order >= 200"}, {"name": "small", "when": "order_count >= 1"}]}
+            """)
+        _ = try await fixture.engine.rebuild(now: ProfileFixture.now)
+        let ana = try await fixture.document(of: "crm/C1")
+        #expect(ana.field("online_spend_365d") == 100)  // O1 only: O3 is older than a year, O4 cancelled.
+        #expect(ana.list("categories_bought") == ["grocery", "sports"])
+        #expect(ana.field("last_nps") == 3)
+        #expect(ana.field("biggest_order") == 200)
+        #expect(ana.field("store_orders") == 1)
+        #expect(ana.text("tier") == "big")
+        #expect(try await fixture.document(of: "shop/O5").text("tier") == "small")
+    }
+
+    @Test("every problem names its path; an expression's error says the column and what was expected")
+    func errors() {
+        do {
+            _ = try parse(
+                """
+                {"survivorship": {"email": "newest"}, "traitz": [],
+                 "traits": [{"name": "total_spend", "aggregate": "sum", "of": "orders", "field": "total"},
+                            {"name": "x", "aggregate": "sum", "of": "orders", "field": "channel"}],
+                 "segments": [{"name": "s", "where": "recency_days <= "}]}
+                """)
+            Issue.record("expected errors")
+        } catch {
+            let byPath = Dictionary(error.violations.map { ($0.path.description, $0.message) }, uniquingKeysWith: { $0 + "; " + $1 })
+            #expect(byPath["profiles.traitz"]?.contains("did you mean 'traits'") == true)
+            #expect(byPath["profiles.survivorship.email"]?.contains("unknown rule 'newest'") == true)
+            #expect(byPath["profiles.traits[0].name"]?.contains("shipped field") == true)
+            #expect(byPath["profiles.traits[1].field"]?.contains("cannot aggregate channel") == true)
+            let segment = byPath["profiles.segments[0].where"] ?? ""
+            #expect(segment.contains("column 17"))
+            #expect(segment.contains("expected a value"))
+        }
+    }
+}
