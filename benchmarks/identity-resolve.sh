@@ -37,7 +37,7 @@ print(f"  stages: {stages}")
 PY
 }
 
-/usr/bin/time -f "%M" -o "$work/rss" "$portrait" identity resolve --json --config "$work/world/portrait.yml" > "$work/scratch.json"
+/usr/bin/time -f "%M" -o "$work/rss" "$portrait" identity resolve --json --no-profiles --config "$work/world/portrait.yml" > "$work/scratch.json"
 report "$work/scratch.json" "$(cat "$work/rss")" "from scratch"
 "$portrait" identity evaluate --truth "$work/world/truth.csv" --config "$work/world/portrait.yml" | sed 's/^/  /'
 
@@ -60,5 +60,5 @@ with open(folder + "/receipts_delta.csv", "w", newline="", encoding="utf-8") as 
         row = list(random.choice(rows[1:])); row[0] = f"DELTA-{i}"; writer.writerow(row)
 PY
 "$portrait" sync store-receipts --no-resolve --config "$work/world/portrait.yml" > /dev/null
-/usr/bin/time -f "%M" -o "$work/rss" "$portrait" identity resolve --json --config "$work/world/portrait.yml" > "$work/delta.json"
+/usr/bin/time -f "%M" -o "$work/rss" "$portrait" identity resolve --json --no-profiles --config "$work/world/portrait.yml" > "$work/delta.json"
 report "$work/delta.json" "$(cat "$work/rss")" "1,000 new observations"

@@ -24,6 +24,9 @@ extension Portrait {
             @Flag(help: "Print the report as JSON.")
             var json = false
 
+            @Flag(help: "Leave the profiles as they are (`portrait profiles update` brings them up to date later).")
+            var noProfiles = false
+
             func run() async throws {
                 let workspace = try options.openWorkspace()
                 let logger = options.logger(redactor: workspace.config.redactor)
@@ -36,13 +39,16 @@ extension Portrait {
                     throw ExitCode(1)
                 }
                 Terminal.clearProgress()
-                if json { return try Terminal.printJSON(IdentityReportJSON(report, rules: workspace.config.identity.blocking)) }
-                print(report.summaryLine)
-                if !report.stages.isEmpty { print("  " + report.stagesLine) }
-                for (rule, count) in zip(workspace.config.identity.blocking, report.candidatePairsPerRule) {
-                    print("  blocking \(rule): \(count) pair(s)")
+                if json {
+                    try Terminal.printJSON(IdentityReportJSON(report, rules: workspace.config.identity.blocking))
+                } else {
+                    print(report.summaryLine)
+                    if !report.stages.isEmpty { print("  " + report.stagesLine) }
+                    for (rule, count) in zip(workspace.config.identity.blocking, report.candidatePairsPerRule) {
+                        print("  blocking \(rule): \(count) pair(s)")
+                    }
                 }
-                try await ProfilesRun.afterIdentity(workspace, logger: logger)
+                if !noProfiles { try await ProfilesRun.afterIdentity(workspace, logger: logger, quiet: json) }
             }
         }
 

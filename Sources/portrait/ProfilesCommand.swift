@@ -157,8 +157,10 @@ enum ProfilesRun {
     }
 
     /// Brings the profiles up to date after an identity command changed placements, and prints the summary.
-    static func afterIdentity(_ workspace: Workspace, logger: Logger) async throws {
-        if let report = try await ProfileUpdates.run(workspace: workspace, logger: logger) { print(report.summary) }
+    static func afterIdentity(_ workspace: Workspace, logger: Logger, quiet: Bool = false) async throws {
+        let report = try await ProfileUpdates.run(workspace: workspace, logger: logger) { Terminal.progress("profiles: \($0)") }
+        Terminal.clearProgress()
+        if !quiet, let report { print(report.summary) }
     }
 
     /// `2026-10-01` (the start, or with `endOfDay` the end, of that day in UTC) or an RFC 3339 time.

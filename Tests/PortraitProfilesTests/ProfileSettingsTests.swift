@@ -1,6 +1,7 @@
 import Foundation
 import PortraitCore
 import PortraitProfiles
+import PortraitStoreSQLite
 import Testing
 
 @Suite("Profile settings")
@@ -57,5 +58,35 @@ struct ProfileSettingsTests {
             #expect(segment.contains("column 17"))
             #expect(segment.contains("expected a value"))
         }
+    }
+}
+
+@Suite("Profile documents")
+struct ProfileDocumentTests {
+    @Test("packed values come back as they went in")
+    func packedRoundTrip() {
+        let values: [ProfileValue?] = [
+            nil, .number(116.67), .number(-3), .text("王小明"), .text(""), .date("2026-10-05"), .bool(true), .bool(false),
+            .list(["a", "b\u{1F}c", ""]), .list([]), nil,
+        ]
+        #expect(PackedValues(values).unpacked(count: values.count) == values)
+        #expect(PackedValues(values).unpacked(count: values.count + 2) == values + [nil, nil])
+    }
+
+    @Test("the document is valid JSON whose fields read back typed, scored fields last")
+    func documentReadsBack() async throws {
+        let fixture = try ProfileFixture()
+        try await fixture.seed()
+        _ = try await fixture.engine.rebuild(now: ProfileFixture.now)
+        let stored = try #require(try await fixture.store.storedProfile(id: try await fixture.profileID(of: "crm/C1")))
+        let document = try JSONValue(parsing: stored.document)
+        let layout = ProfileLayout(traits: [])
+        for field in layout.fields {
+            guard let json = document["fields"]?[field.name] else { continue }
+            #expect(ProfileDocument.value(json, type: field.type) != nil, "\(field.name) is not a \(field.type)")
+        }
+        #expect(stored.document.hasSuffix(#""tier":"regular"}}"#))
+        #expect(Timestamps.text(Timestamps.seconds("2026-10-05T10:00:00+08:00")!) == "2026-10-05T02:00:00Z")
+        #expect(Timestamps.day(Timestamps.seconds("1969-12-31T23:59:59Z")!) == "1969-12-31")
     }
 }

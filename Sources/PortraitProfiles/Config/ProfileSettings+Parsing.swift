@@ -9,7 +9,7 @@ public struct ProfileSettingsError: Error, Sendable {
 extension ProfileSettings {
     static let sectionKeys: Set<String> = [
         "survivorship", "rfm_window_days", "excluded_statuses", "interest_half_life_days", "currency", "lifecycle",
-        "traits", "tiers", "segments",
+        "traits", "tiers", "segments", "refresh", "catch_up_seconds",
     ]
 
     /// Reads a `profiles` section over the standard settings: each key it names replaces the default.
@@ -39,6 +39,14 @@ extension ProfileSettings {
             return int
         }
         if let days = wholeNumber("rfm_window_days", minimum: 1) { rfmWindowDays = days }
+        if let seconds = wholeNumber("catch_up_seconds", minimum: 1) { catchUpSeconds = seconds }
+        if let value = section["refresh"] {
+            if let text = value.stringValue {
+                refresh = text
+            } else {
+                report(path.appending("refresh"), "expected a schedule in quotes, such as \"0 3 * * *\" (03:00 UTC daily)")
+            }
+        }
         if let days = wholeNumber("interest_half_life_days", minimum: 1) { interestHalfLifeDays = Double(days) }
         if let list = section["excluded_statuses"] {
             if let items = list.arrayValue, items.allSatisfy({ $0.stringValue != nil }) {

@@ -80,6 +80,10 @@ public struct ProfileSettings: Sendable, Hashable {
     /// Value tiers, first match wins; a profile matching none has no tier.
     public var tiers: [Tier]
     public var segments: [Segment]
+    /// When `portrait run` rebuilds every profile (a schedule: cron or an interval; checked by the service).
+    public var refresh = "0 3 * * *"
+    /// How often `portrait run` resolves and updates what arrived without a sync (form posts).
+    public var catchUpSeconds = 30
 
     public init(
         survivorship: [Attribute: Survivorship], rfmWindowDays: Int, excludedStatuses: Set<String>,

@@ -1,70 +1,127 @@
 import Foundation
 public import PortraitCore
 
-/// The stored form of a profile: canonical JSON, so two computations of the same profile are the same text.
+/// The stored form of a profile: JSON written in a fixed order, so two computations of the same profile are the
+/// same text.
 ///
-/// `golden` holds each attribute's surviving value with its provenance, `alternates` every value of the
+/// `golden` holds each attribute's surviving value and the record it came from, `alternates` every value of the
 /// attributes kept whole, `identifiers` the other identifiers, `consents` the latest decision per channel and
-/// purpose, `fields` every field value (the golden record flat, the traits, tier and lifecycle), `records` the
-/// count of records per entity.
+/// purpose, `records` the count of records per entity, `provenance` the connector and time of every record named
+/// (once, however many values it gave), and `fields` every field value: the golden record flat, the traits, and
+/// last the fields that need the population's RFM boundaries (scores and tier).
 public enum ProfileDocument {
-    public static func render(_ profile: ComputedProfile, layout: ProfileLayout) -> JSONValue {
-        var golden: [String: JSONValue] = [:]
-        for (attribute, sourced) in profile.golden.values { golden[attribute.rawValue] = json(sourced) }
-        var alternates: [String: JSONValue] = [:]
-        for (attribute, list) in profile.golden.alternates where list.count > 1 {
-            alternates[attribute.rawValue] = .array(list.map(json))
+    /// Fields written last, once the RFM boundaries are known.
+    public static let scored = ["r_score", "f_score", "m_score", "rfm", "tier"]
+
+    /// The document up to the scored fields, without its closing braces; and whether `fields` has a member yet.
+    public static func head(_ profile: ComputedProfile, layout: ProfileLayout) -> (text: String, hasFields: Bool) {
+        var writer = JSONTextWriter(capacity: 1536)
+        var provenance: [Int64: Provenance] = [:]
+        func sourced(_ item: SourcedValue, key: String? = nil) {
+            writer.beginObject(key)
+            writer.json(item.value, key: "value")
+            writer.number(Double(item.source.recordID), key: "record")
+            writer.endObject()
+            provenance[item.source.recordID] = item.source
         }
-        var identifiers: [String: JSONValue] = [:]
-        for (type, list) in profile.golden.identifiers { identifiers[type] = .array(list.map(json)) }
-        let consents = profile.golden.consents.sorted { ($0.key.channel, $0.key.purpose) < ($1.key.channel, $1.key.purpose) }
-            .map { consent, source -> JSONValue in
-                .object([
-                    "channel": .string(consent.channel), "purpose": .string(consent.purpose),
-                    "granted": .bool(consent.granted), "at": .string(Timestamps.text(consent.at)),
-                    "source": json(source),
-                ])
+        writer.beginObject()
+        writer.string(profile.id, key: "id")
+        writer.beginObject("golden")
+        for attribute in ProfileSettings.Attribute.allCases {
+            if let item = profile.golden.values[attribute] { sourced(item, key: attribute.rawValue) }
+        }
+        writer.endObject()
+        let alternates = ProfileSettings.Attribute.allCases.filter { (profile.golden.alternates[$0]?.count ?? 0) > 1 }
+        if !alternates.isEmpty {
+            writer.beginObject("alternates")
+            for attribute in alternates {
+                writer.beginArray(attribute.rawValue)
+                for item in profile.golden.alternates[attribute] ?? [] { sourced(item) }
+                writer.endArray()
             }
-        var fields: [String: JSONValue] = [:]
-        for (index, field) in layout.fields.enumerated() {
-            if let value = profile.values[index] { fields[field.name] = json(value) }
+            writer.endObject()
         }
-        var records: [String: JSONValue] = [:]
-        for (entity, count) in profile.recordCounts { records[entity.rawValue] = .number(count) }
-        var document: [String: JSONValue] = [
-            "id": .string(profile.id), "golden": .object(golden), "fields": .object(fields), "records": .object(records),
-        ]
-        if !alternates.isEmpty { document["alternates"] = .object(alternates) }
-        if !identifiers.isEmpty { document["identifiers"] = .object(identifiers) }
-        if !consents.isEmpty { document["consents"] = .array(consents) }
-        if !profile.unreadable.isEmpty { document["unreadable_records"] = .array(profile.unreadable.map { .number(Int($0)) }) }
-        return .object(document)
-    }
-
-    static func json(_ sourced: SourcedValue) -> JSONValue {
-        .object(["value": sourced.value, "source": json(sourced.source)])
-    }
-
-    static func json(_ source: Provenance) -> JSONValue {
-        .object([
-            "record": .number(Int(source.recordID)), "connector": .string(source.connector),
-            "at": .string(Timestamps.text(source.at)),
-        ])
-    }
-
-    public static func json(_ value: ProfileValue) -> JSONValue {
-        switch value {
-        case .number(let number): return .number(decimal(number))
-        case .text(let text), .date(let text): return .string(text)
-        case .bool(let bool): return .bool(bool)
-        case .list(let list): return .array(list.map(JSONValue.string))
+        if !profile.golden.identifiers.isEmpty {
+            writer.beginObject("identifiers")
+            for type in profile.golden.identifiers.keys.sorted() {
+                writer.beginArray(type)
+                for item in profile.golden.identifiers[type] ?? [] { sourced(item) }
+                writer.endArray()
+            }
+            writer.endObject()
         }
+        if !profile.golden.consents.isEmpty {
+            writer.beginArray("consents")
+            let consents = profile.golden.consents.sorted { ($0.key.channel, $0.key.purpose) < ($1.key.channel, $1.key.purpose) }
+            for (consent, source) in consents {
+                writer.beginObject()
+                writer.string(consent.channel, key: "channel")
+                writer.string(consent.purpose, key: "purpose")
+                writer.bool(consent.granted, key: "granted")
+                writer.string(Timestamps.text(consent.at), key: "at")
+                writer.number(Double(source.recordID), key: "record")
+                writer.endObject()
+                provenance[source.recordID] = source
+            }
+            writer.endArray()
+        }
+        writer.beginObject("records")
+        for entity in Entity.allCases {
+            if let count = profile.recordCounts[entity] { writer.number(Double(count), key: entity.rawValue) }
+        }
+        writer.endObject()
+        writer.beginObject("provenance")
+        for (record, source) in provenance.sorted(by: { $0.key < $1.key }) {
+            writer.beginObject(String(record))
+            writer.string(source.connector, key: "connector")
+            writer.string(Timestamps.text(source.at), key: "at")
+            writer.endObject()
+        }
+        writer.endObject()
+        if !profile.unreadable.isEmpty {
+            writer.beginArray("unreadable_records")
+            for record in profile.unreadable { writer.number(Double(record)) }
+            writer.endArray()
+        }
+        writer.beginObject("fields")
+        var hasFields = false
+        for (index, field) in layout.fields.enumerated() where !scoredSet.contains(field.name) {
+            if let value = profile.values[index] {
+                writer.value(value, key: field.name)
+                hasFields = true
+            }
+        }
+        return (writer.text, hasFields)
     }
 
-    /// The shortest decimal that reads back as `number` (Decimal(Double) would write 0.1 as 0.1000000000000000512).
-    static func decimal(_ number: Double) -> Decimal {
-        if number == number.rounded(), abs(number) < 1e15 { return Decimal(Int(number)) }
-        return Decimal(string: String(number)) ?? Decimal(number)
+    private static let scoredSet = Set(scored)
+
+    /// The scored fields and the closing braces that complete a `head`.
+    public static func tail(_ values: [ProfileValue?], layout: ProfileLayout, hasFields: Bool) -> String {
+        var text = ""
+        var comma = hasFields
+        for name in scored {
+            guard let value = values[layout.slot(name)] else { continue }
+            var writer = JSONTextWriter(capacity: 32)
+            writer.value(value)
+            text += (comma ? "," : "") + "\"\(name)\":" + writer.text
+            comma = true
+        }
+        return text + "}}"
+    }
+
+    /// The whole document of a finished profile.
+    public static func render(_ profile: ComputedProfile, layout: ProfileLayout) -> String {
+        let (head, hasFields) = head(profile, layout: layout)
+        return head + tail(profile.values, layout: layout, hasFields: hasFields)
+    }
+
+    /// The connector and time of the record a golden value, alternate, identifier or consent names.
+    public static func source(of item: JSONValue?, in document: JSONValue) -> (record: Int64, connector: String, at: String)? {
+        guard let record = item?["record"]?.numberValue.map({ Int64(truncating: $0 as NSNumber) }),
+            let entry = document["provenance"]?[String(record)]
+        else { return nil }
+        return (record, entry["connector"]?.stringValue ?? "?", entry["at"]?.stringValue ?? "?")
     }
 
     /// A field value of a stored document, typed by the layout.
@@ -119,7 +176,7 @@ public enum ProfileDocument {
         case .array(let list)?:
             return Set(list.map { item -> JSONValue in
                 guard var object = item.objectValue else { return item }
-                object["source"] = nil
+                object["record"] = nil
                 object["at"] = nil
                 return .object(object)
             })

@@ -43,39 +43,46 @@ public struct ProfileEngine: Sendable {
         let fingerprint = layoutFingerprint
         let computer = ProfileComputer(settings: settings, now: now.timeIntervalSince1970)
 
-        var computed: [ComputedProfile] = []
+        // The store reads the next batch while the cores compute this one.
+        var pending: [PendingProfile] = []
+        var computing: Task<[PendingProfile], Never>?
         try await store.forEachProfileBatch(batchSize: readBatch) { batch in
-            computed += Parallel.map(batch) { item in
-                computer.compute(FactExtractor.facts(profileID: item.profile, records: item.records))
+            if let computing { pending += await computing.value }
+            computing = Task.detached {
+                Parallel.map(batch) { item in computer.pending(FactExtractor.facts(profileID: item.profile, records: item.records)) }
             }
-            progress("computed \(computed.count) profiles")
+            progress("computed \(pending.count) profiles")
         }
+        if let computing { pending += await computing.value }
         report.lap("read and compute", since: &clock)
+        let cutoffs = RFMCutoffs(pending.compactMap(\.rfm))
+        let removed = try await store.storedProfileIDs().subtracting(pending.map(\.id)).sorted()
 
-        let cutoffs = RFMCutoffs(computed.compactMap(computer.rfm))
-        let finished: [(ComputedProfile, String)] = Parallel.map(computed) { profile in
-            var profile = profile
-            computer.finish(&profile, cutoffs: cutoffs)
-            return (profile, ProfileDocument.render(profile, layout: computer.layout).canonicalText)
-        }
-        computed = []
-        report.lap("score and render", since: &clock)
-
-        let computedIDs = Set(finished.map(\.0.id))
-        let removed = try await store.storedProfileIDs().subtracting(computedIDs).sorted()
+        // The cores score and render the next chunk while the store writes this one.
         var recreate = state?.layoutFingerprint != fingerprint
-        var start = 0
-        while start < finished.count {
-            let chunk = Array(finished[start..<min(finished.count, start + writeBatch)])
-            try await write(chunk, removed: [], now: now, recreate: recreate, allFields: recreate, report: &report)
-            recreate = false
-            start += chunk.count
-            progress("wrote \(start) of \(finished.count) profiles")
+        let all = pending
+        func finishing(from start: Int) -> Task<[FinishedProfile], Never>? {
+            guard start < all.count else { return nil }
+            let chunk = Array(all[start..<min(all.count, start + writeBatch)])
+            return Task.detached { Parallel.map(chunk) { computer.finish($0, cutoffs: cutoffs) } }
         }
-        if !removed.isEmpty || finished.isEmpty {
+        var next = finishing(from: 0)
+        var written = 0
+        while let current = next {
+            let finished = await current.value
+            next = finishing(from: written + finished.count)
+            try await write(finished, removed: [], now: now, recreate: recreate, allFields: recreate, report: &report)
+            recreate = false
+            written += finished.count
+            for profile in finished { report.count(profile) }
+            progress("wrote \(written) of \(all.count) profiles")
+        }
+        if !removed.isEmpty || pending.isEmpty {
             try await write([], removed: removed, now: now, recreate: recreate, allFields: false, report: &report)
         }
-        report.lap("write profiles", since: &clock)
+        report.computed = pending.count
+        pending = []
+        report.lap("score and write", since: &clock)
 
         try await evaluateSegments(among: nil, now: now, report: &report)
         report.lap("segments", since: &clock)
@@ -85,12 +92,6 @@ public struct ProfileEngine: Sendable {
             ProfileWrite(
                 at: now, layout: layout, clearDirtyThrough: mark,
                 state: ProfileState(cutoffs: cutoffs, layoutFingerprint: fingerprint, builtAt: now)))
-        for (profile, _) in finished {
-            report.records += profile.recordCounts.values.reduce(0, +)
-            report.orders += profile.recordCounts[.order] ?? 0
-            report.unreadableRecords += profile.unreadable.count
-        }
-        report.computed = finished.count
         return report
     }
 
@@ -113,19 +114,14 @@ public struct ProfileEngine: Sendable {
             let ids = dirty.map(\.profile)
             let records = try await store.records(ofProfiles: ids)
             let items = ids.compactMap { id in records[id].map { (profile: id, records: $0) } }
-            let finished: [(ComputedProfile, String)] = Parallel.map(items) { item in
-                var profile = computer.compute(FactExtractor.facts(profileID: item.profile, records: item.records))
-                computer.finish(&profile, cutoffs: state.cutoffs)
-                return (profile, ProfileDocument.render(profile, layout: computer.layout).canonicalText)
+            let finished = Parallel.map(items) { item in
+                computer.finish(
+                    computer.pending(FactExtractor.facts(profileID: item.profile, records: item.records)), cutoffs: state.cutoffs)
             }
             let removed = ids.filter { records[$0] == nil }
             try await write(finished, removed: removed, now: now, recreate: false, allFields: false, report: &report, clearing: dirty)
             try await evaluateSegments(among: ids, now: now, report: &report)
-            for (profile, _) in finished {
-                report.records += profile.recordCounts.values.reduce(0, +)
-                report.orders += profile.recordCounts[.order] ?? 0
-                report.unreadableRecords += profile.unreadable.count
-            }
+            for profile in finished { report.count(profile) }
             report.computed += finished.count
             progress("updated \(report.computed) profiles")
         }
@@ -137,17 +133,18 @@ public struct ProfileEngine: Sendable {
 
     /// Compares with the stored documents and writes what changed, with the change events.
     private func write(
-        _ finished: [(ComputedProfile, String)], removed: [String], now: Date, recreate: Bool, allFields: Bool,
+        _ finished: [FinishedProfile], removed: [String], now: Date, recreate: Bool, allFields: Bool,
         report: inout ProfileReport, clearing dirty: [DirtyProfile] = []
     ) async throws {
         let layout = ProfileLayout(traits: settings.traits)
-        let stored = try await store.storedProfiles(ids: finished.map(\.0.id) + removed)
-        let created = finished.map(\.0.id).filter { stored[$0] == nil }
+        let stored = try await store.storedProfiles(ids: finished.map(\.id) + removed)
+        let created = finished.map(\.id).filter { stored[$0] == nil }
         let removedStored = removed.filter { stored[$0] != nil }
         let origins = try await store.identityOrigins(created: created, removed: removedStored)
         var upserts: [ProfileWrite.Upsert] = []
         var changes: [ProfileChange] = []
-        for (profile, document) in finished {
+        for profile in finished {
+            let document = profile.document
             guard let old = stored[profile.id] else {
                 upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: false))
                 if let parent = origins.splitFrom[profile.id] {
@@ -155,11 +152,11 @@ public struct ProfileEngine: Sendable {
                     changes.append(
                         ProfileChange(
                             at: now, kind: .split, profile: profile.id, other: parent,
-                            detail: .object(["records": recordsJSON(profile)])))
+                            detail: .object(["records": profile.counts.json])))
                 } else {
                     report.created += 1
                     changes.append(
-                        ProfileChange(at: now, kind: .created, profile: profile.id, detail: .object(["records": recordsJSON(profile)])))
+                        ProfileChange(at: now, kind: .created, profile: profile.id, detail: .object(["records": profile.counts.json])))
                 }
                 continue
             }
@@ -197,10 +194,6 @@ public struct ProfileEngine: Sendable {
             ProfileWrite(
                 at: now, layout: layout, recreateFields: recreate, upserts: upserts, removals: removedStored,
                 changes: changes, clearDirty: dirty))
-    }
-
-    private func recordsJSON(_ profile: ComputedProfile) -> JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: profile.recordCounts.map { ($0.key.rawValue, JSONValue.number($0.value)) }))
     }
 
     // MARK: Segments

@@ -57,6 +57,12 @@ public struct ProfileReport: Sendable, Hashable {
         return line
     }
 
+    mutating func count(_ profile: FinishedProfile) {
+        records += profile.counts.total
+        orders += Int(profile.counts.order)
+        unreadableRecords += profile.unreadable
+    }
+
     mutating func lap(_ stage: String, since start: inout ContinuousClock.Instant) {
         let now = ContinuousClock.now
         let elapsed = now - start

@@ -10,17 +10,43 @@ public enum Timestamps {
 
     /// `YYYY-MM-DD` of unix seconds, in UTC.
     public static func day(_ seconds: Double) -> String {
-        let days = Int((seconds / 86_400).rounded(.down))
-        let (year, month, day) = civil(fromDays: days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        var bytes = [UInt8](repeating: 0, count: 10)
+        writeDay(seconds, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// RFC 3339 in UTC with whole seconds: `2024-05-02T14:31:00Z`.
     public static func text(_ seconds: Double) -> String {
+        var bytes = [UInt8](repeating: 0, count: 20)
+        writeDay(seconds, into: &bytes)
         let whole = Int(seconds.rounded(.down))
         let secondOfDay = ((whole % 86_400) + 86_400) % 86_400
-        return day(seconds) + "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":"
-            + pad(secondOfDay % 60, 2) + "Z"
+        bytes[10] = UInt8(ascii: "T")
+        digits(secondOfDay / 3600, 2, into: &bytes, at: 11)
+        bytes[13] = UInt8(ascii: ":")
+        digits(secondOfDay / 60 % 60, 2, into: &bytes, at: 14)
+        bytes[16] = UInt8(ascii: ":")
+        digits(secondOfDay % 60, 2, into: &bytes, at: 17)
+        bytes[19] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Written digit by digit: a rebuild formats several dates per profile, a million profiles long.
+    private static func writeDay(_ seconds: Double, into bytes: inout [UInt8]) {
+        let (year, month, day) = civil(fromDays: Int((seconds / 86_400).rounded(.down)))
+        digits(year, 4, into: &bytes, at: 0)
+        bytes[4] = UInt8(ascii: "-")
+        digits(month, 2, into: &bytes, at: 5)
+        bytes[7] = UInt8(ascii: "-")
+        digits(day, 2, into: &bytes, at: 8)
+    }
+
+    private static func digits(_ value: Int, _ width: Int, into bytes: inout [UInt8], at start: Int) {
+        var rest = max(0, value)
+        for index in stride(from: start + width - 1, through: start, by: -1) {
+            bytes[index] = UInt8(48 + rest % 10)
+            rest /= 10
+        }
     }
 
     /// Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
@@ -43,11 +69,6 @@ public enum Timestamps {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {

@@ -30,19 +30,37 @@ public struct GoldenRecord: Sendable, Hashable {
     public func text(_ attribute: ProfileSettings.Attribute) -> String? { values[attribute]?.value.stringValue }
 }
 
+extension ProfileSettings.Attribute {
+    /// The position in `allCases`.
+    var index: Int {
+        switch self {
+        case .name: 0
+        case .email: 1
+        case .phone: 2
+        case .birthDate: 3
+        case .gender: 4
+        case .address: 5
+        case .occupation: 6
+        case .incomeBand: 7
+        }
+    }
+}
+
 /// Applies survivorship rules to a profile's customer observations.
 public enum GoldenRecordBuilder {
     /// Attributes whose every value is kept as an alternate (the others keep only their survivor).
     static let keptWhole: Set<ProfileSettings.Attribute> = [.name, .email, .phone, .address]
 
     public static func build(_ customers: [CustomerFacts], settings: ProfileSettings) -> GoldenRecord {
-        var candidates: [ProfileSettings.Attribute: [Candidate]] = [:]
+        // Per attribute, in `allCases` order (an array: hashing the attribute for every value showed in profiles).
+        let attributes = ProfileSettings.Attribute.allCases
+        var candidates = [[Candidate]](repeating: [], count: attributes.count)
         var golden = GoldenRecord()
         var identifierValues: [String: [String: SourcedValue]] = [:]
         var consents: [String: (ConsentFact, Provenance)] = [:]
         var interests = Set<String>()
         func add(_ attribute: ProfileSettings.Attribute, key: String, value: JSONValue, length: Int, source: Provenance) {
-            candidates[attribute, default: []].append(Candidate(key: key, value: value, length: length, source: source))
+            candidates[attribute.index].append(Candidate(key: key, value: value, length: length, source: source))
         }
         for customer in customers {
             let source = customer.source
@@ -50,7 +68,7 @@ public enum GoldenRecordBuilder {
                 var name: [String: JSONValue] = ["full": .string(full)]
                 if let given = customer.givenName { name["given"] = .string(given) }
                 if let family = customer.familyName { name["family"] = .string(family) }
-                let key = full.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                let key = Self.nameKey(full)
                 add(.name, key: key, value: .object(name), length: full.count, source: source)
             }
             for identifier in customer.identifiers {
@@ -76,9 +94,10 @@ public enum GoldenRecordBuilder {
             ] {
                 if let text { add(attribute, key: text, value: .string(text), length: text.count, source: source) }
             }
-            if let address = customer.address {
-                let text = address.canonicalText
-                add(.address, key: text, value: address, length: text.count, source: source)
+            if let address = customer.address, let parts = address.objectValue {
+                let key = ["line1", "line2", "city", "region", "postcode", "country"]
+                    .map { parts[$0]?.stringValue ?? "" }.joined(separator: "\u{1F}")
+                add(.address, key: key, value: address, length: key.count, source: source)
             }
             for consent in customer.consents {
                 let key = consent.channel + "\u{1F}" + consent.purpose
@@ -87,7 +106,7 @@ public enum GoldenRecordBuilder {
             }
             interests.formUnion(customer.interests)
         }
-        for (attribute, list) in candidates {
+        for (attribute, list) in zip(attributes, candidates) where !list.isEmpty {
             let groups = group(list)
             guard let winner = pick(groups, rule: settings.rule(for: attribute)) else { continue }
             golden.values[attribute] = winner
@@ -101,6 +120,23 @@ public enum GoldenRecordBuilder {
         for (consent, source) in consents.values { golden.consents[consent] = source }
         golden.interests = interests.sorted()
         return golden
+    }
+
+    /// Lower-cased, with runs of spaces as one: `Ana  GARCIA` and `ana garcia` are one name.
+    static func nameKey(_ name: String) -> String {
+        var key = ""
+        key.reserveCapacity(name.utf8.count)
+        var space = false
+        for character in name.lowercased() {
+            if character == " " || character == "\t" {
+                space = !key.isEmpty
+                continue
+            }
+            if space { key.append(" ") }
+            space = false
+            key.append(character)
+        }
+        return key
     }
 
     struct Candidate {

@@ -1,6 +1,52 @@
 import Foundation
 public import PortraitCore
 
+/// Records of a profile per entity, small enough to keep for a million profiles.
+public struct RecordCounts: Sendable, Hashable {
+    public var customer: Int32 = 0
+    public var order: Int32 = 0
+    public var event: Int32 = 0
+    public var feedback: Int32 = 0
+
+    public init(_ counts: [Entity: Int]) {
+        customer = Int32(counts[.customer] ?? 0)
+        order = Int32(counts[.order] ?? 0)
+        event = Int32(counts[.event] ?? 0)
+        feedback = Int32(counts[.feedback] ?? 0)
+    }
+
+    public var total: Int { Int(customer) + Int(order) + Int(event) + Int(feedback) }
+
+    /// Entity name → count, for the change feed (entities without records left out).
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [:]
+        for (entity, count) in [(Entity.customer, customer), (.order, order), (.event, event), (.feedback, feedback)] where count > 0 {
+            object[entity.rawValue] = .number(Int(count))
+        }
+        return .object(object)
+    }
+}
+
+/// A computed profile waiting for the population's RFM boundaries (``ProfileComputer/pending(_:)``).
+public struct PendingProfile: Sendable {
+    public var id: String
+    var head: String
+    var hasFields: Bool
+    var packed: PackedValues
+    public var rfm: (recency: Double, frequency: Double, monetary: Double)?
+    public var counts: RecordCounts
+    public var unreadable: Int
+}
+
+/// A profile ready to write: its document and its field values.
+public struct FinishedProfile: Sendable {
+    public var id: String
+    public var document: String
+    public var values: [ProfileValue?]
+    public var counts: RecordCounts
+    public var unreadable: Int
+}
+
 /// A profile computed from its records: the golden record and every field value, in layout order.
 public struct ComputedProfile: Sendable {
     public var id: String
@@ -76,31 +122,47 @@ public struct ProfileComputer: Sendable {
     }
 
     /// Recency days, frequency and monetary value of a buyer (nil for a profile without purchases).
-    public func rfm(_ profile: ComputedProfile) -> (recency: Double, frequency: Double, monetary: Double)? {
-        guard case .number(let recency)? = profile.values[layout.slot("recency_days")],
-            case .number(let frequency)? = profile.values[layout.slot("frequency")],
-            case .number(let monetary)? = profile.values[layout.slot("monetary")]
+    public func rfm(_ values: [ProfileValue?]) -> (recency: Double, frequency: Double, monetary: Double)? {
+        guard case .number(let recency)? = values[layout.slot("recency_days")],
+            case .number(let frequency)? = values[layout.slot("frequency")],
+            case .number(let monetary)? = values[layout.slot("monetary")]
         else { return nil }
         return (recency, frequency, monetary)
     }
 
+    /// What a rebuild keeps of a profile until the population's RFM boundaries are known: its document up to the
+    /// scored fields, its values packed, its RFM measures.
+    public func pending(_ facts: ProfileFacts) -> PendingProfile {
+        let profile = compute(facts)
+        let (head, hasFields) = ProfileDocument.head(profile, layout: layout)
+        return PendingProfile(
+            id: profile.id, head: head, hasFields: hasFields, packed: PackedValues(profile.values),
+            rfm: rfm(profile.values), counts: RecordCounts(profile.recordCounts), unreadable: profile.unreadable.count)
+    }
+
+    /// Scores a pending profile against the population's boundaries, picks its tier, and completes its document.
+    public func finish(_ pending: PendingProfile, cutoffs: RFMCutoffs) -> FinishedProfile {
+        var values = pending.packed.unpacked(count: layout.fields.count)
+        score(&values, cutoffs: cutoffs)
+        let document = pending.head + ProfileDocument.tail(values, layout: layout, hasFields: pending.hasFields)
+        return FinishedProfile(id: pending.id, document: document, values: values, counts: pending.counts, unreadable: pending.unreadable)
+    }
+
     /// Adds the RFM scores (against the population's boundaries) and the tier (first rule that matches).
-    public func finish(_ profile: inout ComputedProfile, cutoffs: RFMCutoffs) {
-        if let rfm = rfm(profile) {
+    public func score(_ values: inout [ProfileValue?], cutoffs: RFMCutoffs) {
+        if let rfm = rfm(values) {
             let r = cutoffs.recencyScore(rfm.recency)
             let f = cutoffs.frequencyScore(rfm.frequency)
             let m = cutoffs.monetaryScore(rfm.monetary)
-            profile.values[layout.slot("r_score")] = .number(r)
-            profile.values[layout.slot("f_score")] = .number(f)
-            profile.values[layout.slot("m_score")] = .number(m)
-            profile.values[layout.slot("rfm")] = .text("\(Int(r))\(Int(f))\(Int(m))")
+            values[layout.slot("r_score")] = .number(r)
+            values[layout.slot("f_score")] = .number(f)
+            values[layout.slot("m_score")] = .number(m)
+            values[layout.slot("rfm")] = .text("\(Int(r))\(Int(f))\(Int(m))")
         }
         let tierSlot = layout.slot("tier")
-        profile.values[tierSlot] = nil
-        let tier = profile.values.withUnsafeBufferPointer { buffer in
-            tierRules.first { $0.compiled.matches(buffer) }?.name
-        }
-        profile.values[tierSlot] = tier.map(ProfileValue.text)
+        values[tierSlot] = nil
+        let tier = values.withUnsafeBufferPointer { buffer in tierRules.first { $0.compiled.matches(buffer) }?.name }
+        values[tierSlot] = tier.map(ProfileValue.text)
     }
 
     // MARK: Shipped traits

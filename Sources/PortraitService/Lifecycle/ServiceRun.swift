@@ -4,6 +4,7 @@ import PortraitConfig
 import PortraitConnectors
 import PortraitCore
 import PortraitIntake
+import PortraitProfiles
 import ServiceLifecycle
 import UnixSignals
 
@@ -91,8 +92,12 @@ public struct ServiceRun: Sendable {
                 forms.isEmpty ? "" : "POST /v1/forms/{form}/responses (forms: \(forms.joined(separator: ", "))), "
             say("Portrait service on http://\(host):\(port): \(intakeLine)GET /healthz, /readyz, /metrics")
         }
-        // Shut down in reverse order: the syncs first (each ends at its next checkpoint), then the port.
-        var group = ServiceGroupConfiguration(services: [http, syncs], logger: logger)
+        // Shut down in reverse order: the profiles' loops, the syncs (each ends at its next checkpoint), the port.
+        let refresh = try Schedule(parsing: workspace.config.profiles.refresh, field: "profiles.refresh")
+        let profiles = ProfileService(
+            workspace: workspace, refresh: refresh, catchUp: .seconds(workspace.config.profiles.catchUpSeconds), logger: logger)
+        say("Profiles: queued updates every \(workspace.config.profiles.catchUpSeconds) s, every profile rebuilt on '\(refresh)'")
+        var group = ServiceGroupConfiguration(services: [http, syncs, profiles], logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGrace
         let services = ServiceGroup(configuration: group)
 

@@ -37,17 +37,7 @@ public struct ProfileView: Sendable {
         let document = try JSONValue(parsing: loaded.document)
         let memberships = try await reader.memberships(profile: id, asOf: asOf ?? Date())
             .filter { $0.exited == nil || asOf != nil }
-        var ids: [Int64] = []
-        func collect(_ value: JSONValue) {
-            switch value {
-            case .object(let object):
-                if let record = object["record"]?.numberValue { ids.append(Int64(truncating: record as NSNumber)) }
-                object.values.forEach(collect)
-            case .array(let list): list.forEach(collect)
-            default: break
-            }
-        }
-        collect(document)
+        let ids = (document["provenance"]?.objectValue ?? [:]).keys.compactMap { Int64($0) }
         let keys = try await reader.recordKeys(ids).mapValues { "\($0.connector)/\($0.stream)/\($0.sourceID)" }
         return ProfileView(
             id: id, version: loaded.version, document: document,
@@ -55,12 +45,10 @@ public struct ProfileView: Sendable {
             versions: try await reader.profileVersions(id: id), asOf: asOf)
     }
 
-    /// The record a provenance names, as connector/stream/source id.
-    func origin(_ source: JSONValue?) -> String {
-        guard let source else { return "" }
-        let record = source["record"]?.numberValue.map { Int64(truncating: $0 as NSNumber) }
-        let key = record.flatMap { recordKeys[$0] } ?? "record \(record.map(String.init) ?? "?")"
-        return "\(key) at \(source["at"]?.stringValue ?? "?")"
+    /// The record a golden value, alternate or consent came from, as connector/stream/source id and time.
+    func origin(_ item: JSONValue?) -> String {
+        guard let source = ProfileDocument.source(of: item, in: document) else { return "" }
+        return "\(recordKeys[source.record] ?? "\(source.connector) record \(source.record)") at \(source.at)"
     }
 
     /// The JSON of `portrait profiles show --json`: the document with segments, versions and record keys.
@@ -93,7 +81,7 @@ public struct ProfileView: Sendable {
         for attribute in ProfileSettings.Attribute.allCases {
             guard let item = golden[attribute.rawValue] else { continue }
             let value = item["value"].map(Self.display) ?? ""
-            lines.append("  \(attribute.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)   [\(origin(item["source"]))]")
+            lines.append("  \(attribute.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)   [\(origin(item))]")
         }
         for (attribute, list) in (document["alternates"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             let values = (list.arrayValue ?? []).map { Self.display($0["value"] ?? .null) }
@@ -107,7 +95,7 @@ public struct ProfileView: Sendable {
             let granted = consent["granted"]?.boolValue == true ? "granted" : "refused"
             lines.append(
                 "  consent \(consent["channel"]?.stringValue ?? "?")/\(consent["purpose"]?.stringValue ?? "?"): \(granted) "
-                    + "at \(consent["at"]?.stringValue ?? "?")   [\(origin(consent["source"]))]")
+                    + "at \(consent["at"]?.stringValue ?? "?")   [\(origin(consent))]")
         }
         lines.append("Traits:")
         let fields = document["fields"]?.objectValue ?? [:]
