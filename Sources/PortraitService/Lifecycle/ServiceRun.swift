@@ -96,7 +96,9 @@ public struct ServiceRun: Sendable {
         let refresh = try Schedule(parsing: workspace.config.profiles.refresh, field: "profiles.refresh")
         let profiles = ProfileService(
             workspace: workspace, refresh: refresh, catchUp: .seconds(workspace.config.profiles.catchUpSeconds), logger: logger)
-        say("Profiles: queued updates every \(workspace.config.profiles.catchUpSeconds) s, every profile rebuilt on '\(refresh)'")
+        logger.info(
+            "profiles kept current",
+            metadata: ["catch_up_seconds": "\(workspace.config.profiles.catchUpSeconds)", "refresh": "\(refresh)"])
         var group = ServiceGroupConfiguration(services: [http, syncs, profiles], logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGrace
         let services = ServiceGroup(configuration: group)
