@@ -14,11 +14,10 @@ cd "$(dirname "$0")/.."
 contacts=${1:-100000}
 latency=${2:-20}
 source benchmarks/lib.sh
-work=$(mktemp -d)
+bench_workdir
 server=""
-cleanup() { [[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; [[ "${KEEP:-}" == 1 ]] || rm -rf "$work"; }
+cleanup() { [[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; bench_cleanup; }
 trap cleanup EXIT
-[[ "${KEEP:-}" == 1 ]] && echo "work folder: $work"
 echo "bench-token" > "$work/token"
 
 # start_mock LATENCY: starts the mock CRM on a free port; sets $server and $url.
@@ -27,7 +26,8 @@ start_mock() {
     --page-latency-ms "$1" > "$work/mock.out" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do grep -q "http://" "$work/mock.out" 2>/dev/null && break; sleep 0.1; done
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/mock.out")
+  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/mock.out") \
+    || { cat "$work/mock.out" >&2; bench_fail "portrait mock-crm did not start listening within 10 s (its output is above)"; }
 }
 
 # write_config: a hubspot-preset connector against $url, into a fresh store.

@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-200000}
 source benchmarks/lib.sh
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_workdir
 
 python3 - "$records" > "$work/contacts.jsonl" <<'PY'
 import json, random, sys
@@ -50,5 +49,6 @@ connectors:
           address.city: properties.city
 YML
 
+bench_bytes=$(stat -c %s "$work/contacts.jsonl")
 bench_run "first sync (all new)" "$records" records sync
 bench_run "second sync from the start (all unchanged)" "$records" records sync --full
