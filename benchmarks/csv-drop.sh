@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of a csv_drop import: drop folder → CSV parse → mapping → validation → SQLite, in a release build.
 # Usage: benchmarks/csv-drop.sh [ROWS]   (default 1000000: a ~80 MB receipts file with 9 columns)
+# Syncs run with --no-resolve: the import alone (identity resolution has benchmarks/identity-resolve.sh).
 # Prints wall time, rows per second and peak memory for:
 #   1. the first import (all rows new), from drop folder to committed store and archived file;
 #   2. a re-import of the same file (`sync --full` forgets which files were imported, the file is dropped
@@ -58,6 +59,6 @@ echo "receipts file: $rows rows, $(( bench_bytes / 1000000 )) MB"
 
 # An atomic rename into the folder, as complete_when: renamed expects.
 cp "$work/receipts.csv" "$work/drop/.incoming" && mv "$work/drop/.incoming" "$work/drop/pos_0001.csv"
-bench_run "first import (all new)" "$rows" rows sync
+bench_run "first import (all new)" "$rows" rows sync --no-resolve
 mv "$work/drop/archive/pos_0001.csv" "$work/drop/pos_0001.csv"
-bench_run "re-import of the same file (all unchanged)" "$rows" rows sync --full
+bench_run "re-import of the same file (all unchanged)" "$rows" rows sync --full --no-resolve

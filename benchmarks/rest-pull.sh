@@ -3,6 +3,7 @@
 # pages of 100 (HubSpot style: POST search with a cursor in the body); `portrait sync` pulls, maps, validates and
 # commits them to SQLite, in a release build.
 # Usage: benchmarks/rest-pull.sh [CONTACTS] [LATENCY_MS]   (defaults 100000 and 20)
+# Syncs run with --no-resolve: the import alone (identity resolution has benchmarks/identity-resolve.sh).
 # Prints wall time, records per second and peak memory for:
 #   1. a first pull with no added latency (all new);
 #   2. a first pull with LATENCY_MS added to every page, beside two bounds: the latency alone (pages x latency,
@@ -63,14 +64,14 @@ echo "mock CRM: $contacts contacts ($(( contacts / 100 )) archived), $pages page
 start_mock 0
 write_config
 start=$(date +%s.%N)
-bench_run "first pull, no added latency" "$contacts" records sync
+bench_run "first pull, no added latency" "$contacts" records sync --no-resolve
 plain=$(python3 -c "print($(date +%s.%N) - $start)")
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 start_mock "$latency"
 write_config
 start=$(date +%s.%N)
-bench_run "first pull, ${latency} ms per page" "$contacts" records sync
+bench_run "first pull, ${latency} ms per page" "$contacts" records sync --no-resolve
 slow=$(python3 -c "print($(date +%s.%N) - $start)")
 python3 - "$pages" "$latency" "$plain" "$slow" <<'PY'
 import sys

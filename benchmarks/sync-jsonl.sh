@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of one sync: JSONL file → mapping → validation → SQLite, in a release build.
 # Usage: benchmarks/sync-jsonl.sh [RECORDS]   (default 200000)
+# Syncs run with --no-resolve: the import alone (identity resolution has benchmarks/identity-resolve.sh).
 # Prints wall time, records per second and peak memory for a first sync (all new) and a second one from the
 # start (all unchanged: the effectively-once path).
 set -euo pipefail
@@ -50,5 +51,5 @@ connectors:
 YML
 
 bench_bytes=$(stat -c %s "$work/contacts.jsonl")
-bench_run "first sync (all new)" "$records" records sync
-bench_run "second sync from the start (all unchanged)" "$records" records sync --full
+bench_run "first sync (all new)" "$records" records sync --no-resolve
+bench_run "second sync from the start (all unchanged)" "$records" records sync --full --no-resolve

@@ -2,6 +2,7 @@
 # Throughput of an xml_feed import: namespaced order feed → libxml2 streaming reader → mapping (order lines with
 # `each`) → validation → SQLite, in a release build.
 # Usage: benchmarks/xml-feed.sh [ORDERS]   (default 150000: a ~100 MB feed; 1500000 gives ~1 GB)
+# Syncs run with --no-resolve: the import alone (identity resolution has benchmarks/identity-resolve.sh).
 # Prints wall time, MB/s, orders per second and peak memory for:
 #   1. the first import (all orders new), from file to committed store;
 #   2. a re-import of the same file (`sync --full` forgets the file's hash; every order is unchanged).
@@ -97,5 +98,5 @@ if command -v xmllint >/dev/null; then
 fi
 
 # The note of each figure starts with the feed's megabytes per second of wall time, end to end.
-bench_run "first import (all new)" "$orders" orders sync
-bench_run "re-import of the same file (all unchanged)" "$orders" orders sync --full
+bench_run "first import (all new)" "$orders" orders sync --no-resolve
+bench_run "re-import of the same file (all unchanged)" "$orders" orders sync --full --no-resolve
