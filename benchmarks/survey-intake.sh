@@ -81,7 +81,8 @@ else
   python3 benchmarks/survey/post.py "$url" "$seconds" "$connections" "$work/bodies.txt" | tee "$work/load.out"
 fi
 # The service's peak resident set (the kernel's high-water mark), read before it is stopped.
-rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$server/status")
+rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$server/status" 2>/dev/null) && [[ -n "$rss" ]] \
+  || { cat "$work/run.out" >&2; bench_fail "portrait run exited before the load ended (its output is above)"; }
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 created=$(grep -o 'answers: 201 [0-9]*' "$work/load.out" | awk '{print $3}') \
