@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 records=${1:-200000}
 source benchmarks/lib.sh
 bench_workdir
+rm -rf "$work/.portrait"   # the default store of the config below: a fresh one each run
 
 python3 - "$records" > "$work/contacts.jsonl" <<'PY'
 import json, random, sys
