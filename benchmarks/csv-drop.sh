@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Throughput of a csv_drop import: drop folder → CSV parse → mapping → validation → SQLite, in a release build.
 # Usage: benchmarks/csv-drop.sh [ROWS]   (default 1000000: a ~80 MB receipts file with 9 columns)
+# Syncs run with --no-resolve: the import alone (identity resolution has benchmarks/identity-resolve.sh).
 # Prints wall time, rows per second and peak memory for:
 #   1. the first import (all rows new), from drop folder to committed store and archived file;
 #   2. a re-import of the same file (`sync --full` forgets which files were imported, the file is dropped
 #      again, and every row is compared by content hash: all unchanged).
-# Set KEEP=1 to keep the work folder (its path is printed).
+# Set KEEP=1 to keep the work folder (its path is printed), or BENCH_WORK=DIR to work in DIR and keep it
+# (benchmarks/compare/duckdb-csv.sh loads the same receipts.csv from there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 source benchmarks/lib.sh
-work=$(mktemp -d)
-if [[ "${KEEP:-}" == 1 ]]; then echo "work folder: $work"; else trap 'rm -rf "$work"' EXIT; fi
+bench_workdir
+rm -rf "$work/drop" "$work"/portrait.db*
 mkdir -p "$work/drop"
 
 # Receipts as a POS exports them: a quoted note with the delimiter in every tenth row, CN mobile numbers, mixed
@@ -52,12 +54,11 @@ connectors:
           customer.name: { from: name, transform: [split_name] }
 YML
 
-size=$(du -m "$work/receipts.csv" | cut -f1)
-echo "receipts file: $rows rows, $size MB"
-
+bench_bytes=$(stat -c %s "$work/receipts.csv")
+echo "receipts file: $rows rows, $(( bench_bytes / 1000000 )) MB"
 
 # An atomic rename into the folder, as complete_when: renamed expects.
 cp "$work/receipts.csv" "$work/drop/.incoming" && mv "$work/drop/.incoming" "$work/drop/pos_0001.csv"
-bench_run "first import (all new)" "$rows" rows sync
+bench_run "first import (all new)" "$rows" rows sync --no-resolve
 mv "$work/drop/archive/pos_0001.csv" "$work/drop/pos_0001.csv"
-bench_run "re-import of the same file (all unchanged)" "$rows" rows sync --full
+bench_run "re-import of the same file (all unchanged)" "$rows" rows sync --full --no-resolve

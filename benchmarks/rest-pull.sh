@@ -3,6 +3,7 @@
 # pages of 100 (HubSpot style: POST search with a cursor in the body); `portrait sync` pulls, maps, validates and
 # commits them to SQLite, in a release build.
 # Usage: benchmarks/rest-pull.sh [CONTACTS] [LATENCY_MS]   (defaults 100000 and 20)
+# Syncs run with --no-resolve: the import alone (identity resolution has benchmarks/identity-resolve.sh).
 # Prints wall time, records per second and peak memory for:
 #   1. a first pull with no added latency (all new);
 #   2. a first pull with LATENCY_MS added to every page, beside two bounds: the latency alone (pages x latency,
@@ -14,11 +15,10 @@ cd "$(dirname "$0")/.."
 contacts=${1:-100000}
 latency=${2:-20}
 source benchmarks/lib.sh
-work=$(mktemp -d)
+bench_workdir
 server=""
-cleanup() { [[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; [[ "${KEEP:-}" == 1 ]] || rm -rf "$work"; }
+cleanup() { [[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; bench_cleanup; }
 trap cleanup EXIT
-[[ "${KEEP:-}" == 1 ]] && echo "work folder: $work"
 echo "bench-token" > "$work/token"
 
 # start_mock LATENCY: starts the mock CRM on a free port; sets $server and $url.
@@ -27,7 +27,8 @@ start_mock() {
     --page-latency-ms "$1" > "$work/mock.out" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do grep -q "http://" "$work/mock.out" 2>/dev/null && break; sleep 0.1; done
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/mock.out")
+  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/mock.out") \
+    || { cat "$work/mock.out" >&2; bench_fail "portrait mock-crm did not start listening within 10 s (its output is above)"; }
 }
 
 # write_config: a hubspot-preset connector against $url, into a fresh store.
@@ -63,14 +64,14 @@ echo "mock CRM: $contacts contacts ($(( contacts / 100 )) archived), $pages page
 start_mock 0
 write_config
 start=$(date +%s.%N)
-bench_run "first pull, no added latency" "$contacts" records sync
+bench_run "first pull, no added latency" "$contacts" records sync --no-resolve
 plain=$(python3 -c "print($(date +%s.%N) - $start)")
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 start_mock "$latency"
 write_config
 start=$(date +%s.%N)
-bench_run "first pull, ${latency} ms per page" "$contacts" records sync
+bench_run "first pull, ${latency} ms per page" "$contacts" records sync --no-resolve
 slow=$(python3 -c "print($(date +%s.%N) - $start)")
 python3 - "$pages" "$latency" "$plain" "$slow" <<'PY'
 import sys

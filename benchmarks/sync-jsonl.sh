@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Throughput of one sync: JSONL file → mapping → validation → SQLite, in a release build.
 # Usage: benchmarks/sync-jsonl.sh [RECORDS]   (default 200000)
+# Syncs run with --no-resolve: the import alone (identity resolution has benchmarks/identity-resolve.sh).
 # Prints wall time, records per second and peak memory for a first sync (all new) and a second one from the
 # start (all unchanged: the effectively-once path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-200000}
 source benchmarks/lib.sh
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+bench_workdir
+rm -rf "$work/.portrait"   # the default store of the config below: a fresh one each run
 
 python3 - "$records" > "$work/contacts.jsonl" <<'PY'
 import json, random, sys
@@ -50,5 +51,6 @@ connectors:
           address.city: properties.city
 YML
 
-bench_run "first sync (all new)" "$records" records sync
-bench_run "second sync from the start (all unchanged)" "$records" records sync --full
+bench_bytes=$(stat -c %s "$work/contacts.jsonl")
+bench_run "first sync (all new)" "$records" records sync --no-resolve
+bench_run "second sync from the start (all unchanged)" "$records" records sync --full --no-resolve

@@ -2,16 +2,18 @@
 # Throughput of an xml_feed import: namespaced order feed → libxml2 streaming reader → mapping (order lines with
 # `each`) → validation → SQLite, in a release build.
 # Usage: benchmarks/xml-feed.sh [ORDERS]   (default 150000: a ~100 MB feed; 1500000 gives ~1 GB)
+# Syncs run with --no-resolve: the import alone (identity resolution has benchmarks/identity-resolve.sh).
 # Prints wall time, MB/s, orders per second and peak memory for:
 #   1. the first import (all orders new), from file to committed store;
 #   2. a re-import of the same file (`sync --full` forgets the file's hash; every order is unchanged).
-# Set KEEP=1 to keep the work folder (its path is printed).
+# Set KEEP=1 to keep the work folder (its path is printed), or BENCH_WORK=DIR to work in DIR and keep it
+# (benchmarks/compare/lxml-xml.sh parses the same orders.xml from there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 orders=${1:-150000}
 source benchmarks/lib.sh
-work=$(mktemp -d)
-if [[ "${KEEP:-}" == 1 ]]; then echo "work folder: $work"; else trap 'rm -rf "$work"' EXIT; fi
+bench_workdir
+rm -f "$work"/portrait.db*
 
 # Orders as a shop platform exports them: the feed's namespace under the prefix o, the customer block in a second
 # namespace declared on each order (config uses other prefixes), attributes, 1-4 lines, a CDATA note. Every
@@ -88,21 +90,13 @@ connectors:
               unit_price: { from: price, transform: [decimal] }
 YML
 
-bytes=$(stat -c %s "$work/orders.xml")
-mb=$(python3 -c "print(f'{$bytes / 1e6:.0f}')")
-echo "order feed: $orders orders, $mb MB"
+bench_bytes=$(stat -c %s "$work/orders.xml")
+echo "order feed: $orders orders, $(( bench_bytes / 1000000 )) MB"
 if command -v xmllint >/dev/null; then
   start=$(date +%s.%N); xmllint --stream --noout "$work/orders.xml"; end=$(date +%s.%N)
-  python3 -c "print(f'xmllint --stream --noout (reference): {$bytes / 1e6 / ($end - $start):.0f} MB/s')"
+  python3 -c "print(f'xmllint --stream --noout (reference): {$bench_bytes / 1e6 / ($end - $start):.0f} MB/s')"
 fi
 
-# bench_mbps LABEL ARGS...: bench_run, plus the feed's megabytes per second of wall time.
-bench_mbps() {
-  local label=$1 start end; shift
-  start=$(date +%s.%N)
-  bench_run "$label" "$orders" orders "$@"
-  end=$(date +%s.%N)
-  python3 -c "print(f'  {$bytes / 1e6 / ($end - $start):.1f} MB/s end to end')"
-}
-bench_mbps "first import (all new)" sync
-bench_mbps "re-import of the same file (all unchanged)" sync --full
+# The note of each figure starts with the feed's megabytes per second of wall time, end to end.
+bench_run "first import (all new)" "$orders" orders sync --no-resolve
+bench_run "re-import of the same file (all unchanged)" "$orders" orders sync --full --no-resolve
