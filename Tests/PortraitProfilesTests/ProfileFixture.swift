@@ -65,8 +65,8 @@ struct ProfileFixture {
         _ = try await store.commit(CommitBatch(connector: connector, runID: nil, records: writes))
     }
 
-    /// Ana (CRM contact, four orders of which one cancelled, one survey answer), Bo (one order, known to the shop
-    /// only) and Cy (a CRM contact who never bought).
+    /// Ana (CRM contact, four orders of which one cancelled, one survey answer, one product view), Bo (one order,
+    /// known to the shop only) and Cy (a CRM contact who never bought).
     func seed() async throws {
         let ana = Self.customer(email: "ana@example.com", phone: "+14155550123", name: ("Ana", "Garcia"),
                                 birthDate: "1988-04-12", city: "San Francisco")
@@ -90,6 +90,11 @@ struct ProfileFixture {
         try await commit("survey", stream: "responses", entity: .feedback, [
             ("F1", Self.feedback("F1", at: "2026-10-10T10:00:00Z",
                                  respondent: Self.customer(email: "ana@example.com", interests: ["yoga"]), nps: 3)),
+        ])
+        try await commit("web", stream: "events", entity: .event, [
+            ("E1", ["id": "E1", "type": "view", "timestamp": "2026-10-12T08:00:00Z",
+                    "customer": Self.customer(email: "ana@example.com"),
+                    "properties": ["category": "sports", "sku": "RUN-42"]]),
         ])
         _ = try await resolver.resolvePending()
     }

@@ -44,8 +44,10 @@ struct ProfileTraitTests {
         #expect(ana.field("feedback_count") == 1)
         #expect(ana.text("lifecycle") == "active")
         #expect(ana.field("age") == 38)
-        #expect(ana.list("sources") == ["crm", "shop", "survey"])
-        #expect(ana.field("record_count") == 6)
+        #expect(ana.list("sources") == ["crm", "shop", "survey", "web"])
+        #expect(ana.field("record_count") == 7)
+        #expect(ana.field("event_count") == 1)
+        #expect(ana.text("last_event") == "2026-10-12")
 
         let bo = try await fixture.document(of: "shop/O5")
         #expect(bo.field("order_count") == 1)
