@@ -54,23 +54,7 @@ f1=$(grep -o 'F1 [0-9.]*' "$work/evaluate.txt") || bench_fail "portrait identity
 bench_record "from scratch (with training)" "$obs" observations "$seconds" "$rss" "$note, $f1"
 
 # 1,000 new receipts: rows of an archived store file under new receipt ids, dropped as one new file.
-python3 - "$work/world/drops" <<'PY'
-import csv, glob, io, random, sys
-folder = sys.argv[1]
-random.seed(9)
-raw = open(sorted(glob.glob(folder + "/archive/receipts_*.csv"))[0], "rb").read()
-for encoding in ("utf-8-sig", "gb18030"):
-    try:
-        text = raw.decode(encoding); break
-    except UnicodeDecodeError:
-        pass
-rows = list(csv.reader(io.StringIO(text)))
-with open(folder + "/receipts_delta.csv", "w", newline="", encoding="utf-8") as out:
-    writer = csv.writer(out)
-    writer.writerow(rows[0])
-    for i in range(1000):
-        row = list(random.choice(rows[1:])); row[0] = f"DELTA-{i}"; writer.writerow(row)
-PY
+python3 benchmarks/world/delta-receipts.py "$work/world/drops" 1000
 "$portrait" sync store-receipts --no-resolve --config "$work/world/portrait.yml" > /dev/null
 resolve
 bench_record "1,000 new observations (incremental)" "$obs" observations "$seconds" "$rss" "$note"

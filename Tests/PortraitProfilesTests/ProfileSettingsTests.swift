@@ -1,6 +1,6 @@
 import Foundation
 import PortraitCore
-import PortraitProfiles
+@testable import PortraitProfiles
 import PortraitStoreSQLite
 import Testing
 
@@ -88,5 +88,30 @@ struct ProfileDocumentTests {
         #expect(stored.document.hasSuffix(#""tier":"regular"}}"#))
         #expect(Timestamps.text(Timestamps.seconds("2026-10-05T10:00:00+08:00")!) == "2026-10-05T02:00:00Z")
         #expect(Timestamps.day(Timestamps.seconds("1969-12-31T23:59:59Z")!) == "1969-12-31")
+    }
+}
+
+@Suite("JSON text writer")
+struct JSONTextWriterTests {
+    @Test("escapes what JSON needs escaped and copies the rest whole")
+    func escaping() throws {
+        var writer = JSONTextWriter()
+        writer.beginObject()
+        for (key, value) in [("plain", "王小明 Ana"), ("quote", #"O"Brien \ path"#), ("control", "a\nb\tc\u{01}")] {
+            writer.string(value, key: key)
+        }
+        writer.number(116.67, key: "n")
+        writer.number(3, key: "i")
+        writer.endObject()
+        let parsed = try JSONValue(parsing: writer.text)
+        #expect(parsed["plain"]?.stringValue == "王小明 Ana")
+        #expect(parsed["quote"]?.stringValue == #"O"Brien \ path"#)
+        #expect(parsed["control"]?.stringValue == "a\nb\tc\u{01}")
+        #expect(writer.text.contains(#""n":116.67,"i":3"#))
+    }
+
+    @Test("attribute positions follow allCases")
+    func attributeIndex() {
+        for (offset, attribute) in ProfileSettings.Attribute.allCases.enumerated() { #expect(attribute.index == offset) }
     }
 }

@@ -69,13 +69,13 @@ public enum GoldenRecordBuilder {
                 if let given = customer.givenName { name["given"] = .string(given) }
                 if let family = customer.familyName { name["family"] = .string(family) }
                 let key = Self.nameKey(full)
-                add(.name, key: key, value: .object(name), length: full.count, source: source)
+                add(.name, key: key, value: .object(name), length: full.unicodeScalars.count, source: source)
             }
             for identifier in customer.identifiers {
                 switch identifier.type {
                 case "email":
                     let email = identifier.value.lowercased()
-                    add(.email, key: email, value: .string(email), length: email.count, source: source)
+                    add(.email, key: email, value: .string(email), length: email.utf8.count, source: source)
                 case "phone":
                     add(.phone, key: identifier.value, value: .string(identifier.value), length: 0, source: source)
                 default:
@@ -92,12 +92,12 @@ public enum GoldenRecordBuilder {
                 (ProfileSettings.Attribute.birthDate, customer.birthDate), (.occupation, customer.occupation),
                 (.incomeBand, customer.incomeBand), (.gender, customer.gender == "unknown" ? nil : customer.gender),
             ] {
-                if let text { add(attribute, key: text, value: .string(text), length: text.count, source: source) }
+                if let text { add(attribute, key: text, value: .string(text), length: text.unicodeScalars.count, source: source) }
             }
             if let address = customer.address, let parts = address.objectValue {
                 let key = ["line1", "line2", "city", "region", "postcode", "country"]
                     .map { parts[$0]?.stringValue ?? "" }.joined(separator: "\u{1F}")
-                add(.address, key: key, value: address, length: key.count, source: source)
+                add(.address, key: key, value: address, length: key.unicodeScalars.count, source: source)
             }
             for consent in customer.consents {
                 let key = consent.channel + "\u{1F}" + consent.purpose
@@ -122,21 +122,22 @@ public enum GoldenRecordBuilder {
         return golden
     }
 
-    /// Lower-cased, with runs of spaces as one: `Ana  GARCIA` and `ana garcia` are one name.
+    /// ASCII lower-cased, with runs of spaces as one: `Ana  GARCIA` and `ana garcia` are one name. Bytes, not
+    /// characters: this runs for every observation of every profile.
     static func nameKey(_ name: String) -> String {
-        var key = ""
+        var key: [UInt8] = []
         key.reserveCapacity(name.utf8.count)
         var space = false
-        for character in name.lowercased() {
-            if character == " " || character == "\t" {
+        for byte in name.utf8 {
+            if byte == 0x20 || byte == 0x09 {
                 space = !key.isEmpty
                 continue
             }
-            if space { key.append(" ") }
+            if space { key.append(0x20) }
             space = false
-            key.append(character)
+            key.append((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
         }
-        return key
+        return String(decoding: key, as: UTF8.self)
     }
 
     struct Candidate {
@@ -165,6 +166,10 @@ public enum GoldenRecordBuilder {
     }
 
     static func group(_ candidates: [Candidate]) -> [Group] {
+        if candidates.count == 1, let only = candidates.first {
+            let sourced = SourcedValue(value: only.value, source: only.source)
+            return [Group(key: only.key, count: 1, length: only.length, latest: sourced, earliest: sourced)]
+        }
         var groups: [String: Group] = [:]
         for candidate in candidates {
             let sourced = SourcedValue(value: candidate.value, source: candidate.source)
