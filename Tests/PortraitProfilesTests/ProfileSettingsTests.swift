@@ -115,3 +115,29 @@ struct JSONTextWriterTests {
         for (offset, attribute) in ProfileSettings.Attribute.allCases.enumerated() { #expect(attribute.index == offset) }
     }
 }
+
+@Suite("Fact extraction")
+struct FactExtractorTests {
+    func record(_ id: Int64, _ entity: Entity, _ text: String) -> ProfileSourceRecord {
+        ProfileSourceRecord(recordID: id, connector: "shop", entity: entity, canonicalText: text, updatedAt: 100)
+    }
+
+    @Test("reads orders, lines, customers with escapes, and counts what it cannot read")
+    func ordersAndEscapes() {
+        let order = #"""
+            {"attributes":{"x":[1,{"y":null}]},"channel":"online","currency":"USD","customer":{"identifiers":[{"type":"email","value":"a@b.cn"}],"name":{"family":"O\"Brien","given":"Ann"}},"id":"O-1","lines":[{"category":"sports","qty":2,"unit_price":10.5},{"category":"tea","total":3}],"placed_at":"2026-10-05T10:00:00+08:00","status":"paid"}
+            """#
+        let facts = FactExtractor.facts(profileID: "P1", records: [
+            record(1, .order, order), record(2, .order, #"{"id":"broken","#), record(3, .order, #"{"id":"no time"}"#),
+        ])
+        #expect(facts.unreadable == [2, 3])
+        #expect(facts.recordCounts[.order] == 3)
+        let read = facts.orders.first
+        #expect(read?.total == 24)  // 2 × 10.5 + 3, from the lines.
+        #expect(read?.placedAt == Timestamps.seconds("2026-10-05T02:00:00Z"))
+        #expect(read?.lines.map(\.category) == ["sports", "tea"])
+        #expect(facts.customers.first?.fullName == #"Ann O"Brien"#)
+        #expect(facts.customers.first?.identifiers.first?.value == "a@b.cn")
+        #expect(facts.customers.first?.source.at == read?.placedAt)
+    }
+}

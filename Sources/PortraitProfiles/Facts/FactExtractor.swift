@@ -2,130 +2,291 @@ import Foundation
 public import PortraitCore
 
 /// Reads profile facts from canonical records. The canonical schema is the only input format: connectors have
-/// already mapped every source onto it.
+/// already mapped every source onto it. Fields are read straight from the bytes (`CanonicalReader`).
 public enum FactExtractor {
     public static func facts(profileID: String, records: [ProfileSourceRecord]) -> ProfileFacts {
         var facts = ProfileFacts(profileID: profileID)
         for record in records {
             facts.recordCounts[record.entity, default: 0] += 1
-            guard let json = try? JSONValue(parsing: record.canonicalText) else {
-                facts.unreadable.append(record.recordID)
-                continue
+            var text = record.canonicalText
+            let read = text.withUTF8 { bytes -> Bool in
+                var reader = CanonicalReader(bytes)
+                do {
+                    try add(&reader, of: record, to: &facts)
+                    return true
+                } catch {
+                    return false
+                }
             }
-            add(json, of: record, to: &facts)
+            if !read { facts.unreadable.append(record.recordID) }
         }
         return facts
     }
 
-    static func add(_ json: JSONValue, of record: ProfileSourceRecord, to facts: inout ProfileFacts) {
-        func provenance(_ at: Double) -> Provenance {
-            Provenance(recordID: record.recordID, connector: record.connector, at: at)
-        }
+    /// Reads one record; its facts are added only once all of it has been read.
+    static func add(_ reader: inout CanonicalReader, of record: ProfileSourceRecord, to facts: inout ProfileFacts)
+        throws(CanonicalReader.Malformed)
+    {
         switch record.entity {
         case .customer:
-            facts.customers.append(customer(json, source: provenance(record.updatedAt)))
+            var customer = try Self.customer(&reader)
+            customer.source = Provenance(recordID: record.recordID, connector: record.connector, at: record.updatedAt)
+            facts.customers.append(customer)
         case .order:
-            guard let at = json["placed_at"]?.stringValue.flatMap(Timestamps.seconds) else {
-                facts.unreadable.append(record.recordID)
-                return
+            var order = OrderFacts(
+                source: Provenance(recordID: record.recordID, connector: record.connector, at: 0), id: "", placedAt: 0,
+                channel: nil, storeID: nil, total: nil, currency: nil, status: nil, lines: [])
+            var customer: CustomerFacts?
+            var placedAt: Double?
+            try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                if key.equals("placed_at") {
+                    placedAt = try reader.string().flatMap(Timestamps.seconds)
+                } else if key.equals("customer") {
+                    customer = try Self.customer(&reader)
+                } else if key.equals("id") {
+                    order.id = try reader.string() ?? ""
+                } else if key.equals("channel") {
+                    order.channel = try reader.string()
+                } else if key.equals("store_id") {
+                    order.storeID = try reader.string()
+                } else if key.equals("total") {
+                    order.total = try reader.number()
+                } else if key.equals("currency") {
+                    order.currency = try reader.string()
+                } else if key.equals("status") {
+                    order.status = try reader.string()
+                } else if key.equals("lines") {
+                    try reader.elements { reader throws(CanonicalReader.Malformed) in order.lines.append(try line(&reader)) }
+                } else {
+                    try reader.skip()
+                }
             }
-            let source = provenance(at)
-            if let block = json["customer"] { facts.customers.append(customer(block, source: source)) }
-            facts.orders.append(order(json, source: source))
+            guard let placedAt else { throw CanonicalReader.Malformed() }
+            order.placedAt = placedAt
+            order.source.at = placedAt
+            if order.total == nil, !order.lines.isEmpty {
+                let totals = order.lines.compactMap { line in line.total ?? line.unitPrice.map { $0 * line.quantity } }
+                if !totals.isEmpty { order.total = totals.reduce(0, +) }
+            }
+            if var customer {
+                customer.source = order.source
+                facts.customers.append(customer)
+            }
+            facts.orders.append(order)
         case .event:
-            guard let at = json["timestamp"]?.stringValue.flatMap(Timestamps.seconds), let type = json["type"]?.stringValue
-            else {
-                facts.unreadable.append(record.recordID)
-                return
+            var type: String?
+            var at: Double?
+            var customer: CustomerFacts?
+            var category: String?
+            var sku: String?
+            try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                if key.equals("type") {
+                    type = try reader.string()
+                } else if key.equals("timestamp") {
+                    at = try reader.string().flatMap(Timestamps.seconds)
+                } else if key.equals("customer") {
+                    customer = try Self.customer(&reader)
+                } else if key.equals("properties"), try reader.peek() == UInt8(ascii: "{") {
+                    try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                        if key.equals("category") {
+                            category = try reader.string()
+                        } else if key.equals("sku") {
+                            sku = try reader.string()
+                        } else {
+                            try reader.skip()
+                        }
+                    }
+                } else {
+                    try reader.skip()
+                }
             }
-            let source = provenance(at)
-            if let block = json["customer"] { facts.customers.append(customer(block, source: source)) }
-            let properties = json["properties"]
-            facts.events.append(
-                EventFacts(
-                    source: source, type: type, at: at, category: properties?["category"]?.stringValue,
-                    sku: properties?["sku"]?.stringValue))
+            guard let type, let at else { throw CanonicalReader.Malformed() }
+            let source = Provenance(recordID: record.recordID, connector: record.connector, at: at)
+            if var customer {
+                customer.source = source
+                facts.customers.append(customer)
+            }
+            facts.events.append(EventFacts(source: source, type: type, at: at, category: category, sku: sku))
         case .feedback:
-            guard let at = json["submitted_at"]?.stringValue.flatMap(Timestamps.seconds),
-                let form = json["form_id"]?.stringValue
-            else {
-                facts.unreadable.append(record.recordID)
-                return
+            var form: String?
+            var at: Double?
+            var respondent: CustomerFacts?
+            var nps: Double?
+            var csat: Double?
+            var npsClass: String?
+            var topics: [String] = []
+            var sentiment: Double?
+            try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                if key.equals("form_id") {
+                    form = try reader.string()
+                } else if key.equals("submitted_at") {
+                    at = try reader.string().flatMap(Timestamps.seconds)
+                } else if key.equals("respondent") {
+                    respondent = try Self.customer(&reader)
+                } else if key.equals("scores"), try reader.peek() == UInt8(ascii: "{") {
+                    try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                        if key.equals("nps") {
+                            nps = try reader.number()
+                        } else if key.equals("csat") {
+                            csat = try reader.number()
+                        } else {
+                            try reader.skip()
+                        }
+                    }
+                } else if key.equals("derived"), try reader.peek() == UInt8(ascii: "{") {
+                    try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                        if key.equals("nps_class") {
+                            npsClass = try reader.string()
+                        } else if key.equals("topics"), try reader.peek() == UInt8(ascii: "[") {
+                            try reader.elements { reader throws(CanonicalReader.Malformed) in
+                                guard try reader.peek() == UInt8(ascii: "{") else { return try reader.skip() }
+                                try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                                    if key.equals("tag"), let tag = try reader.string() { topics.append(tag) } else { try reader.skip() }
+                                }
+                            }
+                        } else if key.equals("sentiment"), try reader.peek() == UInt8(ascii: "{") {
+                            try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                                if key.equals("score") { sentiment = try reader.number() } else { try reader.skip() }
+                            }
+                        } else {
+                            try reader.skip()
+                        }
+                    }
+                } else {
+                    try reader.skip()
+                }
             }
-            let source = provenance(at)
-            if let block = json["respondent"] { facts.customers.append(customer(block, source: source)) }
-            let derived = json["derived"]
+            guard let form, let at else { throw CanonicalReader.Malformed() }
+            let source = Provenance(recordID: record.recordID, connector: record.connector, at: at)
+            if var respondent {
+                respondent.source = source
+                facts.customers.append(respondent)
+            }
             facts.feedback.append(
                 FeedbackFacts(
-                    source: source, formID: form, at: at, nps: double(json["scores"]?["nps"]),
-                    csat: double(json["scores"]?["csat"]), npsClass: derived?["nps_class"]?.stringValue,
-                    topics: derived?["topics"]?.arrayValue?.compactMap { $0["tag"]?.stringValue } ?? [],
-                    sentiment: double(derived?["sentiment"]?["score"])))
+                    source: source, formID: form, at: at, nps: nps, csat: csat, npsClass: npsClass, topics: topics,
+                    sentiment: sentiment))
         }
     }
 
-    static func double(_ value: JSONValue?) -> Double? {
-        value?.numberValue.map { Double(truncating: $0 as NSNumber) }
-    }
-
-    static func customer(_ json: JSONValue, source: Provenance) -> CustomerFacts {
-        let name = json["name"]
-        let address = json["address"]
-        let identifiers: [(type: String, value: String)] =
-            json["identifiers"]?.arrayValue?.compactMap { item in
-                guard let type = item["type"]?.stringValue, let value = item["value"]?.stringValue else { return nil }
-                return (type, value)
-            } ?? []
-        let consents: [ConsentFact] =
-            json["consents"]?.arrayValue?.compactMap { item in
-                guard let channel = item["channel"]?.stringValue, let purpose = item["purpose"]?.stringValue,
-                    let granted = item["granted"]?.boolValue,
-                    let at = item["timestamp"]?.stringValue.flatMap(Timestamps.seconds)
-                else { return nil }
-                return ConsentFact(channel: channel, purpose: purpose, granted: granted, at: at)
-            } ?? []
-        var full = name?["full"]?.stringValue
-        if full == nil, let given = name?["given"]?.stringValue, let family = name?["family"]?.stringValue {
+    /// A customer block (its provenance is set by the caller).
+    static func customer(_ reader: inout CanonicalReader) throws(CanonicalReader.Malformed) -> CustomerFacts {
+        var customer = CustomerFacts(
+            source: Provenance(recordID: 0, connector: "", at: 0), identifiers: [], fullName: nil, givenName: nil,
+            familyName: nil, birthDate: nil, gender: nil, occupation: nil, incomeBand: nil, address: nil, city: nil,
+            country: nil, consents: [], interests: [])
+        guard try reader.peek() == UInt8(ascii: "{") else {
+            try reader.skip()
+            return customer
+        }
+        try reader.members { reader, key throws(CanonicalReader.Malformed) in
+            if key.equals("identifiers"), try reader.peek() == UInt8(ascii: "[") {
+                try reader.elements { reader throws(CanonicalReader.Malformed) in
+                    guard try reader.peek() == UInt8(ascii: "{") else { return try reader.skip() }
+                    var type: String?
+                    var value: String?
+                    try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                        if key.equals("type") {
+                            type = try reader.string()
+                        } else if key.equals("value") {
+                            value = try reader.string()
+                        } else {
+                            try reader.skip()
+                        }
+                    }
+                    if let type, let value { customer.identifiers.append((type, value)) }
+                }
+            } else if key.equals("name"), try reader.peek() == UInt8(ascii: "{") {
+                try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                    if key.equals("full") {
+                        customer.fullName = try reader.string()
+                    } else if key.equals("given") {
+                        customer.givenName = try reader.string()
+                    } else if key.equals("family") {
+                        customer.familyName = try reader.string()
+                    } else {
+                        try reader.skip()
+                    }
+                }
+            } else if key.equals("birth_date") {
+                customer.birthDate = try reader.string()
+            } else if key.equals("gender") {
+                customer.gender = try reader.string()
+            } else if key.equals("occupation") {
+                customer.occupation = try reader.string()
+            } else if key.equals("income_band") {
+                customer.incomeBand = try reader.string()
+            } else if key.equals("address") {
+                let address = try reader.stringObject()
+                if let address, address.objectValue?.isEmpty == false {
+                    customer.address = address
+                    customer.city = address["city"]?.stringValue
+                    customer.country = address["country"]?.stringValue
+                }
+            } else if key.equals("consents"), try reader.peek() == UInt8(ascii: "[") {
+                try reader.elements { reader throws(CanonicalReader.Malformed) in
+                    guard try reader.peek() == UInt8(ascii: "{") else { return try reader.skip() }
+                    var channel: String?
+                    var purpose: String?
+                    var granted: Bool?
+                    var at: Double?
+                    try reader.members { reader, key throws(CanonicalReader.Malformed) in
+                        if key.equals("channel") {
+                            channel = try reader.string()
+                        } else if key.equals("purpose") {
+                            purpose = try reader.string()
+                        } else if key.equals("granted") {
+                            granted = try reader.bool()
+                        } else if key.equals("timestamp") {
+                            at = try reader.string().flatMap(Timestamps.seconds)
+                        } else {
+                            try reader.skip()
+                        }
+                    }
+                    if let channel, let purpose, let granted, let at {
+                        customer.consents.append(ConsentFact(channel: channel, purpose: purpose, granted: granted, at: at))
+                    }
+                }
+            } else if key.equals("interests") {
+                customer.interests = try reader.strings()
+            } else {
+                try reader.skip()
+            }
+        }
+        if customer.fullName == nil, let given = customer.givenName, let family = customer.familyName {
             // Chinese names are written family first without a space (王小明); others given first.
-            full = isHan(family) || isHan(given) ? family + given : given + " " + family
+            customer.fullName = isHan(family) || isHan(given) ? family + given : given + " " + family
         }
-        return CustomerFacts(
-            source: source, identifiers: identifiers, fullName: full, givenName: name?["given"]?.stringValue,
-            familyName: name?["family"]?.stringValue, birthDate: json["birth_date"]?.stringValue,
-            gender: json["gender"]?.stringValue, occupation: json["occupation"]?.stringValue,
-            incomeBand: json["income_band"]?.stringValue,
-            address: address.flatMap { $0.objectValue?.isEmpty == false ? $0 : nil },
-            city: address?["city"]?.stringValue, country: address?["country"]?.stringValue, consents: consents,
-            interests: json["interests"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        return customer
+    }
+
+    static func line(_ reader: inout CanonicalReader) throws(CanonicalReader.Malformed) -> OrderLineFacts {
+        var line = OrderLineFacts(sku: nil, name: nil, category: nil, quantity: 1, unitPrice: nil, total: nil)
+        guard try reader.peek() == UInt8(ascii: "{") else {
+            try reader.skip()
+            return line
+        }
+        try reader.members { reader, key throws(CanonicalReader.Malformed) in
+            if key.equals("sku") {
+                line.sku = try reader.string()
+            } else if key.equals("name") {
+                line.name = try reader.string()
+            } else if key.equals("category") {
+                line.category = try reader.string()
+            } else if key.equals("qty") {
+                line.quantity = try reader.number() ?? 1
+            } else if key.equals("unit_price") {
+                line.unitPrice = try reader.number()
+            } else if key.equals("total") {
+                line.total = try reader.number()
+            } else {
+                try reader.skip()
+            }
+        }
+        return line
     }
 
     static func isHan(_ text: String) -> Bool {
         text.unicodeScalars.contains { $0.properties.isIdeographic }
-    }
-
-    static func order(_ json: JSONValue, source: Provenance) -> OrderFacts {
-        let lines: [OrderLineFacts] =
-            json["lines"]?.arrayValue?.map { line in
-                OrderLineFacts(
-                    sku: line["sku"]?.stringValue, name: line["name"]?.stringValue,
-                    category: line["category"]?.stringValue, quantity: double(line["qty"]) ?? 1,
-                    unitPrice: double(line["unit_price"]), total: double(line["total"]))
-            } ?? []
-        var total = double(json["total"])
-        if total == nil, !lines.isEmpty {
-            var sum = 0.0
-            var known = false
-            for line in lines {
-                if let lineTotal = line.total ?? line.unitPrice.map({ $0 * line.quantity }) {
-                    sum += lineTotal
-                    known = true
-                }
-            }
-            if known { total = sum }
-        }
-        return OrderFacts(
-            source: source, id: json["id"]?.stringValue ?? "", placedAt: source.at, channel: json["channel"]?.stringValue,
-            storeID: json["store_id"]?.stringValue, total: total, currency: json["currency"]?.stringValue,
-            status: json["status"]?.stringValue, lines: lines)
     }
 }
