@@ -16,13 +16,17 @@ public enum ProfileDocument {
     /// The document up to the scored fields, without its closing braces; and whether `fields` has a member yet.
     public static func head(_ profile: ComputedProfile, layout: ProfileLayout) -> (text: String, hasFields: Bool) {
         var writer = JSONTextWriter(capacity: 1536)
-        var provenance: [Int64: Provenance] = [:]
+        // The records named, each once (a few per profile: a linear search beats hashing).
+        var provenance: [Provenance] = []
+        func named(_ source: Provenance) {
+            if !provenance.contains(where: { $0.recordID == source.recordID }) { provenance.append(source) }
+        }
         func sourced(_ item: SourcedValue, key: String? = nil) {
             writer.beginObject(key)
             writer.json(item.value, key: "value")
             writer.number(Double(item.source.recordID), key: "record")
             writer.endObject()
-            provenance[item.source.recordID] = item.source
+            named(item.source)
         }
         writer.beginObject()
         writer.string(profile.id, key: "id")
@@ -43,17 +47,16 @@ public enum ProfileDocument {
         }
         if !profile.golden.identifiers.isEmpty {
             writer.beginObject("identifiers")
-            for type in profile.golden.identifiers.keys.sorted() {
+            for (type, values) in profile.golden.identifiers {
                 writer.beginArray(type)
-                for item in profile.golden.identifiers[type] ?? [] { sourced(item) }
+                for item in values { sourced(item) }
                 writer.endArray()
             }
             writer.endObject()
         }
         if !profile.golden.consents.isEmpty {
             writer.beginArray("consents")
-            let consents = profile.golden.consents.sorted { ($0.key.channel, $0.key.purpose) < ($1.key.channel, $1.key.purpose) }
-            for (consent, source) in consents {
+            for (consent, source) in profile.golden.consents {
                 writer.beginObject()
                 writer.string(consent.channel, key: "channel")
                 writer.string(consent.purpose, key: "purpose")
@@ -61,7 +64,7 @@ public enum ProfileDocument {
                 writer.string(Timestamps.text(consent.at), key: "at")
                 writer.number(Double(source.recordID), key: "record")
                 writer.endObject()
-                provenance[source.recordID] = source
+                named(source)
             }
             writer.endArray()
         }
@@ -71,8 +74,8 @@ public enum ProfileDocument {
         }
         writer.endObject()
         writer.beginObject("provenance")
-        for (record, source) in provenance.sorted(by: { $0.key < $1.key }) {
-            writer.beginObject(String(record))
+        for source in provenance.sorted(by: { $0.recordID < $1.recordID }) {
+            writer.beginObject(String(source.recordID))
             writer.string(source.connector, key: "connector")
             writer.string(Timestamps.text(source.at), key: "at")
             writer.endObject()

@@ -11,17 +11,30 @@ public struct SourcedValue: Sendable, Hashable {
     }
 }
 
+/// A value per golden attribute, in an array by position (no hashing: a rebuild fills a few per profile, a
+/// million profiles long).
+public struct AttributeMap<Value: Sendable>: Sendable {
+    private var storage = [Value?](repeating: nil, count: ProfileSettings.Attribute.allCases.count)
+
+    public init() {}
+
+    public subscript(attribute: ProfileSettings.Attribute) -> Value? {
+        get { storage[attribute.index] }
+        set { storage[attribute.index] = newValue }
+    }
+}
+
 /// The best value of each attribute by its survivorship rule, with every other value kept as an alternate.
-public struct GoldenRecord: Sendable, Hashable {
+public struct GoldenRecord: Sendable {
     /// The surviving value per attribute (attributes no record has are absent).
-    public var values: [ProfileSettings.Attribute: SourcedValue] = [:]
+    public var values = AttributeMap<SourcedValue>()
     /// Every distinct value per attribute, the survivor included, most recent first.
-    public var alternates: [ProfileSettings.Attribute: [SourcedValue]] = [:]
-    /// Identifiers other than email and phone (crm_id, member_card, ...) by type, each value once; national ids
-    /// keep only their last four characters.
-    public var identifiers: [String: [SourcedValue]] = [:]
-    /// The latest decision per (channel, purpose).
-    public var consents: [ConsentFact: Provenance] = [:]
+    public var alternates = AttributeMap<[SourcedValue]>()
+    /// Identifiers other than email and phone (crm_id, member_card, ...) by type (sorted), each value once, most
+    /// recent first; national ids keep only their last four characters.
+    public var identifiers: [(type: String, values: [SourcedValue])] = []
+    /// The latest decision per (channel, purpose), sorted by channel and purpose.
+    public var consents: [(consent: ConsentFact, source: Provenance)] = []
     /// Stated interests (survey answers), each once, sorted.
     public var interests: [String] = []
 
@@ -56,35 +69,37 @@ public enum GoldenRecordBuilder {
         let attributes = ProfileSettings.Attribute.allCases
         var candidates = [[Candidate]](repeating: [], count: attributes.count)
         var golden = GoldenRecord()
-        var identifierValues: [String: [String: SourcedValue]] = [:]
-        var consents: [String: (ConsentFact, Provenance)] = [:]
-        var interests = Set<String>()
-        func add(_ attribute: ProfileSettings.Attribute, key: String, value: JSONValue, length: Int, source: Provenance) {
+        var identifierValues: [(type: String, values: [SourcedValue])] = []
+        var consents: [(consent: ConsentFact, source: Provenance)] = []
+        var interests: [String] = []
+        func add(_ attribute: ProfileSettings.Attribute, key: String, value: CandidateValue, length: Int, source: Provenance) {
             candidates[attribute.index].append(Candidate(key: key, value: value, length: length, source: source))
         }
         for customer in customers {
             let source = customer.source
             if let full = customer.fullName ?? customer.givenName ?? customer.familyName {
-                var name: [String: JSONValue] = ["full": .string(full)]
-                if let given = customer.givenName { name["given"] = .string(given) }
-                if let family = customer.familyName { name["family"] = .string(family) }
-                let key = Self.nameKey(full)
-                add(.name, key: key, value: .object(name), length: full.unicodeScalars.count, source: source)
+                add(.name, key: Self.nameKey(full), value: .name(full: full, given: customer.givenName, family: customer.familyName),
+                    length: full.unicodeScalars.count, source: source)
             }
             for identifier in customer.identifiers {
                 switch identifier.type {
                 case "email":
                     let email = identifier.value.lowercased()
-                    add(.email, key: email, value: .string(email), length: email.utf8.count, source: source)
+                    add(.email, key: email, value: .text(email), length: email.utf8.count, source: source)
                 case "phone":
-                    add(.phone, key: identifier.value, value: .string(identifier.value), length: 0, source: source)
+                    add(.phone, key: identifier.value, value: .text(identifier.value), length: 0, source: source)
                 default:
                     let shown =
                         identifier.type == "national_id" ? "****" + identifier.value.suffix(4) : identifier.value
-                    let known = identifierValues[identifier.type]?[shown]
-                    if known == nil || known!.source.at < source.at {
-                        identifierValues[identifier.type, default: [:]][shown] = SourcedValue(
-                            value: .string(shown), source: source)
+                    let sourced = SourcedValue(value: .string(shown), source: source)
+                    guard let slot = identifierValues.firstIndex(where: { $0.type == identifier.type }) else {
+                        identifierValues.append((identifier.type, [sourced]))
+                        continue
+                    }
+                    if let known = identifierValues[slot].values.firstIndex(where: { $0.value.stringValue == shown }) {
+                        if identifierValues[slot].values[known].source.at < source.at { identifierValues[slot].values[known] = sourced }
+                    } else {
+                        identifierValues[slot].values.append(sourced)
                     }
                 }
             }
@@ -92,19 +107,21 @@ public enum GoldenRecordBuilder {
                 (ProfileSettings.Attribute.birthDate, customer.birthDate), (.occupation, customer.occupation),
                 (.incomeBand, customer.incomeBand), (.gender, customer.gender == "unknown" ? nil : customer.gender),
             ] {
-                if let text { add(attribute, key: text, value: .string(text), length: text.unicodeScalars.count, source: source) }
+                if let text { add(attribute, key: text, value: .text(text), length: text.unicodeScalars.count, source: source) }
             }
             if let address = customer.address, let parts = address.objectValue {
                 let key = ["line1", "line2", "city", "region", "postcode", "country"]
                     .map { parts[$0]?.stringValue ?? "" }.joined(separator: "\u{1F}")
-                add(.address, key: key, value: address, length: key.unicodeScalars.count, source: source)
+                add(.address, key: key, value: .json(address), length: key.unicodeScalars.count, source: source)
             }
             for consent in customer.consents {
-                let key = consent.channel + "\u{1F}" + consent.purpose
-                if let known = consents[key], known.0.at > consent.at { continue }
-                consents[key] = (consent, source)
+                if let known = consents.firstIndex(where: { $0.consent.channel == consent.channel && $0.consent.purpose == consent.purpose }) {
+                    if consents[known].consent.at <= consent.at { consents[known] = (consent, source) }
+                } else {
+                    consents.append((consent, source))
+                }
             }
-            interests.formUnion(customer.interests)
+            for interest in customer.interests where !interests.contains(interest) { interests.append(interest) }
         }
         for (attribute, list) in zip(attributes, candidates) where !list.isEmpty {
             let groups = group(list)
@@ -114,10 +131,10 @@ public enum GoldenRecordBuilder {
                 golden.alternates[attribute] = groups.sorted(by: Group.newerFirst).map(\.latest)
             }
         }
-        for (type, values) in identifierValues {
-            golden.identifiers[type] = values.values.sorted { ($0.source.at, $0.value.stringValue ?? "") > ($1.source.at, $1.value.stringValue ?? "") }
+        golden.identifiers = identifierValues.sorted { $0.type < $1.type }.map { type, values in
+            (type, values.sorted { ($0.source.at, $0.value.stringValue ?? "") > ($1.source.at, $1.value.stringValue ?? "") })
         }
-        for (consent, source) in consents.values { golden.consents[consent] = source }
+        golden.consents = consents.sorted { ($0.consent.channel, $0.consent.purpose) < ($1.consent.channel, $1.consent.purpose) }
         golden.interests = interests.sorted()
         return golden
     }
@@ -140,9 +157,28 @@ public enum GoldenRecordBuilder {
         return String(decoding: key, as: UTF8.self)
     }
 
+    /// A candidate's value, made a `JSONValue` only for the values that are kept.
+    enum CandidateValue {
+        case text(String)
+        case name(full: String, given: String?, family: String?)
+        case json(JSONValue)
+
+        var json: JSONValue {
+            switch self {
+            case .text(let text): return .string(text)
+            case .json(let value): return value
+            case .name(let full, let given, let family):
+                var name: [String: JSONValue] = ["full": .string(full)]
+                if let given { name["given"] = .string(given) }
+                if let family { name["family"] = .string(family) }
+                return .object(name)
+            }
+        }
+    }
+
     struct Candidate {
         var key: String
-        var value: JSONValue
+        var value: CandidateValue
         var length: Int
         var source: Provenance
     }
@@ -152,8 +188,8 @@ public enum GoldenRecordBuilder {
         var key: String
         var count: Int
         var length: Int
-        var latest: SourcedValue
-        var earliest: SourcedValue
+        var latest: SourcedValue!
+        var earliest: SourcedValue!
 
         /// Most recent first; ties by the lower record id, then the key, so the order never depends on input order.
         static func newerFirst(_ a: Group, _ b: Group) -> Bool {
@@ -165,25 +201,33 @@ public enum GoldenRecordBuilder {
         }
     }
 
+    /// Candidates grouped by key (a linear search: a profile has a few observations of an attribute, and hashing
+    /// every key cost more than comparing them).
     static func group(_ candidates: [Candidate]) -> [Group] {
-        if candidates.count == 1, let only = candidates.first {
-            let sourced = SourcedValue(value: only.value, source: only.source)
-            return [Group(key: only.key, count: 1, length: only.length, latest: sourced, earliest: sourced)]
-        }
-        var groups: [String: Group] = [:]
+        var groups: [Group] = []
+        var values: [CandidateValue] = []
+        var latest: [Provenance] = []
+        var earliest: [(Provenance, CandidateValue)] = []
         for candidate in candidates {
-            let sourced = SourcedValue(value: candidate.value, source: candidate.source)
-            if var group = groups[candidate.key] {
-                group.count += 1
-                if isNewer(candidate.source, than: group.latest.source) { group.latest = sourced }
-                if isNewer(group.earliest.source, than: candidate.source) { group.earliest = sourced }
-                groups[candidate.key] = group
+            if let index = groups.firstIndex(where: { $0.key == candidate.key }) {
+                groups[index].count += 1
+                if isNewer(candidate.source, than: latest[index]) {
+                    latest[index] = candidate.source
+                    values[index] = candidate.value
+                }
+                if isNewer(earliest[index].0, than: candidate.source) { earliest[index] = (candidate.source, candidate.value) }
             } else {
-                groups[candidate.key] = Group(
-                    key: candidate.key, count: 1, length: candidate.length, latest: sourced, earliest: sourced)
+                groups.append(Group(key: candidate.key, count: 1, length: candidate.length, latest: nil, earliest: nil))
+                values.append(candidate.value)
+                latest.append(candidate.source)
+                earliest.append((candidate.source, candidate.value))
             }
         }
-        return Array(groups.values)
+        for index in groups.indices {
+            groups[index].latest = SourcedValue(value: values[index].json, source: latest[index])
+            groups[index].earliest = SourcedValue(value: earliest[index].1.json, source: earliest[index].0)
+        }
+        return groups
     }
 
     static func isNewer(_ a: Provenance, than b: Provenance) -> Bool {

@@ -102,7 +102,7 @@ public struct ProfileComputer: Sendable {
             set("age", .number(Double(Self.age(born: birth, now: now) ?? Int((now - born) / 31_556_952))))
         }
         for (field, channel) in [("email_opt_in", "email"), ("sms_opt_in", "sms")] {
-            let latest = golden.consents.keys.filter { $0.channel == channel && $0.purpose == "marketing" }
+            let latest = golden.consents.map(\.consent).filter { $0.channel == channel && $0.purpose == "marketing" }
                 .max { $0.at < $1.at }
             set(field, latest.map { .bool($0.granted) })
         }
