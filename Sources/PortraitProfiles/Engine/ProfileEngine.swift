@@ -56,7 +56,8 @@ public struct ProfileEngine: Sendable {
         if let computing { pending += await computing.value }
         report.lap("read and compute", since: &clock)
         let cutoffs = RFMCutoffs(pending.compactMap(\.rfm))
-        let removed = try await store.storedProfileIDs().subtracting(pending.map(\.id)).sorted()
+        let existing = try await store.storedProfileIDs()
+        let removed = existing.subtracting(pending.map(\.id)).sorted()
 
         // The cores score and render the next chunk while the store writes this one.
         var recreate = state?.layoutFingerprint != fingerprint
@@ -71,7 +72,8 @@ public struct ProfileEngine: Sendable {
         while let current = next {
             let finished = await current.value
             next = finishing(from: written + finished.count)
-            try await write(finished, removed: [], now: now, recreate: recreate, allFields: recreate, report: &report)
+            try await write(
+                finished, removed: [], now: now, recreate: recreate, allFields: recreate, report: &report, existing: existing)
             recreate = false
             written += finished.count
             for profile in finished { report.count(profile) }
@@ -134,10 +136,12 @@ public struct ProfileEngine: Sendable {
     /// Compares with the stored documents and writes what changed, with the change events.
     private func write(
         _ finished: [FinishedProfile], removed: [String], now: Date, recreate: Bool, allFields: Bool,
-        report: inout ProfileReport, clearing dirty: [DirtyProfile] = []
+        report: inout ProfileReport, clearing dirty: [DirtyProfile] = [], existing: Set<String>? = nil
     ) async throws {
         let layout = ProfileLayout(traits: settings.traits)
-        let stored = try await store.storedProfiles(ids: finished.map(\.id) + removed)
+        // A rebuild knows which ids are stored: it reads only those documents (none on a first build).
+        let wanted = (finished.map(\.id) + removed).filter { existing?.contains($0) ?? true }
+        let stored = try await store.storedProfiles(ids: wanted)
         let created = finished.map(\.id).filter { stored[$0] == nil }
         let removedStored = removed.filter { stored[$0] != nil }
         let origins = try await store.identityOrigins(created: created, removed: removedStored)
