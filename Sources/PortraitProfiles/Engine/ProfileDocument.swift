@@ -113,12 +113,6 @@ public enum ProfileDocument {
         return text + "}}"
     }
 
-    /// The whole document of a finished profile.
-    public static func render(_ profile: ComputedProfile, layout: ProfileLayout) -> String {
-        let (head, hasFields) = head(profile, layout: layout)
-        return head + tail(profile.values, layout: layout, hasFields: hasFields)
-    }
-
     /// The connector and time of the record a golden value, alternate, identifier or consent names.
     public static func source(of item: JSONValue?, in document: JSONValue) -> (record: Int64, connector: String, at: String)? {
         guard let record = item?["record"]?.numberValue.map({ Int64(truncating: $0 as NSNumber) }),

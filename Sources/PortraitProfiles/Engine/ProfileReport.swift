@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 
 /// What one rebuild or update did, for the CLI, logs and tests.
-public struct ProfileReport: Sendable, Hashable {
+public struct ProfileReport: Sendable {
     public enum Mode: String, Sendable, Hashable { case rebuild, update }
 
     public var mode: Mode
@@ -27,20 +27,6 @@ public struct ProfileReport: Sendable, Hashable {
 
     public init(mode: Mode) {
         self.mode = mode
-    }
-
-    public static func == (a: ProfileReport, b: ProfileReport) -> Bool {
-        a.mode == b.mode && a.computed == b.computed && a.created == b.created && a.updated == b.updated
-            && a.refreshed == b.refreshed && a.unchanged == b.unchanged && a.split == b.split && a.merged == b.merged
-            && a.deleted == b.deleted && a.entered == b.entered && a.exited == b.exited && a.records == b.records
-            && a.unreadableRecords == b.unreadableRecords && a.orders == b.orders
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(mode)
-        hasher.combine(computed)
-        hasher.combine(created)
-        hasher.combine(updated)
     }
 
     /// One line: `profiles: 1,000 computed (12 new, 3 updated, ...), segments: 5 entered, 1 exited`.
