@@ -76,10 +76,6 @@ public final class SQLiteStore: Store {
         var grdbConfiguration = GRDB.Configuration()
         grdbConfiguration.busyMode = .timeout(configuration.busyTimeout)
         grdbConfiguration.label = "Portrait store"
-        // 32 MiB of page cache per connection rather than SQLite's 2 MiB: a profile rebuild or an identity resolve
-        // writes a million rows into several b-trees, and with the small cache every insert re-read index pages
-        // through a system call.
-        grdbConfiguration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -32768") }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: file, configuration: grdbConfiguration)
