@@ -183,7 +183,11 @@ struct WebhookDeliveryTests {
         let dispatcher = Self.dispatcher(webhook, store: store, counters: counters)
         let delivering = Task { try await dispatcher.deliverAvailable() }
         // Nothing listens yet: attempts fail with connection refused and back off.
-        try await Task.sleep(for: .milliseconds(300))
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let pending = try await store.pendingWebhookDeliveries("crm-hook", limit: 1).first, pending.attempts >= 3 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let pending = try #require(try await store.pendingWebhookDeliveries("crm-hook", limit: 10).first)
         #expect(pending.changeID == ids[0] && pending.attempts >= 2 && pending.lastStatusCode == nil)
         #expect(pending.lastError?.isEmpty == false)
