@@ -88,13 +88,16 @@ extension WebhookConfig {
                 continue  // The schema has said what is missing.
             }
             if let first = seen[name] {
-                report(at.appending("name"), "webhook name '\(name)' is already used by webhooks[\(first)]; names must be unique")
+                report(
+                    at.appending("name"),
+                    "webhook name '\(name)' is already used by webhooks[\(first)]; names must be unique")
             }
             seen[name] = index
             let resolvedItem = resolved?.arrayValue.flatMap { index < $0.count ? $0[index] : nil }
             let url = resolvedItem?["url"]?.stringValue ?? written
             let allowInsecure = item["allow_insecure"]?.boolValue ?? false
-            var valid = checkURL(url, written: written, allowInsecure: allowInsecure, at: at.appending("url"), report: report)
+            var valid = checkURL(
+                url, written: written, allowInsecure: allowInsecure, at: at.appending("url"), report: report)
 
             var events = Set(ProfileChange.Kind.allCases)
             if let list = item["events"]?.arrayValue {
@@ -110,11 +113,15 @@ extension WebhookConfig {
                     if let suggestion = Suggestions.closest(to: text, among: known) {
                         message += "; did you mean '\(suggestion)'?"
                     }
-                    report(at.appending("events").appending(position), message + " (event types: \(known.joined(separator: ", ")))")
+                    report(
+                        at.appending("events").appending(position),
+                        message + " (event types: \(known.joined(separator: ", ")))")
                     valid = false
                 }
                 if list.isEmpty {
-                    report(at.appending("events"), "an empty list delivers nothing; leave events out to deliver every event type")
+                    report(
+                        at.appending("events"),
+                        "an empty list delivers nothing; leave events out to deliver every event type")
                     valid = false
                 }
             }
@@ -128,19 +135,24 @@ extension WebhookConfig {
                         message += "; did you mean '\(suggestion)'?"
                     }
                     let configured = segmentNames.sorted().joined(separator: ", ")
-                    report(at.appending("segments").appending(position), message + " (configured: \(configured.isEmpty ? "none" : configured))")
+                    report(
+                        at.appending("segments").appending(position),
+                        message + " (configured: \(configured.isEmpty ? "none" : configured))")
                     valid = false
                 }
                 if !events.contains(.entered) && !events.contains(.exited) {
                     report(
                         at.appending("segments"),
-                        "segments only filter segment.entered and segment.exited, and events lists neither; add one to events or remove segments")
+                        "segments only filter segment.entered and segment.exited, and events lists neither; add one to events or remove segments"
+                    )
                     valid = false
                 }
             }
             guard valid, let secret = resolvedItem?["secret"]?.stringValue, !secret.isEmpty else { continue }
             let maxAttempts = item["max_attempts"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue }
-            let timeout = item["timeout_seconds"]?.numberValue.map { Duration.milliseconds(NSDecimalNumber(decimal: $0 * 1000).intValue) }
+            let timeout = item["timeout_seconds"]?.numberValue.map {
+                Duration.milliseconds(NSDecimalNumber(decimal: $0 * 1000).intValue)
+            }
             webhooks.append(
                 WebhookConfig(
                     name: name, url: url, secret: secret, events: events, segments: segments,
@@ -167,7 +179,8 @@ extension WebhookConfig {
         if scheme == "http" && !allowInsecure && !isLoopback(host) {
             report(
                 at,
-                "plain http to \(host) would send the events unencrypted; use https://, or add allow_insecure: true to this webhook if the network is trusted")
+                "plain http to \(host) would send the events unencrypted; use https://, or add allow_insecure: true to this webhook if the network is trusted"
+            )
             return false
         }
         return true
@@ -175,6 +188,7 @@ extension WebhookConfig {
 
     static func isLoopback(_ host: String) -> Bool {
         let lowered = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return lowered == "localhost" || lowered.hasSuffix(".localhost") || lowered == "::1" || lowered.hasPrefix("127.")
+        return lowered == "localhost" || lowered.hasSuffix(".localhost") || lowered == "::1"
+            || lowered.hasPrefix("127.")
     }
 }

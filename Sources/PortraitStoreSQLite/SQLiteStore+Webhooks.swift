@@ -161,8 +161,10 @@ extension SQLiteStore: WebhookStore {
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
         return WebhookDelivery(
             id: row["id"], webhook: row["webhook"], changeID: row["change_id"], attempts: row["attempts"],
-            status: WebhookDelivery.Status(rawValue: row["status"]) ?? .pending, lastStatusCode: row["last_status_code"],
-            lastError: row["last_error"], firstAttemptAt: date("first_attempt_at"), lastAttemptAt: date("last_attempt_at"),
+            status: WebhookDelivery.Status(rawValue: row["status"]) ?? .pending,
+            lastStatusCode: row["last_status_code"],
+            lastError: row["last_error"], firstAttemptAt: date("first_attempt_at"),
+            lastAttemptAt: date("last_attempt_at"),
             deliveredAt: date("delivered_at"))
     }
 }

@@ -16,7 +16,8 @@ extension Portrait {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Each configured webhook: its URL, filters, cursor, and pending, delivered and dead deliveries.")
+                abstract:
+                    "Each configured webhook: its URL, filters, cursor, and pending, delivered and dead deliveries.")
 
             @OptionGroup var options: GlobalOptions
 
@@ -27,14 +28,21 @@ extension Portrait {
                 let workspace = try options.openWorkspace()
                 let summaries = try await WebhookAdmin.list(workspace)
                 if json { return try Terminal.printJSON(summaries) }
-                if summaries.isEmpty { return print("No webhooks in \(workspace.config.file.lastPathComponent) (see docs/WEBHOOKS.md).") }
+                if summaries.isEmpty {
+                    return print("No webhooks in \(workspace.config.file.lastPathComponent) (see docs/WEBHOOKS.md).")
+                }
                 for summary in summaries {
                     print("\(summary.name)  \(summary.url)")
-                    var filters = "  events: \(summary.events.count == 7 ? "all" : summary.events.joined(separator: ", "))"
+                    var filters =
+                        "  events: \(summary.events.count == 7 ? "all" : summary.events.joined(separator: ", "))"
                     if let segments = summary.segments { filters += " · segments: \(segments.joined(separator: ", "))" }
                     print(filters)
-                    let cursor = summary.cursor.map { "change \($0) of \(summary.latestChange)" } ?? "not started (starts at the end of the feed)"
-                    print("  cursor: \(cursor) · pending \(summary.pending) · delivered \(summary.delivered) · dead \(summary.dead)")
+                    let cursor =
+                        summary.cursor.map { "change \($0) of \(summary.latestChange)" }
+                        ?? "not started (starts at the end of the feed)"
+                    print(
+                        "  cursor: \(cursor) · pending \(summary.pending) · delivered \(summary.delivered) · dead \(summary.dead)"
+                    )
                 }
             }
         }
@@ -67,19 +75,23 @@ extension Portrait {
 
             func run() async throws {
                 let workspace = try options.openWorkspace()
-                let deliveries = try await WebhookAdmin.deliveries(workspace, webhook: name, status: status, limit: limit)
+                let deliveries = try await WebhookAdmin.deliveries(
+                    workspace, webhook: name, status: status, limit: limit)
                 for delivery in deliveries {
                     if json {
                         print(Self.json(delivery))
                         continue
                     }
-                    var line = "#\(delivery.id)  change \(delivery.changeID)  \(delivery.status.rawValue)  \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")"
+                    var line =
+                        "#\(delivery.id)  change \(delivery.changeID)  \(delivery.status.rawValue)  \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")"
                     if let code = delivery.lastStatusCode { line += "  HTTP \(code)" }
                     if let at = delivery.deliveredAt ?? delivery.lastAttemptAt { line += "  \(at.formatted(.iso8601))" }
                     print(line)
                     if let error = delivery.lastError, delivery.status != .delivered { print("    \(error)") }
                 }
-                if !json && deliveries.isEmpty { print("No deliveries\(status.map { " with status \($0.rawValue)" } ?? "") for webhook \(name).") }
+                if !json && deliveries.isEmpty {
+                    print("No deliveries\(status.map { " with status \($0.rawValue)" } ?? "") for webhook \(name).")
+                }
             }
 
             static func json(_ delivery: WebhookDelivery) -> String {
@@ -102,7 +114,8 @@ extension Portrait {
 
         struct Replay: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Re-deliver a webhook's dead letters (--dead), or rewind it to deliver again from a change (--from).",
+                abstract:
+                    "Re-deliver a webhook's dead letters (--dead), or rewind it to deliver again from a change (--from).",
                 discussion: """
                     A running `portrait run` picks the replay up at its next round (within a second); otherwise the \
                     next `portrait run` does. Dead letters are re-delivered before new changes.
@@ -116,11 +129,14 @@ extension Portrait {
             @Flag(help: "Make every dead letter pending again, with its attempts reset.")
             var dead = false
 
-            @Option(help: "Rewind the cursor: deliver again every change from this id on (`portrait changes` shows ids).")
+            @Option(
+                help: "Rewind the cursor: deliver again every change from this id on (`portrait changes` shows ids).")
             var from: Int64?
 
             func validate() throws {
-                guard dead != (from != nil) else { throw ValidationError("give exactly one of --dead or --from CHANGE_ID") }
+                guard dead != (from != nil) else {
+                    throw ValidationError("give exactly one of --dead or --from CHANGE_ID")
+                }
             }
 
             func run() async throws {

@@ -46,7 +46,8 @@ public enum WebhookAdmin {
         _ workspace: Workspace, webhook name: String, status: WebhookDelivery.Status?, limit: Int
     ) async throws -> [WebhookDelivery] {
         let webhook = try configured(name, in: workspace.config)
-        return try await WebhookService.store(of: workspace).webhookDeliveries(webhook.name, status: status, limit: limit)
+        return try await WebhookService.store(of: workspace).webhookDeliveries(
+            webhook.name, status: status, limit: limit)
     }
 
     /// What a replay did.
@@ -61,7 +62,8 @@ public enum WebhookAdmin {
     /// change `from`. A running `portrait run` picks either up at its next round; otherwise the next start does.
     ///
     /// - Throws: `PortraitError.usage` for a webhook not in the config, or a change id below 1.
-    public static func replay(_ workspace: Workspace, webhook name: String, from: Int64?, now: Date = Date()) async throws
+    public static func replay(_ workspace: Workspace, webhook name: String, from: Int64?, now: Date = Date())
+        async throws
         -> Replay
     {
         let webhook = try configured(name, in: workspace.config)
@@ -69,7 +71,9 @@ public enum WebhookAdmin {
         guard let from else {
             return .requeued(try await store.requeueDeadWebhookDeliveries(webhook.name, now: now))
         }
-        guard from >= 1 else { throw PortraitError.usage("--from takes a change id of 1 or more (`portrait changes` shows them)") }
+        guard from >= 1 else {
+            throw PortraitError.usage("--from takes a change id of 1 or more (`portrait changes` shows them)")
+        }
         try await store.rewindWebhook(webhook.name, toChange: from, now: now)
         return .rewound(from: from)
     }

@@ -37,7 +37,8 @@ public struct WebhookDispatcher: Sendable {
         public var leaseTTL: Duration
 
         public init(
-            baseDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(300), maxRetryAfter: Duration = .seconds(900),
+            baseDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(300),
+            maxRetryAfter: Duration = .seconds(900),
             pollInterval: Duration = .seconds(1), batchSize: Int = 200, leaseTTL: Duration = .seconds(600)
         ) {
             self.baseDelay = baseDelay
@@ -71,7 +72,8 @@ public struct WebhookDispatcher: Sendable {
 
     public init(
         webhook: WebhookConfig, store: any WebhookDeliveryStore, timing: Timing = Timing(),
-        counters: WebhookCounters = WebhookCounters(), logger: Logger, holder: String = Scheduler.makeHolder(role: "webhooks")
+        counters: WebhookCounters = WebhookCounters(), logger: Logger,
+        holder: String = Scheduler.makeHolder(role: "webhooks")
     ) {
         self.webhook = webhook
         self.store = store
@@ -142,7 +144,9 @@ public struct WebhookDispatcher: Sendable {
             guard let cursor = try await store.webhookCursor(webhook.name) else {
                 let end = try await store.latestChangeID()
                 _ = try await store.moveWebhookCursor(webhook.name, from: nil, to: end, now: Date())
-                logger.info("webhook starts at the end of the change feed", metadata: ["webhook": "\(webhook.name)", "cursor": "\(end)"])
+                logger.info(
+                    "webhook starts at the end of the change feed",
+                    metadata: ["webhook": "\(webhook.name)", "cursor": "\(end)"])
                 continue
             }
             let changes = try await store.changes(afterID: cursor, since: nil, profile: nil, limit: timing.batchSize)
@@ -152,7 +156,9 @@ public struct WebhookDispatcher: Sendable {
                 guard let id = change.id, webhook.accepts(change.kind, segment: change.segment) else { continue }
                 if stop.isRequested { break rounds }
                 // The cursor jumps over the changes filtered out before this one.
-                guard let delivery = try await store.enqueueWebhookDelivery(webhook.name, changeID: id, cursor: position, now: Date())
+                guard
+                    let delivery = try await store.enqueueWebhookDelivery(
+                        webhook.name, changeID: id, cursor: position, now: Date())
                 else { continue rounds }  // Rewound meanwhile (`replay --from`): read again from the new cursor.
                 position = id
                 guard try await settle(delivery, change: change, round: &round, stop: stop) else { break rounds }
@@ -181,7 +187,8 @@ public struct WebhookDispatcher: Sendable {
         }
         guard let change = found else {
             try await store.recordWebhookAttempt(
-                id: delivery.id, status: .dead, statusCode: nil, error: "change \(delivery.changeID) is no longer in the feed",
+                id: delivery.id, status: .dead, statusCode: nil,
+                error: "change \(delivery.changeID) is no longer in the feed",
                 at: Date())
             counters.count(webhook.name, .dead)
             round.dead += 1
@@ -207,7 +214,8 @@ public struct WebhookDispatcher: Sendable {
             let now = Date()
             switch outcome {
             case .delivered(let code):
-                try await store.recordWebhookAttempt(id: delivery.id, status: .delivered, statusCode: code, error: nil, at: now)
+                try await store.recordWebhookAttempt(
+                    id: delivery.id, status: .delivered, statusCode: code, error: nil, at: now)
                 counters.count(webhook.name, .delivered)
                 round.delivered += 1
                 logger.debug("webhook delivered", metadata: metadata.merging(["status": "\(code)"]) { $1 })
@@ -216,7 +224,8 @@ public struct WebhookDispatcher: Sendable {
                 throw CancellationError()
             case .refused(let code, let reason):
                 let error = "\(reason): the receiver refused it"
-                try await store.recordWebhookAttempt(id: delivery.id, status: .dead, statusCode: code, error: error, at: now)
+                try await store.recordWebhookAttempt(
+                    id: delivery.id, status: .dead, statusCode: code, error: error, at: now)
                 counters.count(webhook.name, .failed(.status))
                 counters.count(webhook.name, .dead)
                 round.dead += 1
@@ -228,7 +237,8 @@ public struct WebhookDispatcher: Sendable {
                 counters.count(webhook.name, .failed(code == nil ? .transport : .status))
                 guard attempts < webhook.maxAttempts else {
                     let error = "\(reason) (gave up after \(attempts) attempts)"
-                    try await store.recordWebhookAttempt(id: delivery.id, status: .dead, statusCode: code, error: error, at: now)
+                    try await store.recordWebhookAttempt(
+                        id: delivery.id, status: .dead, statusCode: code, error: error, at: now)
                     counters.count(webhook.name, .dead)
                     round.dead += 1
                     logger.warning(
@@ -236,7 +246,8 @@ public struct WebhookDispatcher: Sendable {
                         metadata: metadata.merging(["error": "\(reason)", "attempts": "\(attempts)"]) { $1 })
                     return true
                 }
-                try await store.recordWebhookAttempt(id: delivery.id, status: .pending, statusCode: code, error: reason, at: now)
+                try await store.recordWebhookAttempt(
+                    id: delivery.id, status: .pending, statusCode: code, error: reason, at: now)
                 round.retried += 1
                 let delay = retryAfter.map { min($0, timing.maxRetryAfter) } ?? backoff(beforeRetry: attempts)
                 logger.info(
@@ -266,7 +277,8 @@ public struct WebhookDispatcher: Sendable {
             if (400..<500).contains(status) && status != 408 && status != 429 {
                 return .refused(status, response.statusText)
             }
-            let retryAfter = (status == 429 || status == 503) ? response.header("Retry-After").flatMap(HTTPClient.retryAfter) : nil
+            let retryAfter =
+                (status == 429 || status == 503) ? response.header("Retry-After").flatMap(HTTPClient.retryAfter) : nil
             return .failed(status, response.statusText, retryAfter: retryAfter)
         } catch is CancellationError {
             return .cancelled
@@ -291,7 +303,8 @@ public struct WebhookDispatcher: Sendable {
     }
 
     private func renewLease() async throws -> Bool {
-        try await store.acquireLease(Self.leaseName(of: webhook.name), holder: holder, ttl: timing.leaseTTL, now: Date())
+        try await store.acquireLease(
+            Self.leaseName(of: webhook.name), holder: holder, ttl: timing.leaseTTL, now: Date())
     }
 
     /// The wait before retry number `retry` (1 for the first): half the capped exponential delay plus a random part
