@@ -110,7 +110,7 @@ let package = Package(
             name: "PortraitService",
             dependencies: [
                 "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitStoreSQLite", "PortraitConnectors",
-                "PortraitIdentity", "PortraitProfiles", "PortraitWorld",
+                "PortraitHTTP", "PortraitIdentity", "PortraitProfiles", "PortraitWorld",
                 "PortraitMockCRM", "PortraitIntake", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -118,6 +118,19 @@ extension HubConfig {
             for violation in error.violations { report(violation.path, violation.message) }
         }
 
+        var webhooks: [WebhookConfig] = []
+        if let written = root["webhooks"] {
+            let webhooksPath = JSONPath.root.appending("webhooks")
+            var problems: [(JSONPath, String)] = []
+            let resolved = resolver.resolve(written, path: webhooksPath, problems: &problems)
+            for (problemPath, message) in problems { report(problemPath, message) }
+            webhooks = WebhookConfig.parseList(
+                written: written, resolved: resolved, path: webhooksPath,
+                segmentNames: Set(profiles.segments.map(\.name)),
+                declaredAt: { at in document.position(of: at).map { "\(displayName):\($0.line)" } ?? displayName },
+                report: report)
+        }
+
         if !issues.isEmpty {
             throw ConfigError(issues: Self.ordered(issues))
         }
@@ -129,7 +142,7 @@ extension HubConfig {
         }
         return HubConfig(
             file: file, directory: directory, storePath: storePath, connectors: connectors, redactor: resolver.redactor,
-            service: service, identity: identity, profiles: profiles)
+            service: service, identity: identity, profiles: profiles, webhooks: webhooks)
     }
 
     private static func ordered(_ issues: [ConfigIssue]) -> [ConfigIssue] {

@@ -22,12 +22,15 @@ public struct HubConfig: Sendable {
     public var identity: IdentitySettings
     /// How profiles are built: survivorship, traits, tiers, segments (the `profiles` section over the defaults).
     public var profiles: ProfileSettings
+    /// Destinations of the change feed (`portrait run` delivers to them; `portrait webhooks` shows them).
+    public var webhooks: [WebhookConfig]
 
     public init(
         file: URL, directory: URL, storePath: URL, connectors: [ConnectorConfig], redactor: SecretRedactor,
         service: ServiceConfig = ServiceConfig(), identity: IdentitySettings = .standard,
-        profiles: ProfileSettings = .standard
+        profiles: ProfileSettings = .standard, webhooks: [WebhookConfig] = []
     ) {
+        self.webhooks = webhooks
         self.identity = identity
         self.profiles = profiles
         self.file = file
@@ -39,6 +42,8 @@ public struct HubConfig: Sendable {
     }
 
     public func connector(named name: String) -> ConnectorConfig? { connectors.first { $0.name == name } }
+
+    public func webhook(named name: String) -> WebhookConfig? { webhooks.first { $0.name == name } }
 
     public var enabledConnectors: [ConnectorConfig] { connectors.filter(\.enabled) }
 }

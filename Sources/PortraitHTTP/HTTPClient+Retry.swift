@@ -97,7 +97,7 @@ extension HTTPClient {
     }
 
     /// A `Retry-After` value: seconds (`120`) or an HTTP date; nil when it is neither.
-    static func retryAfter(_ text: String) -> Duration? {
+    public static func retryAfter(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(trimmed) { return .seconds(max(seconds, 0)) }
         let formatter = DateFormatter()

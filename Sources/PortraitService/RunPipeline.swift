@@ -19,6 +19,10 @@ final class RunPipeline: Sendable {
         var parts: [RunPart]
     }
 
+    /// True when the run ended at a committed checkpoint because a stop was requested, whatever error the
+    /// connector wrapped ``SyncStopped`` in.
+    var stoppedAtCheckpoint: Bool { state.withLock { $0.stoppedAtCheckpoint } }
+
     fileprivate struct State {
         var records: [SourceRecord] = []
         var unreadable: [UnreadableRecord] = []
@@ -35,6 +39,8 @@ final class RunPipeline: Sendable {
         /// all written by this run, so looking up stored hashes would find nothing worth the look-up.
         var startedEmpty: [String: Bool] = [:]
         var lastProgress = Date.distantPast
+        /// The run ended at a committed checkpoint on a stop request (``SyncStopped`` was thrown to the connector).
+        var stoppedAtCheckpoint = false
     }
 
     static let keptWarnings = 20
@@ -80,7 +86,10 @@ final class RunPipeline: Sendable {
         case .checkpoint(let checkpoint):
             try await submit(checkpoint: checkpoint, waitForCommit: true)
             // Everything read so far is committed with this checkpoint: the one safe place to end early.
-            if stop?.isRequested == true { throw SyncStopped() }
+            if stop?.isRequested == true {
+                state.withLock { $0.stoppedAtCheckpoint = true }
+                throw SyncStopped()
+            }
         case .part(let part):
             // Counts are attributed to a part exactly because everything before it is committed first.
             try await submit(checkpoint: nil, waitForCommit: true)

@@ -43,7 +43,7 @@ public struct SyncReport: Sendable, Codable, Hashable {
         if warningCount > 0 { line += " · warnings \(warningCount)" }
         line += String(format: " (%.1f s)", seconds)
         for part in parts { line += "\n    " + part.summaryLine }
-        if let error { line += "\n  failed: \(error)" }
+        if let error { line += "\n  \(status == .stopped ? "stopped" : "failed"): \(error)" }
         return line
     }
 }

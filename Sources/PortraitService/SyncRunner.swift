@@ -26,8 +26,8 @@ public struct SyncRunner: Sendable {
 
     /// Syncs `connector` once and reports what happened. Never throws for a failing source: the report says so.
     ///
-    /// - Parameter stop: When requested, the run ends as failed right after its next committed checkpoint
-    ///   (``SyncStopped``), so the next run resumes there; `portrait run` passes one to shut down cleanly.
+    /// - Parameter stop: When requested, the run ends right after its next committed checkpoint with the status
+    ///   `stopped` (``SyncStopped``), so the next run resumes there; `portrait run` passes one to shut down cleanly.
     public func sync(
         _ connector: ConnectorConfig,
         config: HubConfig,
@@ -40,27 +40,31 @@ public struct SyncRunner: Sendable {
             connector: connector, runID: runID, store: store, batchSize: batchSize, started: started, stop: stop,
             progress: progress)
         var failure: String?
+        var stopped = false
         do {
             let instance = try registry.instance(of: connector, config: config, logger: logger)
             let state = try await store.checkpoint(connector: connector.name)
             try await instance.read(from: state, into: ConnectorOutput { message in try await batcher.take(message) })
             try await batcher.finish()
         } catch {
+            stopped = error is SyncStopped || batcher.stoppedAtCheckpoint
             failure = config.redactor.redact(Self.describe(error))
             // What was mapped before the failure is valid: keep it (no checkpoint moves past it).
             do { try await batcher.finish() } catch {
+                stopped = false
                 failure! += "; and committing the records read before it failed: \(config.redactor.redact(Self.describe(error)))"
             }
         }
         let snapshot = batcher.snapshot()
-        let status: RunStatus = failure == nil ? .succeeded : .failed
+        // A stop at a committed checkpoint is how a shutdown ends a run, not a failure (no backoff, no alert).
+        let status: RunStatus = failure == nil ? .succeeded : stopped ? .stopped : .failed
         // Recorded even when the caller was cancelled (a service stopping hard): a run left `running` would say
         // nothing of what it committed.
         let outcome = RunOutcome(
             status: status, read: snapshot.read, counts: snapshot.counts, warnings: snapshot.warningCount,
             error: failure, finishedAt: Date(), parts: snapshot.parts)
         try await Task { [store] in try await store.finishRun(runID, outcome: outcome) }.value
-        if let failure, stop?.isRequested == true {
+        if let failure, stopped || stop?.isRequested == true {
             logger.notice("sync stopped for shutdown", metadata: ["connector": "\(connector.name)", "error": "\(failure)"])
         } else if let failure {
             logger.error("sync failed", metadata: ["connector": "\(connector.name)", "error": "\(failure)"])

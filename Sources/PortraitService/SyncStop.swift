@@ -4,8 +4,8 @@ import Synchronization
 /// work.
 ///
 /// A sync given this token (``SyncRunner/sync(_:config:stop:progress:)``) goes on until the connector yields its
-/// next checkpoint, commits it with every record before it, and then ends as failed with
-/// ``SyncStopped``; the next run resumes from that checkpoint. Connectors checkpoint often (`jsonl` every 1,000
+/// next checkpoint, commits it with every record before it, and then ends with ``SyncStopped`` (recorded as the run
+/// status `stopped`, not `failed`); the next run resumes from that checkpoint. Connectors checkpoint often (`jsonl` every 1,000
 /// lines, `csv_drop` every `checkpoint_rows`, `rest` every page), so a stop takes a moment, not a whole source.
 public final class SyncStop: Sendable {
     private let requested = Atomic(false)

@@ -290,6 +290,9 @@ public enum RunStatus: String, Sendable, Codable, Hashable {
     case running
     case succeeded
     case failed
+    /// Ended at a committed checkpoint because the service was shutting down (``RunOutcome/error`` says so): not a
+    /// failure, and the next run resumes there.
+    case stopped
 }
 
 /// How a run ended: its counts and, if it failed, why.

@@ -324,6 +324,32 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v9-webhooks") { db in
+            // Webhooks: per webhook the last change id it has handled, and the delivery log. A change a webhook
+            // accepts gets its row (pending) in the same transaction that moves the cursor past it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook_cursors (
+                        webhook TEXT PRIMARY KEY NOT NULL,
+                        change_id INTEGER NOT NULL,
+                        updated_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE webhook_deliveries (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        webhook TEXT NOT NULL,
+                        change_id INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+                        last_status_code INTEGER,
+                        last_error TEXT,
+                        first_attempt_at REAL,
+                        last_attempt_at REAL,
+                        delivered_at REAL
+                    );
+                    CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries(webhook, status, change_id);
+                    """
+            )
+        }
         return migrator
     }()
 

@@ -1,5 +1,7 @@
 package import Foundation
 import GRDB
+package import PortraitProfiles
+import PortraitCore
 
 // Hooks for this package's tests: they put a store into states Portrait itself never writes (a schema from a
 // newer version, a lock held by another process). Not public API.
@@ -8,6 +10,21 @@ extension SQLiteStore {
     /// Runs raw SQL in one transaction.
     package func executeForTesting(_ sql: String) async throws {
         try await writer.write { db in try db.execute(sql: sql) }
+    }
+
+    /// Appends events to the change feed as the profile engine would, and returns their ids (webhook tests).
+    package func appendChangesForTesting(_ changes: [ProfileChange]) async throws -> [Int64] {
+        try await writer.write { db in
+            try changes.map { change in
+                try db.execute(
+                    sql: "INSERT INTO profile_changes (at, type, profile_id, other_id, segment, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        change.at.timeIntervalSince1970, change.kind.rawValue, change.profile, change.other, change.segment,
+                        change.detail.canonicalText,
+                    ])
+                return db.lastInsertedRowID
+            }
+        }
     }
 
     /// A pragma's value as the writer connection has it (`synchronous`), as text.

@@ -106,11 +106,13 @@ public struct TestHTTPServer: Sendable {
 
     /// Starts the server, runs `body` with it, then stops it, whether `body` returned or threw.
     ///
+    /// - Parameter port: 0 (the default) for an ephemeral port; a given port lets a test start the server where a
+    ///   client already sends (a receiver that was down and comes up).
     /// - Throws: What `body` throws, or the server's error if it could not start.
-    public func run<Value: Sendable>(_ body: @Sendable (Running) async throws -> Value) async throws -> Value {
+    public func run<Value: Sendable>(port: Int = 0, _ body: @Sendable (Running) async throws -> Value) async throws -> Value {
         let log = RequestLog()
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let application = makeApplication(log: log, onPort: { portContinuation.yield($0) })
+        let application = makeApplication(port: port, log: log, onPort: { portContinuation.yield($0) })
 
         return try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask {
@@ -129,7 +131,7 @@ public struct TestHTTPServer: Sendable {
         }
     }
 
-    private func makeApplication(log: RequestLog, onPort: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
+    private func makeApplication(port: Int, log: RequestLog, onPort: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
         let router = Router()
         for route in routes {
             let handler = route.handler
@@ -151,7 +153,7 @@ public struct TestHTTPServer: Sendable {
         logger.logLevel = .warning
         return Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in
                 if let port = channel.localAddress?.port { onPort(port) }
             },

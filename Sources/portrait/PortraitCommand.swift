@@ -19,7 +19,7 @@ struct Portrait: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, Check.self, Connectors.self, Sync.self, Status.self, Quarantine.self, Export.self, Demo.self,
-            MockCRMServer.self, Run.self, Identity.self, Profiles.self, Segments.self, Changes.self, Generate.self,
+            MockCRMServer.self, Run.self, Identity.self, Profiles.self, Segments.self, Changes.self, Webhooks.self, Generate.self,
         ]
     )
 

@@ -12,6 +12,7 @@ import Synchronization
 public final class ServiceMetrics: ServiceProbes {
     let store: any Store
     private let sources = Mutex<(schedules: ScheduledSyncs?, intake: IntakeServer?)>((nil, nil))
+    private let webhooks = Mutex<WebhookCounters?>(nil)
 
     public init(store: any Store) {
         self.store = store
@@ -20,6 +21,11 @@ public final class ServiceMetrics: ServiceProbes {
     /// The parts of the service whose state is reported, once they exist.
     public func observe(schedules: ScheduledSyncs?, intake: IntakeServer?) {
         sources.withLock { $0 = (schedules, intake) }
+    }
+
+    /// The webhook counters to report (`portrait run` with webhooks configured).
+    public func observe(webhooks counters: WebhookCounters) {
+        webhooks.withLock { $0 = counters }
     }
 
     public func isReady() async -> Bool {
@@ -76,6 +82,26 @@ public final class ServiceMetrics: ServiceProbes {
             for reason in IntakeCounters.Reason.allCases {
                 registry.makeCounter(name: "portrait_intake_rejections_total", labels: [("reason", reason.rawValue)], help: "Form posts refused, by reason")
                     .increment(by: Int64(counters[reason]))
+            }
+        }
+        if let counters = webhooks.withLock({ $0 }) {
+            let stored = (try? await (store as? any WebhookStore)?.webhookDeliveryCounts()) ?? [:]
+            for (webhook, counts) in counters.snapshot().sorted(by: { $0.key < $1.key }) {
+                let help = "Webhook deliveries settled since the service started: delivered (2xx) or dead (refused, or out of attempts)"
+                registry.makeCounter(name: "portrait_webhook_deliveries_total", labels: [("webhook", webhook), ("outcome", "delivered")], help: help)
+                    .increment(by: Int64(counts.delivered))
+                registry.makeCounter(name: "portrait_webhook_deliveries_total", labels: [("webhook", webhook), ("outcome", "dead")], help: help)
+                    .increment(by: Int64(counts.dead))
+                for reason in WebhookCounters.FailureReason.allCases {
+                    registry.makeCounter(
+                        name: "portrait_webhook_failures_total", labels: [("webhook", webhook), ("reason", reason.rawValue)],
+                        help: "Failed webhook delivery attempts since the service started: a non-2xx status, or no answer (transport)"
+                    ).increment(by: Int64(counts.failures[reason] ?? 0))
+                }
+                registry.makeGauge(name: "portrait_webhook_pending", labels: [("webhook", webhook)], help: "Webhook deliveries waiting for an attempt or a retry")
+                    .set(Double(stored[webhook]?[.pending] ?? 0))
+                registry.makeGauge(name: "portrait_webhook_dead_letters", labels: [("webhook", webhook)], help: "Webhook deliveries in the dead letters (portrait webhooks replay NAME --dead)")
+                    .set(Double(stored[webhook]?[.dead] ?? 0))
             }
         }
         return registry.emitToString()

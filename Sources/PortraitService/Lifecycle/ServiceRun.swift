@@ -71,10 +71,18 @@ public struct ServiceRun: Sendable {
         let requests = SyncRequestBoard()
         let scheduled = try ScheduledSyncs(workspace: workspace, logger: logger, requests: requests)
         metrics.observe(schedules: scheduled.isEmpty ? nil : scheduled, intake: intake.server)
-        guard !intake.forms.isEmpty || !scheduled.isEmpty else {
+        guard !intake.forms.isEmpty || !scheduled.isEmpty || !workspace.config.webhooks.isEmpty else {
             throw PortraitError.configuration(
-                "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule and no survey form has a secret to accept posts with; `portrait run` has nothing to do (add schedule: 15m to a connector, or a secret to a form)"
+                "\(workspace.config.file.lastPathComponent): no enabled connector has a schedule, no survey form has a secret to accept posts with and no webhook is configured; `portrait run` has nothing to do (add schedule: 15m to a connector, or a secret to a form)"
             )
+        }
+        let webhookCounters = WebhookCounters()
+        let webhooks = try WebhookService(workspace: workspace, counters: webhookCounters, logger: logger)
+        if !workspace.config.webhooks.isEmpty {
+            metrics.observe(webhooks: webhookCounters)
+            for webhook in workspace.config.webhooks {
+                say("Webhook: \(webhook.name) → \(webhook.displayURL)")
+            }
         }
         for form in intake.formsWithoutSecret {
             say("Not served: form \(form) has no secret (imported from exports only)")
@@ -92,20 +100,23 @@ public struct ServiceRun: Sendable {
                 forms.isEmpty ? "" : "POST /v1/forms/{form}/responses (forms: \(forms.joined(separator: ", "))), "
             say("Portrait service on http://\(host):\(port): \(intakeLine)GET /healthz, /readyz, /metrics")
         }
-        // Shut down in reverse order: the profiles' loops, the syncs (each ends at its next checkpoint), the port.
+        // Shut down in reverse order: the webhooks (between deliveries), the profiles' loops, the syncs (each ends at
+        // its next checkpoint), the port.
         let refresh = try Schedule(parsing: workspace.config.profiles.refresh, field: "profiles.refresh")
         let profiles = ProfileService(
             workspace: workspace, refresh: refresh, catchUp: .seconds(workspace.config.profiles.catchUpSeconds), logger: logger)
         logger.info(
             "profiles kept current",
             metadata: ["catch_up_seconds": "\(workspace.config.profiles.catchUpSeconds)", "refresh": "\(refresh)"])
-        var group = ServiceGroupConfiguration(services: [http, syncs, profiles], logger: logger)
+        // A service that returns before the shutdown ends the group: the webhooks run only when there are some.
+        let services: [any Service] = [http, syncs, profiles] + (workspace.config.webhooks.isEmpty ? [] : [webhooks])
+        var group = ServiceGroupConfiguration(services: services, logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGrace
-        let services = ServiceGroup(configuration: group)
+        let serviceGroup = ServiceGroup(configuration: group)
 
         let forced = try await withThrowingTaskGroup(of: Bool.self) { tasks in
             tasks.addTask {
-                try await services.run()
+                try await serviceGroup.run()
                 return false
             }
             tasks.addTask { [say] in
@@ -127,7 +138,7 @@ public struct ServiceRun: Sendable {
                     say(
                         "Stopping (\(signal)): syncs in progress end at their next checkpoint, the HTTP port answers "
                             + "the requests it has (\(signal) again stops at once)")
-                    await services.triggerGracefulShutdown()
+                    await serviceGroup.triggerGracefulShutdown()
                 }
                 return false
             }
@@ -166,6 +177,9 @@ public struct ServiceRun: Sendable {
             let what = schedules.isEmpty ? "nothing scheduled" : "scheduled " + schedules.joined(separator: ", ")
             say("Reloaded \(file): \(what)")
             logger.notice("config reloaded", metadata: ["file": "\(file)", "scheduled": "\(schedules.count)"])
+            if config.webhooks != current.config.webhooks {
+                say("Not reloaded: webhooks: take effect when `portrait run` restarts")
+            }
             if IntakeSettings(config) != IntakeSettings(current.config) {
                 say("Not reloaded: service: and the survey forms take effect when `portrait run` restarts")
             }
