@@ -27,7 +27,12 @@ struct ProfilesCommandLineTests {
             #expect(email?["value"] as? String == "wang.xiaoming@example.cn")
             let record = try #require(email?["record"] as? Int)
             let provenance = document?["provenance"] as? [String: Any]
-            #expect((provenance?[String(record)] as? [String: Any])?["connector"] as? String == "crm")
+            // The newest record with the email wins (most_recent): the CRM contact or the live survey post, whichever
+            // the demo wrote last. Either way the provenance names it, and the record key agrees.
+            let connector = try #require((provenance?[String(record)] as? [String: Any])?["connector"] as? String)
+            #expect(["crm", "survey"].contains(connector))
+            let key = (document?["record_keys"] as? [String: Any])?[String(record)] as? String
+            #expect(key?.hasPrefix(connector + "/") == true, "\(key ?? "no key")")
             #expect((document?["fields"] as? [String: Any])?["order_count"] as? Int == 2)
 
             // Before the demo ran, the profile did not exist.
