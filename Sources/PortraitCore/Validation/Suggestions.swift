@@ -13,6 +13,22 @@ public enum Suggestions {
         return distance <= limit ? candidate : nil
     }
 
+    /// Reports each key of `object` not in `allowed`: `unknown key 'traitz'; did you mean 'traits'?`, or the keys
+    /// there are when none is close (the config sections Portrait checks by hand: identity, profiles).
+    public static func reportUnknownKeys(
+        _ object: [String: JSONValue], allowed: Set<String>, path: JSONPath, report: (JSONPath, String) -> Void
+    ) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            var message = "unknown key '\(key)'"
+            if let suggestion = closest(to: key, among: allowed) {
+                message += "; did you mean '\(suggestion)'?"
+            } else {
+                message += "; expected one of \(allowed.sorted().joined(separator: ", "))"
+            }
+            report(path.appending(key), message)
+        }
+    }
+
     /// Damerau-Levenshtein (optimal string alignment) distance over characters.
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a)

@@ -24,9 +24,7 @@ extension IdentitySettings {
         guard let section = json.objectValue else {
             throw IdentitySettingsError(violations: [(path, "expected a mapping with keys such as comparisons and blocking")])
         }
-        for key in section.keys.sorted() where !Self.sectionKeys.contains(key) {
-            report(path.appending(key), "unknown key; expected one of \(Self.sectionKeys.sorted().joined(separator: ", "))")
-        }
+        Suggestions.reportUnknownKeys(section, allowed: Self.sectionKeys, path: path, report: report)
 
         if let value = section["match_threshold"] {
             if let number = value.numberValue.map({ NSDecimalNumberBridge.double($0) }), number > 0, number < 1 {
@@ -77,14 +75,6 @@ extension IdentitySettings {
         return array.enumerated().map { (path.appending($0.offset), $0.element) }
     }
 
-    private static func unknownKeys(
-        _ object: [String: JSONValue], allowed: Set<String>, path: JSONPath, report: (JSONPath, String) -> Void
-    ) {
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            report(path.appending(key), "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
-        }
-    }
-
     private static func parseIdentifiers(
         _ value: JSONValue, path: JSONPath, report: (JSONPath, String) -> Void
     ) -> [IdentifierRule] {
@@ -94,7 +84,7 @@ extension IdentitySettings {
                 report(at, "expected a mapping with at least `type`, e.g. { type: email, deterministic: true }")
                 continue
             }
-            unknownKeys(object, allowed: ["type", "deterministic", "scope", "max_per_profile"], path: at, report: report)
+            Suggestions.reportUnknownKeys(object, allowed: ["type", "deterministic", "scope", "max_per_profile"], path: at, report: report)
             var rule = IdentifierRule(type: type, deterministic: false)
             if let flag = object["deterministic"] {
                 if let bool = flag.boolValue { rule.deterministic = bool } else { report(at.appending("deterministic"), "expected true or false") }
@@ -130,7 +120,7 @@ extension IdentitySettings {
                 report(at, "expected a mapping such as { value: \"+8613800000000\" } or { type: email, pattern: \"^test@\" }")
                 continue
             }
-            unknownKeys(object, allowed: ["type", "value", "pattern"], path: at, report: report)
+            Suggestions.reportUnknownKeys(object, allowed: ["type", "value", "pattern"], path: at, report: report)
             let type = object["type"]?.stringValue
             switch (object["value"]?.textValue, object["pattern"]?.stringValue) {
             case (let exact?, nil):
@@ -183,7 +173,7 @@ extension IdentitySettings {
                 report(at, "expected a mapping such as { field: given, levels: [exact, { jaro_winkler: 0.9 }] }")
                 continue
             }
-            unknownKeys(object, allowed: ["field", "levels", "term_frequency", "different_vetoes"], path: at, report: report)
+            Suggestions.reportUnknownKeys(object, allowed: ["field", "levels", "term_frequency", "different_vetoes"], path: at, report: report)
             guard let field = parseField(object["field"], path: at.appending("field"), report: report) else { continue }
             var levels: [ComparisonLevel] = []
             for (levelPath, level) in items(

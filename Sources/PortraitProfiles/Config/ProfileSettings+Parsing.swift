@@ -24,7 +24,7 @@ extension ProfileSettings {
         guard let section = json.objectValue else {
             throw ProfileSettingsError(violations: [(path, "expected a mapping with keys such as traits, tiers and segments")])
         }
-        Self.unknownKeys(section, allowed: Self.sectionKeys, path: path, report: report)
+        Suggestions.reportUnknownKeys(section, allowed: Self.sectionKeys, path: path, report: report)
 
         if let value = section["survivorship"] {
             survivorship = Self.parseSurvivorship(value, over: survivorship, path: path.appending("survivorship"), report: report)
@@ -85,16 +85,6 @@ extension ProfileSettings {
         if !problems.isEmpty { throw ProfileSettingsError(violations: problems) }
     }
 
-    static func unknownKeys(
-        _ object: [String: JSONValue], allowed: Set<String>, path: JSONPath, report: (JSONPath, String) -> Void
-    ) {
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            var message = "unknown key"
-            if let suggestion = Suggestions.closest(to: key, among: allowed) { message += "; did you mean '\(suggestion)'?" }
-            report(path.appending(key), message + " (expected one of \(allowed.sorted().joined(separator: ", ")))")
-        }
-    }
-
     static func expression(
         _ text: String, catalog: FieldCatalog, path: JSONPath, report: (JSONPath, String) -> Void
     ) -> SegmentExpression? {
@@ -115,7 +105,7 @@ extension ProfileSettings {
         }
         var rules = defaults
         let attributes = Attribute.allCases.map(\.rawValue)
-        unknownKeys(object, allowed: Set(attributes + ["default"]), path: path, report: report)
+        Suggestions.reportUnknownKeys(object, allowed: Set(attributes + ["default"]), path: path, report: report)
         if let fallback = object["default"], let rule = parseRule(fallback, path: path.appending("default"), report: report) {
             for attribute in Attribute.allCases { rules[attribute] = rule }
         }
@@ -157,7 +147,7 @@ extension ProfileSettings {
             report(path, "expected { base: CNY, rates: { USD: 7.1 } }: a base ISO 4217 code and units of base per unit")
             return nil
         }
-        unknownKeys(object, allowed: ["base", "rates"], path: path, report: report)
+        Suggestions.reportUnknownKeys(object, allowed: ["base", "rates"], path: path, report: report)
         var rates: [String: Double] = [:]
         for (code, rate) in object["rates"]?.objectValue ?? [:] {
             guard let number = rate.numberValue.map({ Double(truncating: $0 as NSNumber) }), number > 0 else {
@@ -175,7 +165,7 @@ extension ProfileSettings {
             report(path, "expected { new_days: 30, active_days: 90, lapsed_days: 365 }")
             return lifecycle
         }
-        unknownKeys(object, allowed: ["new_days", "active_days", "lapsed_days"], path: path, report: report)
+        Suggestions.reportUnknownKeys(object, allowed: ["new_days", "active_days", "lapsed_days"], path: path, report: report)
         for (key, keyPath) in [("new_days", \Lifecycle.newDays), ("active_days", \.activeDays), ("lapsed_days", \.lapsedDays)] {
             guard let item = object[key] else { continue }
             guard let number = item.numberValue, let days = Int(exactly: Double(truncating: number as NSNumber)), days >= 1 else {
@@ -209,7 +199,7 @@ extension ProfileSettings {
                 report(at, "expected a mapping { name, aggregate, of, field, where, window_days }")
                 continue
             }
-            unknownKeys(object, allowed: ["name", "aggregate", "of", "field", "where", "window_days"], path: at, report: report)
+            Suggestions.reportUnknownKeys(object, allowed: ["name", "aggregate", "of", "field", "where", "window_days"], path: at, report: report)
             guard let name = object["name"]?.stringValue, isName(name) else {
                 report(at.appending("name"), "expected a name of lower-case letters, digits and _, starting with a letter")
                 continue
@@ -298,7 +288,7 @@ extension ProfileSettings {
                 report(at, "expected a mapping { name, \(conditionKey) }")
                 continue
             }
-            unknownKeys(object, allowed: ["name", conditionKey, "description"], path: at, report: report)
+            Suggestions.reportUnknownKeys(object, allowed: ["name", conditionKey, "description"], path: at, report: report)
             guard let name = object["name"]?.stringValue, isName(name) else {
                 report(at.appending("name"), "expected a name of lower-case letters, digits and _, starting with a letter")
                 continue
