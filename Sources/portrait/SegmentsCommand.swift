@@ -94,7 +94,7 @@ extension Portrait {
                 let engine = try ProfileUpdates.engine(for: workspace)
                 let parsed: SegmentExpression
                 do {
-                    parsed = try SegmentExpression.parse(expression, fields: ProfileLayout(traits: workspace.config.profiles.traits).catalog)
+                    parsed = try SegmentExpression.parse(expression, fields: engine.layout.catalog)
                 } catch {
                     throw PortraitError.usage("the expression is not valid: \(error.description)")
                 }

@@ -121,20 +121,8 @@ public enum ProfileDocument {
         return (record, entry["connector"]?.stringValue ?? "?", entry["at"]?.stringValue ?? "?")
     }
 
-    /// A field value of a stored document, typed by the layout.
-    public static func value(_ json: JSONValue, type: ProfileFieldType) -> ProfileValue? {
-        switch (type, json) {
-        case (.number, .number(let number)): return .number(Double(truncating: number as NSNumber))
-        case (.text, .string(let text)): return .text(text)
-        case (.date, .string(let text)): return .date(text)
-        case (.bool, .bool(let bool)): return .bool(bool)
-        case (.list, .array(let list)): return .list(list.compactMap(\.stringValue))
-        default: return nil
-        }
-    }
-
     /// What changed between two documents of a profile, field by field (`fields.total_spend`, `golden.email`,
-    /// `records.order`); provenance alone changing is not a change. Nil when nothing did.
+    /// `records.order`); provenance alone changing is not a change. Empty when nothing did.
     public static func changes(from old: JSONValue, to new: JSONValue) -> [JSONValue] {
         var changes: [JSONValue] = []
         func compare(_ section: String, _ a: JSONValue?, _ b: JSONValue?, valueOnly: Bool) {

@@ -19,14 +19,17 @@ public struct ProfileEngine: Sendable {
     /// Dirty profiles taken per update round.
     public var updateBatch = 20_000
 
+    /// The profile's fields under `settings`: the fields table's columns.
+    public let layout: ProfileLayout
+
     public init(store: any ProfileStore, settings: ProfileSettings) {
         self.store = store
         self.settings = settings
+        self.layout = ProfileLayout(traits: settings.traits)
     }
 
     /// The fields table's layout, fingerprinted: a changed trait list rebuilds the table.
     public var layoutFingerprint: String {
-        let layout = ProfileLayout(traits: settings.traits)
         let text = layout.fields.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ",")
         return String(ContentHash.sha256(Data(text.utf8)).prefix(16))
     }
@@ -89,7 +92,6 @@ public struct ProfileEngine: Sendable {
         try await evaluateSegments(among: nil, now: now, report: &report)
         report.lap("segments", since: &clock)
 
-        let layout = ProfileLayout(traits: settings.traits)
         try await store.applyProfiles(
             ProfileWrite(
                 at: now, layout: layout, clearDirtyThrough: mark,
@@ -138,7 +140,6 @@ public struct ProfileEngine: Sendable {
         _ finished: [FinishedProfile], removed: [String], now: Date, recreate: Bool, allFields: Bool,
         report: inout ProfileReport, clearing dirty: [DirtyProfile] = [], existing: Set<String>? = nil
     ) async throws {
-        let layout = ProfileLayout(traits: settings.traits)
         // A rebuild knows which ids are stored: it reads only those documents (none on a first build).
         let wanted = (finished.map(\.id) + removed).filter { existing?.contains($0) ?? true }
         let stored = try await store.storedProfiles(ids: wanted)
