@@ -12,10 +12,13 @@ extension SQLiteStore: ProfileReader {
         let at = date.timeIntervalSince1970
         return try await access("read a profile version") {
             try await writer.read { db in
+                let source = try Self.profileSource(db)
                 if let row = try Row.fetchOne(
-                    db, sql: "SELECT profile, version FROM profiles WHERE id = ? AND version_at <= ?", arguments: [id, at])
+                    db, sql: "SELECT \(source.columns) FROM profiles p \(source.join) WHERE p.id = ? AND p.version_at <= ?",
+                    arguments: [id, at])
                 {
-                    return (row[0], row[1])
+                    let stored = Self.storedProfile(row)
+                    return (stored.document, stored.version)
                 }
                 guard
                     let row = try Row.fetchOne(
@@ -163,17 +166,18 @@ extension SQLiteStore: ProfileReader {
             let start = after
             let page = try await access("read profiles") {
                 try await writer.read { db in
+                    let source = try Self.profileSource(db)
                     let sql: String
                     var arguments: StatementArguments
                     if let segment {
                         sql = """
-                            SELECT p.id, p.profile, p.version, p.created_at, p.version_at FROM segment_members m
-                            JOIN profiles p ON p.id = m.profile_id
+                            SELECT \(source.columns) FROM segment_members m
+                            JOIN profiles p ON p.id = m.profile_id \(source.join)
                             WHERE m.segment = ? AND m.exited_at IS NULL AND m.profile_id > ? ORDER BY m.profile_id LIMIT ?
                             """
                         arguments = [segment, start, Self.pageSize]
                     } else {
-                        sql = "SELECT id, profile, version, created_at, version_at FROM profiles WHERE id > ? ORDER BY id LIMIT ?"
+                        sql = "SELECT \(source.columns) FROM profiles p \(source.join) WHERE p.id > ? ORDER BY p.id LIMIT ?"
                         arguments = [start, Self.pageSize]
                     }
                     return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.storedProfile)

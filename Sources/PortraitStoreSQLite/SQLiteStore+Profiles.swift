@@ -99,19 +99,51 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
+    /// The columns and join that read a profile whole: its row, then its `profile_fields` row (`f.*`) when that
+    /// table exists. `p` names the profiles table.
+    static func profileSource(_ db: Database) throws -> (columns: String, join: String) {
+        let row = "p.id, p.profile, p.version, p.created_at, p.version_at"
+        guard try db.tableExists("profile_fields") else { return (row, "") }
+        return (row + ", f.*", "LEFT JOIN profile_fields f ON f.profile_id = p.id")
+    }
+
+    /// A profile read with ``profileSource(_:)``: the stored document with its fields put back.
     static func storedProfile(_ row: Row) -> StoredProfile {
-        StoredProfile(
-            id: row["id"], document: row["profile"], version: row["version"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            versionAt: Date(timeIntervalSince1970: row["version_at"]))
+        let slim: String = row[1]
+        return StoredProfile(
+            id: row[0], document: row.count > 6 ? ProfileDocument.composed(slim, fields: fieldsText(row, from: 6)) : slim,
+            version: row[2], createdAt: Date(timeIntervalSince1970: row[3]), versionAt: Date(timeIntervalSince1970: row[4]))
+    }
+
+    /// The `fields` object of a `profile_fields` row read from column `start` on (`f_<name>` columns), rendered as
+    /// the engine renders the values it wrote: REAL is a number, INTEGER a boolean, text starting with U+001F a list.
+    static func fieldsText(_ row: Row, from start: Int) -> String {
+        let names = row.columnNames
+        var values: [(name: String, value: ProfileValue?)] = []
+        values.reserveCapacity(row.count - start)
+        for index in start..<row.count {
+            let name = String(names[names.index(names.startIndex, offsetBy: index)].dropFirst(2))
+            switch row[index] as DatabaseValue {
+            case let value where value.isNull: values.append((name, nil))
+            case let value:
+                switch value.storage {
+                case .double(let number): values.append((name, .number(number)))
+                case .int64(let integer): values.append((name, .bool(integer != 0)))
+                case .string(let text): values.append((name, text.hasPrefix("\u{1F}") ? .list(Self.listValues(text)) : .text(text)))
+                case .blob, .null: values.append((name, nil))
+                }
+            }
+        }
+        return ProfileDocument.fields(values)
     }
 
     public func storedProfiles(ids: [String]) async throws -> [String: StoredProfile] {
         guard !ids.isEmpty else { return [:] }
         return try await access("read profiles") {
             try await writer.read { db in
+                let source = try Self.profileSource(db)
                 let statement = try db.cachedStatement(
-                    sql: "SELECT id, profile, version, created_at, version_at FROM profiles WHERE id = ?")
+                    sql: "SELECT \(source.columns) FROM profiles p \(source.join) WHERE p.id = ?")
                 var found: [String: StoredProfile] = [:]
                 for id in ids {
                     if let row = try Row.fetchOne(statement, arguments: [id]) { found[id] = Self.storedProfile(row) }
@@ -174,12 +206,7 @@ extension SQLiteStore: ProfileStore {
                 try Self.writeDocuments(db, write.upserts, at: at)
                 try Self.writeFields(db, write.upserts, layout: write.layout)
                 for id in write.removals {
-                    try db.execute(
-                        sql: """
-                            INSERT OR REPLACE INTO profile_versions (profile_id, version, valid_from, valid_to, profile)
-                            SELECT id, version, version_at, ?, profile FROM profiles WHERE id = ?
-                            """,
-                        arguments: [at, id])
+                    try Self.archive(db, id, at: at)
                     try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [id])
                     if try db.tableExists("profile_fields") {
                         try db.execute(sql: "DELETE FROM profile_fields WHERE profile_id = ?", arguments: [id])
@@ -218,14 +245,23 @@ extension SQLiteStore: ProfileStore {
             sql: "CREATE TABLE profile_fields (profile_id TEXT PRIMARY KEY NOT NULL, \(columns.joined(separator: ", "))) WITHOUT ROWID")
     }
 
+    /// Keeps profile `id` as it is stored, fields included, as the version that ends `at`. Called before its
+    /// document or fields are overwritten.
+    private static func archive(_ db: Database, _ id: String, at: Double) throws {
+        let source = try profileSource(db)
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(source.columns) FROM profiles p \(source.join) WHERE p.id = ?"), arguments: [id])
+        else { return }
+        let stored = storedProfile(row)
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO profile_versions (profile_id, version, valid_from, valid_to, profile) VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [id, stored.version, stored.versionAt.timeIntervalSince1970, at, stored.document])
+    }
+
     private static func writeDocuments(_ db: Database, _ upserts: [ProfileWrite.Upsert], at: Double) throws {
-        // A new version keeps the stored document as the version it ends; the others overwrite it in place.
-        let archive = BoundStatement(
-            try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO profile_versions (profile_id, version, valid_from, valid_to, profile)
-                    SELECT id, version, version_at, ?, profile FROM profiles WHERE id = ?
-                    """), in: db)
+        // A new version keeps the stored profile as the version it ends; the others overwrite it in place.
         let upsert = BoundStatement(
             try db.cachedStatement(
                 sql: """
@@ -234,13 +270,9 @@ extension SQLiteStore: ProfileStore {
                         version = version + ?4, version_at = CASE WHEN ?4 = 1 THEN excluded.updated_at ELSE version_at END
                     """), in: db)
         for item in upserts {
-            if item.newVersion {
-                archive.bind(at, at: 1)
-                archive.bind(item.id, at: 2)
-                try archive.execute()
-            }
+            if item.newVersion { try archive(db, item.id, at: at) }
             upsert.bind(item.id, at: 1)
-            upsert.bind(item.document, at: 2)
+            upsert.bind(item.slim, at: 2)
             upsert.bind(at, at: 3)
             upsert.bind(Int64(item.newVersion ? 1 : 0), at: 4)
             try upsert.execute()
@@ -250,6 +282,12 @@ extension SQLiteStore: ProfileStore {
     /// The list encoding segments' SQL expects: each element wrapped in U+001F.
     static func listText(_ list: [String]) -> String? {
         list.isEmpty ? nil : "\u{1F}" + list.joined(separator: "\u{1F}") + "\u{1F}"
+    }
+
+    /// The elements of a ``listText(_:)``.
+    static func listValues(_ text: String) -> [String] {
+        let parts = text.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+        return parts.dropFirst().dropLast().map(String.init)
     }
 
     private static func writeFields(_ db: Database, _ upserts: [ProfileWrite.Upsert], layout: ProfileLayout) throws {

@@ -350,6 +350,11 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v10-profile-fields-once") { db in
+            // A profile's field values live in `profile_fields` only; the stored document no longer repeats them
+            // (readers put them back). Versions keep the whole document.
+            try db.execute(sql: "UPDATE profiles SET profile = json_remove(profile, '$.fields') WHERE json_valid(profile)")
+        }
         return migrator
     }()
 

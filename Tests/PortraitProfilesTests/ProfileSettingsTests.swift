@@ -73,7 +73,7 @@ struct ProfileDocumentTests {
         #expect(PackedValues(values).unpacked(count: values.count + 2) == values + [nil, nil])
     }
 
-    @Test("the document is valid JSON whose fields read back typed, scored fields last")
+    @Test("the document is valid JSON whose fields read back typed, in the layout's order")
     func documentReadsBack() async throws {
         let fixture = try ProfileFixture()
         try await fixture.seed()
@@ -90,7 +90,15 @@ struct ProfileDocumentTests {
             }
             #expect(typed, "\(field.name) is not a \(field.type)")
         }
-        #expect(stored.document.hasSuffix(#""tier":"regular"}}"#))
+        #expect(stored.document.hasSuffix(#""tier":"regular","lifecycle":"active"}}"#))
+        // The store keeps the fields in their typed table only and puts them back in the layout's order.
+        let fieldsText = try #require(stored.document.components(separatedBy: #""fields":"#).last)
+        let positions = layout.fields.compactMap { field in
+            document["fields"]?[field.name] == nil ? nil : fieldsText.range(of: "\"\(field.name)\":")?.lowerBound
+        }
+        #expect(positions.count > 30)
+        #expect(positions == positions.sorted())
+        #expect(stored.document.components(separatedBy: #""fields":"#).count == 2)
         #expect(Timestamps.text(Timestamps.seconds("2026-10-05T10:00:00+08:00")!) == "2026-10-05T02:00:00Z")
         #expect(Timestamps.day(Timestamps.seconds("1969-12-31T23:59:59Z")!) == "1969-12-31")
     }

@@ -166,6 +166,19 @@ struct ProfileUpdateTests {
         #expect(try await fixture.store.profileVersions(id: ana).map(\.version) == [1])
     }
 
+    @Test("a second rebuild at the same moment finds every profile unchanged: the stored profile reads back as computed")
+    func rebuildAgainIsUnchanged() async throws {
+        let fixture = try ProfileFixture()
+        try await fixture.seed()
+        let first = try await fixture.engine.rebuild(now: ProfileFixture.now)
+        let before = try await allChanges(fixture).count
+        let again = try await fixture.engine.rebuild(now: ProfileFixture.now)
+        #expect(first.created > 0)
+        #expect(again.unchanged == first.computed)
+        #expect(again.updated + again.refreshed + again.created == 0)
+        #expect(try await allChanges(fixture).count == before)
+    }
+
     @Test("preview counts what an expression selects without saving anything")
     func preview() async throws {
         let fixture = try ProfileFixture()

@@ -7,15 +7,15 @@ public import PortraitCore
 /// `golden` holds each attribute's surviving value and the record it came from, `alternates` every value of the
 /// attributes kept whole, `identifiers` the other identifiers, `consents` the latest decision per channel and
 /// purpose, `records` the count of records per entity, `provenance` the connector and time of every record named
-/// (once, however many values it gave), and `fields` every field value: the golden record flat, the traits, and
-/// last the fields that need the population's RFM boundaries (scores and tier).
+/// (once, however many values it gave), and `fields` every field value: the golden record flat and the traits, in
+/// the layout's order. The store keeps `fields` in its typed table and the rest as text (``slim(_:)``).
 public enum ProfileDocument {
-    /// Fields written last, once the RFM boundaries are known.
-    public static let scored = ["r_score", "f_score", "m_score", "rfm", "tier"]
-
-    /// The document up to the scored fields, without its closing braces; and whether `fields` has a member yet.
-    public static func head(_ profile: ComputedProfile, layout: ProfileLayout) -> (text: String, hasFields: Bool) {
-        var writer = JSONTextWriter(capacity: 1536)
+    /// The document without `fields`: what the profiles table stores. The field values live in the typed
+    /// `profile_fields` row only (written once, not twice), and ``composed(_:fields:)`` puts the two together for
+    /// readers. Nothing in it needs the population's RFM boundaries, so a rebuild can store it as soon as the
+    /// profile is computed.
+    public static func slim(_ profile: ComputedProfile) -> String {
+        var writer = JSONTextWriter(capacity: 1024)
         // The records named, each once (a few per profile: a linear search beats hashing).
         var provenance: [Provenance] = []
         func named(_ source: Provenance) {
@@ -86,31 +86,37 @@ public enum ProfileDocument {
             for record in profile.unreadable { writer.number(Double(record)) }
             writer.endArray()
         }
-        writer.beginObject("fields")
-        var hasFields = false
-        for (index, field) in layout.fields.enumerated() where !scoredSet.contains(field.name) {
-            if let value = profile.values[index] {
-                writer.value(value, key: field.name)
-                hasFields = true
-            }
-        }
-        return (writer.text, hasFields)
+        writer.endObject()
+        return writer.text
     }
 
-    private static let scoredSet = Set(scored)
-
-    /// The scored fields and the closing braces that complete a `head`.
-    public static func tail(_ values: [ProfileValue?], layout: ProfileLayout, hasFields: Bool) -> String {
-        var text = ""
-        var comma = hasFields
-        for name in scored {
-            guard let value = values[layout.slot(name)] else { continue }
-            var writer = JSONTextWriter(capacity: 32)
-            writer.value(value)
-            text += (comma ? "," : "") + "\"\(name)\":" + writer.text
-            comma = true
+    /// The `fields` object: every field with a value, in the layout's order. Empty lists and values that are not
+    /// finite numbers are left out, as the fields table stores them as NULL: the engine's text and the store's
+    /// must be the same for an unchanged profile.
+    public static func fields(_ values: some Sequence<(name: String, value: ProfileValue?)>) -> String {
+        var writer = JSONTextWriter(capacity: 512)
+        writer.beginObject()
+        for (name, value) in values {
+            switch value {
+            case nil: continue
+            case .list(let list)? where list.isEmpty: continue
+            case .number(let number)? where !number.isFinite: continue
+            case let value?: writer.value(value, key: name)
+            }
         }
-        return text + "}}"
+        writer.endObject()
+        return writer.text
+    }
+
+    /// The `fields` object of values in `layout`'s order.
+    public static func fields(_ values: [ProfileValue?], layout: ProfileLayout) -> String {
+        fields(zip(layout.fields, values).lazy.map { (name: $0.0.name, value: $0.1) })
+    }
+
+    /// The whole document: `slim` with its `fields` object as the last member.
+    public static func composed(_ slim: String, fields: String) -> String {
+        guard slim.hasSuffix("}") else { return slim }
+        return String(slim.dropLast()) + ",\"fields\":" + fields + "}"
     }
 
     /// The connector and time of the record a golden value, alternate, identifier or consent names.

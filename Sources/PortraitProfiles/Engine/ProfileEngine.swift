@@ -1,5 +1,5 @@
 public import Foundation
-public import PortraitCore
+import PortraitCore
 
 /// Builds profiles from the records identity resolution placed, keeps them current, and keeps segment membership
 /// and the change feed with them.
@@ -149,9 +149,8 @@ public struct ProfileEngine: Sendable {
         var upserts: [ProfileWrite.Upsert] = []
         var changes: [ProfileChange] = []
         for profile in finished {
-            let document = profile.document
             guard let old = stored[profile.id] else {
-                upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: false))
+                upserts.append(.init(id: profile.id, slim: profile.slim, values: profile.values, newVersion: false))
                 if let parent = origins.splitFrom[profile.id] {
                     report.split += 1
                     changes.append(
@@ -165,9 +164,10 @@ public struct ProfileEngine: Sendable {
                 }
                 continue
             }
+            let document = ProfileDocument.composed(profile.slim, fields: ProfileDocument.fields(profile.values, layout: layout))
             if old.document == document {
                 report.unchanged += 1
-                if allFields { upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: false)) }
+                if allFields { upserts.append(.init(id: profile.id, slim: profile.slim, values: profile.values, newVersion: false)) }
                 continue
             }
             let before = (try? JSONValue(parsing: old.document)) ?? .object([:])
@@ -178,10 +178,10 @@ public struct ProfileEngine: Sendable {
             }
             if differences.isEmpty {
                 report.refreshed += 1
-                upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: false))
+                upserts.append(.init(id: profile.id, slim: profile.slim, values: profile.values, newVersion: false))
             } else {
                 report.updated += 1
-                upserts.append(.init(id: profile.id, document: document, values: profile.values, newVersion: true))
+                upserts.append(.init(id: profile.id, slim: profile.slim, values: profile.values, newVersion: true))
                 changes.append(
                     ProfileChange(at: now, kind: .updated, profile: profile.id, detail: .object(["changes": .array(differences)])))
             }

@@ -102,14 +102,15 @@ public struct ProfileState: Sendable, Hashable, Codable {
 public struct ProfileWrite: Sendable {
     public struct Upsert: Sendable {
         public var id: String
-        public var document: String
+        /// The document without its fields (``ProfileDocument/slim(_:)``): the values go to the fields table.
+        public var slim: String
         public var values: [ProfileValue?]
-        /// True when the profile changed beyond its clock-driven fields: the stored document becomes a version.
+        /// True when the profile changed beyond its clock-driven fields: the stored profile becomes a version.
         public var newVersion: Bool
 
-        public init(id: String, document: String, values: [ProfileValue?], newVersion: Bool) {
+        public init(id: String, slim: String, values: [ProfileValue?], newVersion: Bool) {
             self.id = id
-            self.document = document
+            self.slim = slim
             self.values = values
             self.newVersion = newVersion
         }

@@ -30,18 +30,18 @@ public struct RecordCounts: Sendable, Hashable {
 /// A computed profile waiting for the population's RFM boundaries (``ProfileComputer/pending(_:)``).
 public struct PendingProfile: Sendable {
     public var id: String
-    var head: String
-    var hasFields: Bool
+    /// The document without its fields (``ProfileDocument/slim(_:)``).
+    public var slim: String
     var packed: PackedValues
     public var rfm: (recency: Double, frequency: Double, monetary: Double)?
     public var counts: RecordCounts
     public var unreadable: Int
 }
 
-/// A profile ready to write: its document and its field values.
+/// A profile ready to write: its document without fields, and its field values.
 public struct FinishedProfile: Sendable {
     public var id: String
-    public var document: String
+    public var slim: String
     public var values: [ProfileValue?]
     public var counts: RecordCounts
     public var unreadable: Int
@@ -130,22 +130,20 @@ public struct ProfileComputer: Sendable {
         return (recency, frequency, monetary)
     }
 
-    /// What a rebuild keeps of a profile until the population's RFM boundaries are known: its document up to the
-    /// scored fields, its values packed, its RFM measures.
+    /// What a rebuild keeps of a profile until the population's RFM boundaries are known: its document without
+    /// fields, its values packed, its RFM measures.
     public func pending(_ facts: ProfileFacts) -> PendingProfile {
         let profile = compute(facts)
-        let (head, hasFields) = ProfileDocument.head(profile, layout: layout)
         return PendingProfile(
-            id: profile.id, head: head, hasFields: hasFields, packed: PackedValues(profile.values),
+            id: profile.id, slim: ProfileDocument.slim(profile), packed: PackedValues(profile.values),
             rfm: rfm(profile.values), counts: RecordCounts(profile.recordCounts), unreadable: profile.unreadable.count)
     }
 
-    /// Scores a pending profile against the population's boundaries, picks its tier, and completes its document.
+    /// Scores a pending profile against the population's boundaries and picks its tier.
     public func finish(_ pending: PendingProfile, cutoffs: RFMCutoffs) -> FinishedProfile {
         var values = pending.packed.unpacked(count: layout.fields.count)
         score(&values, cutoffs: cutoffs)
-        let document = pending.head + ProfileDocument.tail(values, layout: layout, hasFields: pending.hasFields)
-        return FinishedProfile(id: pending.id, document: document, values: values, counts: pending.counts, unreadable: pending.unreadable)
+        return FinishedProfile(id: pending.id, slim: pending.slim, values: values, counts: pending.counts, unreadable: pending.unreadable)
     }
 
     /// Adds the RFM scores (against the population's boundaries) and the tier (first rule that matches).
