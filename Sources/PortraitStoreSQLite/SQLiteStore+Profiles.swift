@@ -201,15 +201,16 @@ extension SQLiteStore: ProfileStore {
     public func applyProfiles(_ write: ProfileWrite) async throws {
         try await access("write profiles") {
             try await writer.write { db in
-                if write.recreateFields { try Self.createFieldsTable(db, layout: write.layout) }
+                let table = write.fieldsTable.rawValue
+                if write.createFieldsTable { try Self.createFieldsTable(db, table, layout: write.layout) }
                 let at = write.at.timeIntervalSince1970
                 try Self.writeDocuments(db, write.upserts, at: at)
-                try Self.writeFields(db, write.upserts, layout: write.layout)
+                try Self.writeFields(db, write.upserts, into: table, layout: write.layout)
                 for id in write.removals {
                     try Self.archive(db, id, at: at)
                     try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [id])
-                    if try db.tableExists("profile_fields") {
-                        try db.execute(sql: "DELETE FROM profile_fields WHERE profile_id = ?", arguments: [id])
+                    for table in [ProfileWrite.FieldsTable.current, .staging] where try db.tableExists(table.rawValue) {
+                        try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE profile_id = ?", arguments: [id])
                     }
                     try db.execute(
                         sql: "UPDATE segment_members SET exited_at = ? WHERE profile_id = ? AND exited_at IS NULL",
@@ -221,6 +222,12 @@ extension SQLiteStore: ProfileStore {
                 if let through = write.clearDirtyThrough {
                     try db.execute(sql: "DELETE FROM profile_dirty WHERE mark <= ?", arguments: [through])
                 }
+                if write.promoteStaging {
+                    let staging = ProfileWrite.FieldsTable.staging.rawValue
+                    if try !db.tableExists(staging) { try Self.createFieldsTable(db, staging, layout: write.layout) }
+                    try db.execute(sql: "DROP TABLE IF EXISTS profile_fields")
+                    try db.execute(sql: "ALTER TABLE \(staging) RENAME TO profile_fields")
+                }
                 if let state = write.state {
                     let text = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
                     try db.execute(
@@ -230,8 +237,8 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
-    static func createFieldsTable(_ db: Database, layout: ProfileLayout) throws {
-        try db.execute(sql: "DROP TABLE IF EXISTS profile_fields")
+    static func createFieldsTable(_ db: Database, _ table: String, layout: ProfileLayout) throws {
+        try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
         let columns = layout.fields.map { field -> String in
             let type: String
             switch field.type {
@@ -242,7 +249,7 @@ extension SQLiteStore: ProfileStore {
             return ProfileEngine.column(field.name) + " " + type
         }
         try db.execute(
-            sql: "CREATE TABLE profile_fields (profile_id TEXT PRIMARY KEY NOT NULL, \(columns.joined(separator: ", "))) WITHOUT ROWID")
+            sql: "CREATE TABLE \(table) (profile_id TEXT PRIMARY KEY NOT NULL, \(columns.joined(separator: ", "))) WITHOUT ROWID")
     }
 
     /// Keeps profile `id` as it is stored, fields included, as the version that ends `at`. Called before its
@@ -270,9 +277,10 @@ extension SQLiteStore: ProfileStore {
                         version = version + ?4, version_at = CASE WHEN ?4 = 1 THEN excluded.updated_at ELSE version_at END
                     """), in: db)
         for item in upserts {
+            guard let slim = item.slim else { continue }
             if item.newVersion { try archive(db, item.id, at: at) }
             upsert.bind(item.id, at: 1)
-            upsert.bind(item.slim, at: 2)
+            upsert.bind(slim, at: 2)
             upsert.bind(at, at: 3)
             upsert.bind(Int64(item.newVersion ? 1 : 0), at: 4)
             try upsert.execute()
@@ -290,18 +298,21 @@ extension SQLiteStore: ProfileStore {
         return parts.dropFirst().dropLast().map(String.init)
     }
 
-    private static func writeFields(_ db: Database, _ upserts: [ProfileWrite.Upsert], layout: ProfileLayout) throws {
-        guard !upserts.isEmpty else { return }
-        if try !db.tableExists("profile_fields") { try createFieldsTable(db, layout: layout) }
+    private static func writeFields(
+        _ db: Database, _ upserts: [ProfileWrite.Upsert], into table: String, layout: ProfileLayout
+    ) throws {
+        guard upserts.contains(where: { $0.values != nil }) else { return }
+        if try !db.tableExists(table) { try createFieldsTable(db, table, layout: layout) }
         let columns = layout.fields.map { ProfileEngine.column($0.name) }
         let placeholders = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
         let statement = BoundStatement(
             try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO profile_fields (profile_id, \(columns.joined(separator: ", "))) VALUES (\(placeholders))"),
+                sql: "INSERT OR REPLACE INTO \(table) (profile_id, \(columns.joined(separator: ", "))) VALUES (\(placeholders))"),
             in: db)
         for item in upserts {
+            guard let values = item.values else { continue }
             statement.bind(item.id, at: 1)
-            for (index, value) in item.values.enumerated() {
+            for (index, value) in values.enumerated() {
                 let position = Int32(index + 2)
                 switch value {
                 case nil: statement.bindNull(at: position)

@@ -37,6 +37,36 @@ struct ProfileSettingsTests {
         #expect(try await fixture.document(of: "shop/O5").text("tier") == "small")
     }
 
+    @Test("a trait added later: the rebuild fills the new column, and the change lists only the new field")
+    func traitAddedLater() async throws {
+        var fixture = try ProfileFixture()
+        try await fixture.seed()
+        _ = try await fixture.engine.rebuild(now: ProfileFixture.now)
+        let ana = try await fixture.profileID(of: "crm/C1")
+        let before = try await fixture.document(of: "crm/C1")
+        fixture.settings = try parse(
+            """
+            {"traits": [{"name": "biggest_order", "aggregate": "max", "of": "orders", "field": "total"}]}
+            """)
+        // Small batches: later writes come after the first one, which starts the new fields table.
+        var engine = fixture.engine
+        engine.readBatch = 2
+        engine.writeBatch = 1
+        let report = try await engine.rebuild(now: ProfileFixture.now.addingTimeInterval(3600))
+        let after = try await fixture.document(of: "crm/C1")
+        #expect(after.field("biggest_order") == 200)
+        #expect(after.field("total_spend") == before.field("total_spend"))
+        // Until the new fields table replaced the old one, stored profiles compared with their old fields: only
+        // the new field changed, and the version it ended kept the old fields.
+        let change = try #require(try await fixture.store.changes(afterID: nil, since: nil, profile: ana, limit: 100)
+            .last { $0.kind == .updated })
+        let fields = (change.detail["changes"]?.arrayValue ?? []).compactMap { $0["field"]?.stringValue }
+        #expect(fields == ["fields.biggest_order"])
+        #expect(report.updated > 0 && report.created == 0)
+        let old = try #require(try await fixture.store.profileDocument(id: ana, asOf: ProfileFixture.now.addingTimeInterval(60)))
+        #expect(try JSONValue(parsing: old.document)["fields"]?["total_spend"] == before["fields"]?["total_spend"])
+    }
+
     @Test("every problem names its path; an expression's error says the column and what was expected")
     func errors() {
         do {

@@ -38,6 +38,11 @@ public struct ProfileEngine: Sendable {
 
     /// Computes every profile, writes what changed, removes profiles without records, re-evaluates every segment
     /// and stores the new RFM boundaries. Also the daily refresh of time-window traits.
+    ///
+    /// RFM scores need every buyer's measures first, so the rebuild runs in two passes. The first computes every
+    /// profile and already stores what does not depend on the boundaries: a new profile's document and its event,
+    /// and the fields of profiles without purchases. The second scores the rest and writes their fields, and
+    /// compares profiles already stored with what they were.
     public func rebuild(now: Date = Date(), progress: @Sendable (String) -> Void = { _ in }) async throws -> ProfileReport {
         var report = ProfileReport(mode: .rebuild)
         var clock = ContinuousClock.now
@@ -45,26 +50,63 @@ public struct ProfileEngine: Sendable {
         let state = try await store.profileState()
         let fingerprint = layoutFingerprint
         let computer = ProfileComputer(settings: settings, now: now.timeIntervalSince1970)
+        let existing = try await store.storedProfileIDs()
+        // A changed layout fills a staging fields table that replaces the old one at the end: until then stored
+        // profiles read back (and compare, and become versions) with the fields they were stored with.
+        let restage = state?.layoutFingerprint != fingerprint
+        var fields = FieldsTarget(table: restage ? .staging : .current, create: restage)
 
-        // The store reads the next batch while the cores compute this one.
+        // The store reads the next batch while the cores compute this one, and the writer stores the one before.
         var pending: [PendingProfile] = []
+        var computed = 0
         var computing: Task<[PendingProfile], Never>?
+        var writing: Task<Void, any Error>?
+        func settle(_ batch: [PendingProfile]) async throws {
+            computed += batch.count
+            var fresh: [PendingProfile] = []
+            for profile in batch {
+                if existing.contains(profile.id) { pending.append(profile) } else { fresh.append(profile) }
+            }
+            guard !fresh.isEmpty else { return }
+            let origins = try await store.identityOrigins(created: fresh.map(\.id), removed: [])
+            var upserts: [ProfileWrite.Upsert] = []
+            var changes: [ProfileChange] = []
+            for var profile in fresh {
+                report.count(profile.counts, unreadable: profile.unreadable)
+                changes.append(creationEvent(profile.id, counts: profile.counts, splitFrom: origins.splitFrom, now: now, report: &report))
+                if profile.rfm == nil {
+                    // No purchase, no RFM score: the fields are final now.
+                    upserts.append(.init(id: profile.id, slim: profile.slim, values: computer.finish(profile, cutoffs: .none).values, newVersion: false))
+                } else {
+                    upserts.append(.init(id: profile.id, slim: profile.slim, values: nil, newVersion: false))
+                    profile.slim = ""
+                    profile.written = true
+                    pending.append(profile)
+                }
+            }
+            if let writing { try await writing.value }
+            let write = ProfileWrite(
+                at: now, layout: layout, fieldsTable: fields.table, createFieldsTable: fields.take(), upserts: upserts,
+                changes: changes)
+            let store = self.store
+            writing = Task { try await store.applyProfiles(write) }
+        }
         try await store.forEachProfileBatch(batchSize: readBatch) { batch in
-            if let computing { pending += await computing.value }
+            if let computing { try await settle(await computing.value) }
             computing = Task.detached {
                 Parallel.map(batch) { item in computer.pending(FactExtractor.facts(profileID: item.profile, records: item.records)) }
             }
-            progress("computed \(pending.count) profiles")
+            progress("computed \(computed) profiles")
         }
-        if let computing { pending += await computing.value }
+        if let computing { try await settle(await computing.value) }
+        if let writing { try await writing.value }
         report.lap("read and compute", since: &clock)
         let cutoffs = RFMCutoffs(pending.compactMap(\.rfm))
-        let existing = try await store.storedProfileIDs()
         let removed = existing.subtracting(pending.map(\.id)).sorted()
 
-        // The cores score and render the next chunk while the store writes this one.
-        var recreate = state?.layoutFingerprint != fingerprint
+        // The cores score the next chunk while the store writes this one.
         let all = pending
+        pending = []
         func finishing(from start: Int) -> Task<[FinishedProfile], Never>? {
             guard start < all.count else { return nil }
             let chunk = Array(all[start..<min(all.count, start + writeBatch)])
@@ -75,18 +117,17 @@ public struct ProfileEngine: Sendable {
         while let current = next {
             let finished = await current.value
             next = finishing(from: written + finished.count)
-            try await write(
-                finished, removed: [], now: now, recreate: recreate, allFields: recreate, report: &report, existing: existing)
-            recreate = false
+            try await write(finished, removed: [], now: now, fields: &fields, allFields: restage, report: &report, existing: existing)
             written += finished.count
-            for profile in finished { report.count(profile) }
-            progress("wrote \(written) of \(all.count) profiles")
+            progress("scored and wrote \(written) of \(all.count) profiles")
         }
-        if !removed.isEmpty || pending.isEmpty {
-            try await write([], removed: removed, now: now, recreate: recreate, allFields: false, report: &report)
+        if !removed.isEmpty {
+            try await write([], removed: removed, now: now, fields: &fields, allFields: false, report: &report)
         }
-        report.computed = pending.count
-        pending = []
+        if restage {
+            try await store.applyProfiles(ProfileWrite(at: now, layout: layout, promoteStaging: true))
+        }
+        report.computed = computed
         report.lap("score and write", since: &clock)
 
         try await evaluateSegments(among: nil, now: now, report: &report)
@@ -97,6 +138,29 @@ public struct ProfileEngine: Sendable {
                 at: now, layout: layout, clearDirtyThrough: mark,
                 state: ProfileState(cutoffs: cutoffs, layoutFingerprint: fingerprint, builtAt: now)))
         return report
+    }
+
+    /// The fields table a run writes to, and whether its first write builds it.
+    struct FieldsTarget {
+        var table: ProfileWrite.FieldsTable
+        var create: Bool
+
+        mutating func take() -> Bool {
+            defer { create = false }
+            return create
+        }
+    }
+
+    /// The event of a profile new to the store: split off another, or created.
+    private func creationEvent(
+        _ id: String, counts: RecordCounts, splitFrom: [String: String], now: Date, report: inout ProfileReport
+    ) -> ProfileChange {
+        if let parent = splitFrom[id] {
+            report.split += 1
+            return ProfileChange(at: now, kind: .split, profile: id, other: parent, detail: .object(["records": counts.json]))
+        }
+        report.created += 1
+        return ProfileChange(at: now, kind: .created, profile: id, detail: .object(["records": counts.json]))
     }
 
     // MARK: Update
@@ -123,9 +187,9 @@ public struct ProfileEngine: Sendable {
                     computer.pending(FactExtractor.facts(profileID: item.profile, records: item.records)), cutoffs: state.cutoffs)
             }
             let removed = ids.filter { records[$0] == nil }
-            try await write(finished, removed: removed, now: now, recreate: false, allFields: false, report: &report, clearing: dirty)
+            var fields = FieldsTarget(table: .current, create: false)
+            try await write(finished, removed: removed, now: now, fields: &fields, allFields: false, report: &report, clearing: dirty)
             try await evaluateSegments(among: ids, now: now, report: &report)
-            for profile in finished { report.count(profile) }
             report.computed += finished.count
             progress("updated \(report.computed) profiles")
         }
@@ -137,31 +201,27 @@ public struct ProfileEngine: Sendable {
 
     /// Compares with the stored documents and writes what changed, with the change events.
     private func write(
-        _ finished: [FinishedProfile], removed: [String], now: Date, recreate: Bool, allFields: Bool,
+        _ finished: [FinishedProfile], removed: [String], now: Date, fields: inout FieldsTarget, allFields: Bool,
         report: inout ProfileReport, clearing dirty: [DirtyProfile] = [], existing: Set<String>? = nil
     ) async throws {
         // A rebuild knows which ids are stored: it reads only those documents (none on a first build).
-        let wanted = (finished.map(\.id) + removed).filter { existing?.contains($0) ?? true }
+        let wanted = (finished.filter { !$0.written }.map(\.id) + removed).filter { existing?.contains($0) ?? true }
         let stored = try await store.storedProfiles(ids: wanted)
-        let created = finished.map(\.id).filter { stored[$0] == nil }
+        let created = finished.filter { !$0.written && stored[$0.id] == nil }.map(\.id)
         let removedStored = removed.filter { stored[$0] != nil }
         let origins = try await store.identityOrigins(created: created, removed: removedStored)
         var upserts: [ProfileWrite.Upsert] = []
         var changes: [ProfileChange] = []
         for profile in finished {
+            if profile.written {
+                // Stored in the first pass but for the fields that waited for the RFM boundaries.
+                upserts.append(.init(id: profile.id, slim: nil, values: profile.values, newVersion: false))
+                continue
+            }
+            report.count(profile.counts, unreadable: profile.unreadable)
             guard let old = stored[profile.id] else {
                 upserts.append(.init(id: profile.id, slim: profile.slim, values: profile.values, newVersion: false))
-                if let parent = origins.splitFrom[profile.id] {
-                    report.split += 1
-                    changes.append(
-                        ProfileChange(
-                            at: now, kind: .split, profile: profile.id, other: parent,
-                            detail: .object(["records": profile.counts.json])))
-                } else {
-                    report.created += 1
-                    changes.append(
-                        ProfileChange(at: now, kind: .created, profile: profile.id, detail: .object(["records": profile.counts.json])))
-                }
+                changes.append(creationEvent(profile.id, counts: profile.counts, splitFrom: origins.splitFrom, now: now, report: &report))
                 continue
             }
             let document = ProfileDocument.composed(profile.slim, fields: ProfileDocument.fields(profile.values, layout: layout))
@@ -197,8 +257,8 @@ public struct ProfileEngine: Sendable {
         }
         try await store.applyProfiles(
             ProfileWrite(
-                at: now, layout: layout, recreateFields: recreate, upserts: upserts, removals: removedStored,
-                changes: changes, clearDirty: dirty))
+                at: now, layout: layout, fieldsTable: fields.table, createFieldsTable: fields.take(), upserts: upserts,
+                removals: removedStored, changes: changes, clearDirty: dirty))
     }
 
     // MARK: Segments

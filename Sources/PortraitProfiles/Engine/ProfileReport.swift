@@ -43,10 +43,10 @@ public struct ProfileReport: Sendable {
         return line
     }
 
-    mutating func count(_ profile: FinishedProfile) {
-        records += profile.counts.total
-        orders += Int(profile.counts.order)
-        unreadableRecords += profile.unreadable
+    mutating func count(_ counts: RecordCounts, unreadable: Int) {
+        records += counts.total
+        orders += Int(counts.order)
+        unreadableRecords += unreadable
     }
 
     mutating func lap(_ stage: String, since start: inout ContinuousClock.Instant) {

@@ -102,13 +102,14 @@ public struct ProfileState: Sendable, Hashable, Codable {
 public struct ProfileWrite: Sendable {
     public struct Upsert: Sendable {
         public var id: String
-        /// The document without its fields (``ProfileDocument/slim(_:)``): the values go to the fields table.
-        public var slim: String
-        public var values: [ProfileValue?]
+        /// The document without its fields (``ProfileDocument/slim(_:)``); nil leaves the stored one as it is.
+        public var slim: String?
+        /// The field values, for the fields table; nil leaves its row as it is.
+        public var values: [ProfileValue?]?
         /// True when the profile changed beyond its clock-driven fields: the stored profile becomes a version.
         public var newVersion: Bool
 
-        public init(id: String, slim: String, values: [ProfileValue?], newVersion: Bool) {
+        public init(id: String, slim: String?, values: [ProfileValue?]?, newVersion: Bool) {
             self.id = id
             self.slim = slim
             self.values = values
@@ -116,10 +117,21 @@ public struct ProfileWrite: Sendable {
         }
     }
 
+    /// Where field values go: the fields table, or (while a rebuild for a changed layout fills it) the staging
+    /// table that replaces it at the end, so stored profiles read back with their old fields until then.
+    public enum FieldsTable: String, Sendable {
+        case current = "profile_fields"
+        case staging = "profile_fields_next"
+    }
+
     public var at: Date
-    /// The fields table's columns; when `recreateFields` the table is dropped and built for this layout first.
+    /// The fields table's columns.
     public var layout: ProfileLayout
-    public var recreateFields: Bool
+    public var fieldsTable: FieldsTable
+    /// Drops `fieldsTable` and builds it for `layout` before writing.
+    public var createFieldsTable: Bool
+    /// Replaces the fields table with the staging table, after everything else in this write.
+    public var promoteStaging: Bool
     public var upserts: [Upsert]
     /// Profiles without records any more (merged away or deleted): their document becomes their last version.
     public var removals: [String]
@@ -130,13 +142,15 @@ public struct ProfileWrite: Sendable {
     public var state: ProfileState?
 
     public init(
-        at: Date, layout: ProfileLayout, recreateFields: Bool = false, upserts: [Upsert] = [], removals: [String] = [],
-        changes: [ProfileChange] = [], clearDirty: [DirtyProfile] = [], clearDirtyThrough: Int64? = nil,
-        state: ProfileState? = nil
+        at: Date, layout: ProfileLayout, fieldsTable: FieldsTable = .current, createFieldsTable: Bool = false,
+        promoteStaging: Bool = false, upserts: [Upsert] = [], removals: [String] = [], changes: [ProfileChange] = [],
+        clearDirty: [DirtyProfile] = [], clearDirtyThrough: Int64? = nil, state: ProfileState? = nil
     ) {
         self.at = at
         self.layout = layout
-        self.recreateFields = recreateFields
+        self.fieldsTable = fieldsTable
+        self.createFieldsTable = createFieldsTable
+        self.promoteStaging = promoteStaging
         self.upserts = upserts
         self.removals = removals
         self.changes = changes

@@ -36,6 +36,8 @@ public struct PendingProfile: Sendable {
     public var rfm: (recency: Double, frequency: Double, monetary: Double)?
     public var counts: RecordCounts
     public var unreadable: Int
+    /// Already stored by the rebuild, all but the field values that wait for the RFM boundaries.
+    public var written = false
 }
 
 /// A profile ready to write: its document without fields, and its field values.
@@ -45,6 +47,8 @@ public struct FinishedProfile: Sendable {
     public var values: [ProfileValue?]
     public var counts: RecordCounts
     public var unreadable: Int
+    /// Already stored by the rebuild, all but `values`.
+    public var written = false
 }
 
 /// A profile computed from its records: the golden record and every field value, in layout order.
@@ -143,7 +147,9 @@ public struct ProfileComputer: Sendable {
     public func finish(_ pending: PendingProfile, cutoffs: RFMCutoffs) -> FinishedProfile {
         var values = pending.packed.unpacked(count: layout.fields.count)
         score(&values, cutoffs: cutoffs)
-        return FinishedProfile(id: pending.id, slim: pending.slim, values: values, counts: pending.counts, unreadable: pending.unreadable)
+        return FinishedProfile(
+            id: pending.id, slim: pending.slim, values: values, counts: pending.counts, unreadable: pending.unreadable,
+            written: pending.written)
     }
 
     /// Adds the RFM scores (against the population's boundaries) and the tier (first rule that matches).

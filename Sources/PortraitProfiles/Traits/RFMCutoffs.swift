@@ -14,6 +14,9 @@ public struct RFMCutoffs: Sendable, Hashable, Codable {
         self.monetary = monetary
     }
 
+    /// No boundaries: enough for profiles without purchases, which get no RFM score.
+    public static let none = RFMCutoffs(recency: [], frequency: [], monetary: [])
+
     /// Boundaries from every buyer's (recency days, frequency, monetary).
     public init(_ values: [(recency: Double, frequency: Double, monetary: Double)]) {
         func quintiles(_ list: [Double]) -> [Double] {
