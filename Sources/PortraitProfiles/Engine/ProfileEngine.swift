@@ -92,10 +92,12 @@ public struct ProfileEngine: Sendable {
             writing = Task { try await store.applyProfiles(write) }
         }
         try await store.forEachProfileBatch(batchSize: readBatch) { batch in
-            if let computing { try await settle(await computing.value) }
+            let done = await computing?.value
+            // The cores start on this batch before the one they finished is handed to the writer.
             computing = Task.detached {
                 Parallel.map(batch) { item in computer.pending(FactExtractor.facts(profileID: item.profile, records: item.records)) }
             }
+            if let done { try await settle(done) }
             progress("computed \(computed) profiles")
         }
         if let computing { try await settle(await computing.value) }
