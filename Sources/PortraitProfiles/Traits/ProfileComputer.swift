@@ -73,11 +73,15 @@ public struct ProfileComputer: Sendable {
     public let now: Double
 
     private let tierRules: [(name: String, compiled: CompiledExpression)]
+    /// `now` as a UTC calendar day, for ages (worked out once, not per profile).
+    private let today: (year: Int, month: Int, day: Int)
 
     public init(settings: ProfileSettings, now: Double) {
         self.settings = settings
         self.layout = ProfileLayout(traits: settings.traits)
         self.now = now
+        let day = Timestamps.day(now).split(separator: "-").compactMap { Int($0) }
+        today = day.count == 3 ? (day[0], day[1], day[2]) : (1970, 1, 1)
         let slots = layout.slots
         tierRules = settings.tiers.map { ($0.name, $0.condition.compile(slots: slots)) }
     }
@@ -103,7 +107,7 @@ public struct ProfileComputer: Sendable {
         set("country", address?["country"]?.stringValue.map(ProfileValue.text))
         if let birth = golden.text(.birthDate), let born = Timestamps.seconds(birth) {
             set("birth_date", .date(birth))
-            set("age", .number(Double(Self.age(born: birth, now: now) ?? Int((now - born) / 31_556_952))))
+            set("age", .number(Double(Self.age(born: birth, today: today) ?? Int((now - born) / 31_556_952))))
         }
         for (field, channel) in [("email_opt_in", "email"), ("sms_opt_in", "sms")] {
             let latest = golden.consents.map(\.consent).filter { $0.channel == channel && $0.purpose == "marketing" }
@@ -264,12 +268,11 @@ public struct ProfileComputer: Sendable {
     }
 
     /// Whole years from a `YYYY-MM-DD` birth date to `now`, counting a birthday only once it has come.
-    static func age(born: String, now: Double) -> Int? {
+    static func age(born: String, today: (year: Int, month: Int, day: Int)) -> Int? {
         let parts = born.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return nil }
-        let today = Timestamps.day(now).split(separator: "-").compactMap { Int($0) }
-        var years = today[0] - parts[0]
-        if (today[1], today[2]) < (parts[1], parts[2]) { years -= 1 }
+        var years = today.year - parts[0]
+        if (today.month, today.day) < (parts[1], parts[2]) { years -= 1 }
         return years
     }
 
