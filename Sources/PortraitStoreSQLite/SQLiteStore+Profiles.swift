@@ -421,9 +421,10 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
-    public func applySegments(_ write: SegmentWrite) async throws {
+    @discardableResult
+    public func applySegments(_ write: SegmentWrite) async throws -> (entered: Int, exited: Int) {
         try await access("write segment membership") {
-            try await writer.write { db in
+            try await writer.write { db -> (entered: Int, exited: Int) in
                 let at = write.at.timeIntervalSince1970
                 for definition in write.definitions {
                     try db.execute(
@@ -471,7 +472,70 @@ extension SQLiteStore: ProfileStore {
                     changes.append(ProfileChange(at: write.at, kind: .exited, profile: profile, segment: segment))
                 }
                 try Self.writeChanges(db, changes)
+                return try Self.evaluateSegments(db, write.evaluated, at: at)
             }
         }
+    }
+
+    /// Entries and exits of segments over every profile, in SQL: the events first (every segment's entries, then
+    /// every segment's exits, each in profile order), then the memberships they describe.
+    private static func evaluateSegments(
+        _ db: Database, _ segments: [(segment: String, condition: (sql: String, arguments: [SQLArgument]))], at: Double
+    ) throws -> (entered: Int, exited: Int) {
+        guard !segments.isEmpty else { return (0, 0) }
+        // Without a fields table no profile matches anything.
+        let fields = try db.tableExists("profile_fields")
+        let detail = JSONValue.object([:]).canonicalText
+        func condition(_ item: (sql: String, arguments: [SQLArgument])) -> (sql: String, arguments: StatementArguments) {
+            fields ? (item.sql, StatementArguments(item.arguments.map(databaseValue))) : ("0", [])
+        }
+        let current = "SELECT 1 FROM segment_members m WHERE m.segment = ? AND m.profile_id = f.profile_id AND m.exited_at IS NULL"
+        func matching(_ sql: String, member: String) -> String {
+            fields ? "SELECT 1 FROM profile_fields f WHERE f.profile_id = \(member) AND (\(sql))" : "SELECT 1 WHERE 0"
+        }
+        var entered = 0
+        var exited = 0
+        for item in segments where fields {
+            let (sql, arguments) = condition(item.condition)
+            try db.execute(
+                sql: """
+                    INSERT INTO profile_changes (at, type, profile_id, other_id, segment, detail)
+                    SELECT ?, ?, f.profile_id, NULL, ?, ? FROM profile_fields f
+                    WHERE (\(sql)) AND NOT EXISTS (\(current)) ORDER BY f.profile_id
+                    """,
+                arguments: [at, ProfileChange.Kind.entered.rawValue, item.segment, detail] + arguments + [item.segment])
+            entered += db.changesCount
+        }
+        for item in segments {
+            let (sql, arguments) = condition(item.condition)
+            try db.execute(
+                sql: """
+                    INSERT INTO profile_changes (at, type, profile_id, other_id, segment, detail)
+                    SELECT ?, ?, m.profile_id, NULL, ?, ? FROM segment_members m
+                    WHERE m.segment = ? AND m.exited_at IS NULL AND NOT EXISTS (\(matching(sql, member: "m.profile_id")))
+                    ORDER BY m.profile_id
+                    """,
+                arguments: [at, ProfileChange.Kind.exited.rawValue, item.segment, detail, item.segment] + arguments)
+            exited += db.changesCount
+        }
+        for item in segments {
+            let (sql, arguments) = condition(item.condition)
+            try db.execute(
+                sql: """
+                    UPDATE segment_members SET exited_at = ? WHERE segment = ? AND exited_at IS NULL
+                    AND NOT EXISTS (\(matching(sql, member: "segment_members.profile_id")))
+                    """,
+                arguments: [at, item.segment] + arguments)
+            if fields {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO segment_members (segment, profile_id, entered_at)
+                        SELECT ?, f.profile_id, ? FROM profile_fields f WHERE (\(sql)) AND NOT EXISTS (\(current))
+                        ORDER BY f.profile_id
+                        """,
+                    arguments: [item.segment, at] + arguments + [item.segment])
+            }
+        }
+        return (entered, exited)
     }
 }

@@ -280,8 +280,11 @@ public struct ProfileEngine: Sendable {
             let definition = stored.first { $0.name == segment.name }
             let changed = definition?.expression != expression || definition?.description != segment.description
             if changed { write.definitions.append((segment.name, expression, segment.description)) }
-            // A new or changed definition is evaluated over everyone, whatever `ids` says.
-            let scope = definition?.expression == expression ? ids : nil
+            // A new or changed definition is evaluated over everyone, whatever `ids` says: by the store, in SQL.
+            guard let scope = definition?.expression == expression ? ids : nil else {
+                write.evaluated.append((segment.name, segment.condition.sql(column: Self.column)))
+                continue
+            }
             let now = try await store.profiles(matching: segment.condition.sql(column: Self.column), among: scope)
             let before = try await store.segmentMembers(segment.name, among: scope)
             for profile in now.subtracting(before).sorted() { write.entered.append((segment.name, profile)) }
@@ -289,10 +292,14 @@ public struct ProfileEngine: Sendable {
         }
         report.entered += write.entered.count
         report.exited += write.exited.count
-        if write.definitions.isEmpty && write.removedSegments.isEmpty && write.entered.isEmpty && write.exited.isEmpty {
+        if write.definitions.isEmpty && write.removedSegments.isEmpty && write.entered.isEmpty && write.exited.isEmpty
+            && write.evaluated.isEmpty
+        {
             return
         }
-        try await store.applySegments(write)
+        let evaluated = try await store.applySegments(write)
+        report.entered += evaluated.entered
+        report.exited += evaluated.exited
     }
 
     private func evaluateChangedDefinitions(now: Date, report: inout ProfileReport) async throws {

@@ -53,7 +53,9 @@ public protocol ProfileStore: Sendable {
     func segmentDefinitions() async throws -> [SegmentDefinitionRow]
 
     /// Writes segment definitions, entries, exits and their change events. All or nothing.
-    func applySegments(_ write: SegmentWrite) async throws
+    /// Writes `write`; returns the entries and exits it made for the `evaluated` segments.
+    @discardableResult
+    func applySegments(_ write: SegmentWrite) async throws -> (entered: Int, exited: Int)
 }
 
 public struct DirtyProfile: Sendable, Hashable {
@@ -234,6 +236,10 @@ public struct SegmentWrite: Sendable {
     public var exited: [(segment: String, profile: String)]
     /// Memberships of profiles that no longer exist end without an event of their own (their removal is one).
     public var closedWithProfiles: [String]
+    /// Segments evaluated over every profile by the store itself, each with its condition as SQL over the fields
+    /// table: entries and exits are worked out and written there, with their events, without a round trip of
+    /// every member's id. Their events come after `entered`'s and `exited`'s own, entries before exits.
+    public var evaluated: [(segment: String, condition: (sql: String, arguments: [SQLArgument]))] = []
 
     public init(
         at: Date, definitions: [(name: String, expression: String, description: String?)] = [],
