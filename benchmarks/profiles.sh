@@ -64,7 +64,7 @@ python3 benchmarks/world/delta-receipts.py "$work/world/drops" 1000
 profiles "update after 1,000 new receipts" update
 rm -f "$work/world/drops/archive/receipts_delta.csv"
 
-expression="recency_days <= 90 and total_spend >= 500 and 'grocery' in top_interests"
+expression="recency_days <= 400 and total_spend >= 500 and 'grocery' in top_interests"
 start=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/rss" "$portrait" segments preview "$expression" --config "$config" > "$work/preview.txt" \
   || bench_fail "portrait segments preview failed"
