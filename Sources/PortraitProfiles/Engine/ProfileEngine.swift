@@ -94,8 +94,10 @@ public struct ProfileEngine: Sendable {
         try await store.forEachProfileBatch(batchSize: readBatch) { batch in
             let done = await computing?.value
             // The cores start on this batch before the one they finished is handed to the writer.
-            computing = Task.detached {
-                Parallel.map(batch) { item in computer.pending(FactExtractor.facts(profileID: item.profile, records: item.records)) }
+            computing = Task {
+                await Parallel.offPool {
+                    Parallel.map(batch) { item in computer.pending(FactExtractor.facts(profileID: item.profile, records: item.records)) }
+                }
             }
             if let done { try await settle(done) }
             progress("computed \(computed) profiles")
@@ -112,7 +114,7 @@ public struct ProfileEngine: Sendable {
         func finishing(from start: Int) -> Task<[FinishedProfile], Never>? {
             guard start < all.count else { return nil }
             let chunk = Array(all[start..<min(all.count, start + writeBatch)])
-            return Task.detached { Parallel.map(chunk) { computer.finish($0, cutoffs: cutoffs) } }
+            return Task { await Parallel.offPool { Parallel.map(chunk) { computer.finish($0, cutoffs: cutoffs) } } }
         }
         var next = finishing(from: 0)
         var written = 0
