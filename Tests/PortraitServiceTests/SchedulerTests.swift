@@ -79,10 +79,15 @@ struct SchedulerTests {
                 defer { log.finished(name) }
                 try await clock.sleep(until: clock.now.addingTimeInterval(20 * 60))
             }
+            // The lease outlives a run, so this checks exclusion alone: renewal has its own test, and on a loaded
+            // machine the simulated clock can pass a renewal before its task has gone back to sleep.
+            let configuration = Scheduler.Configuration(leaseTTL: .seconds(3_600), maximumJitter: .zero)
             let first = try Self.scheduler(
-                [("crm", "15m")], clock: clock, store: try SQLiteStore.open(path: path), holder: "first", run: run)
+                [("crm", "15m")], clock: clock, store: try SQLiteStore.open(path: path), holder: "first",
+                configuration: configuration, run: run)
             let second = try Self.scheduler(
-                [("crm", "15m")], clock: clock, store: try SQLiteStore.open(path: path), holder: "second", run: run)
+                [("crm", "15m")], clock: clock, store: try SQLiteStore.open(path: path), holder: "second",
+                configuration: configuration, run: run)
             let tasks = [Task { await first.run() }, Task { await second.run() }]
             await clock.advance(by: 3 * 3_600, sleepers: 2)
             #expect(log.maximumConcurrent == 1)
