@@ -84,7 +84,9 @@ final class ManualSchedulerClock: SchedulerClock {
 
     /// Waits (in real time, briefly) until at least `minimum` tasks sleep and nothing has changed for a moment.
     func settle(sleepers minimum: Int) async {
-        // Other tests share the cooperative pool: ask for a few quiet checks over at least 3 ms of real time.
+        // Other tests share the cores (and the cooperative pool): ask for several quiet checks over at least 15 ms
+        // of real time, longer than a time slice, so a task that is ready but not yet running (a lease renewal about
+        // to go back to sleep) is not taken for a quiet one when the suite keeps both cores busy.
         let giveUp = ContinuousClock.now + .seconds(5)
         var stableChecks = 0
         var stableSince = ContinuousClock.now
@@ -95,7 +97,7 @@ final class ManualSchedulerClock: SchedulerClock {
             let (generation, count) = state.withLock { ($0.generation, $0.sleepers.count) }
             if generation == last && count >= minimum {
                 stableChecks += 1
-                if stableChecks >= 4 && ContinuousClock.now - stableSince >= .milliseconds(3) { return }
+                if stableChecks >= 8 && ContinuousClock.now - stableSince >= .milliseconds(15) { return }
             } else {
                 stableChecks = 0
                 stableSince = ContinuousClock.now
