@@ -1,6 +1,7 @@
 public import Foundation
 import PortraitCore
 public import PortraitIdentity
+import PortraitProfiles
 import GRDB
 import GRDBSQLite
 
@@ -263,7 +264,17 @@ extension SQLiteStore: IdentityStore {
                 }
                 try Self.writeObservations(db, resolution)
                 try Self.writeLinks(db, resolution)
-                try Self.writePlacements(db, resolution)
+                if resolution.replaceAll {
+                    // Every record is placed again: rather than queue their profiles one by one through the trigger
+                    // (a write per record), queue them all at once; the next profile update rebuilds.
+                    try db.execute(sql: "DROP TRIGGER IF EXISTS records_profile_dirty")
+                    try Self.writePlacements(db, resolution)
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO profile_dirty (profile_id) VALUES (?)", arguments: [DirtyProfile.everyProfile])
+                    try db.execute(sql: Self.profileDirtyTrigger)
+                } else {
+                    try Self.writePlacements(db, resolution)
+                }
                 try Self.writeTerms(db, resolution)
                 for (alias, profile) in resolution.aliases {
                     try db.execute(sql: "UPDATE identity_aliases SET profile_id = ? WHERE profile_id = ?", arguments: [profile, alias])
@@ -369,8 +380,11 @@ extension SQLiteStore: IdentityStore {
     }
 
     private static func writePlacements(_ db: Database, _ resolution: ResolutionWrite) throws {
-        let update = BoundStatement(try db.cachedStatement(sql: "UPDATE records SET profile_id = ? WHERE rowid = ?"), in: db)
-        let clear = BoundStatement(try db.cachedStatement(sql: "UPDATE records SET profile_id = NULL WHERE rowid = ?"), in: db)
+        // A record whose profile is unchanged is left alone (its page is not rewritten).
+        let update = BoundStatement(
+            try db.cachedStatement(sql: "UPDATE records SET profile_id = ?1 WHERE rowid = ?2 AND profile_id IS NOT ?1"), in: db)
+        let clear = BoundStatement(
+            try db.cachedStatement(sql: "UPDATE records SET profile_id = NULL WHERE rowid = ? AND profile_id IS NOT NULL"), in: db)
         for (record, profile) in resolution.placements.sorted(by: { $0.recordID < $1.recordID }) {
             if let profile {
                 update.bind(profile, at: 1)

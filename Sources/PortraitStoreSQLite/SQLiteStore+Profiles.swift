@@ -93,6 +93,16 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
+    public func rebuildQueued() async throws -> Bool {
+        try await access("read the profile queue") {
+            try await writer.read { db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM profile_dirty WHERE profile_id = ?)",
+                    arguments: [DirtyProfile.everyProfile]) ?? false
+            }
+        }
+    }
+
     public func dirtyMark() async throws -> Int64 {
         try await access("read the profile queue") {
             try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(mark) FROM profile_dirty") ?? 0 }

@@ -2,6 +2,21 @@ import GRDB
 import PortraitCore
 
 extension SQLiteStore {
+    /// The trigger that queues a profile for an update whenever one of its records moves in or out, changes or is
+    /// deleted (created by `v8-profiles`; a resolve from scratch drops it while it places every record, and queues
+    /// ``everyProfile`` instead). Its text must not change: a different trigger needs a migration of its own.
+    static let profileDirtyTrigger = """
+        CREATE TRIGGER records_profile_dirty AFTER UPDATE OF profile_id, canonical, deleted ON records
+        WHEN old.profile_id IS NOT new.profile_id OR old.canonical IS NOT new.canonical
+            OR old.deleted IS NOT new.deleted
+        BEGIN
+            INSERT OR REPLACE INTO profile_dirty (profile_id)
+                SELECT old.profile_id WHERE old.profile_id IS NOT NULL;
+            INSERT OR REPLACE INTO profile_dirty (profile_id)
+                SELECT new.profile_id WHERE new.profile_id IS NOT NULL AND new.profile_id IS NOT old.profile_id;
+        END;
+        """
+
     /// The schema, one named step per change. Never edit a released step: append a new one (`v2-…`).
     ///
     /// Times are unix seconds (`REAL`); JSON columns hold `JSONValue.canonicalText`.
@@ -312,16 +327,7 @@ extension SQLiteStore {
                         mark INTEGER PRIMARY KEY AUTOINCREMENT,
                         profile_id TEXT NOT NULL UNIQUE
                     );
-                    CREATE TRIGGER records_profile_dirty AFTER UPDATE OF profile_id, canonical, deleted ON records
-                    WHEN old.profile_id IS NOT new.profile_id OR old.canonical IS NOT new.canonical
-                        OR old.deleted IS NOT new.deleted
-                    BEGIN
-                        INSERT OR REPLACE INTO profile_dirty (profile_id)
-                            SELECT old.profile_id WHERE old.profile_id IS NOT NULL;
-                        INSERT OR REPLACE INTO profile_dirty (profile_id)
-                            SELECT new.profile_id WHERE new.profile_id IS NOT NULL AND new.profile_id IS NOT old.profile_id;
-                    END;
-                    """
+                    """ + SQLiteStore.profileDirtyTrigger
             )
         }
         migrator.registerMigration("v9-webhooks") { db in

@@ -98,6 +98,31 @@ struct ProfileUpdateTests {
         #expect(try await fixture.engine.update(now: ProfileFixture.now).computed == 0)
     }
 
+    @Test("a resolve from scratch queues every profile at once: the next update rebuilds, and the queue works after")
+    func scratchResolveQueuesARebuild() async throws {
+        let fixture = try ProfileFixture()
+        try await fixture.seed()
+        _ = try await fixture.engine.update(now: ProfileFixture.now)
+        #expect(try await fixture.store.rebuildQueued() == false)
+        _ = try await fixture.resolver.resolveAll()
+        #expect(try await fixture.store.rebuildQueued())
+        let rebuild = try await fixture.engine.update(now: ProfileFixture.now)
+        #expect(rebuild.mode == .rebuild)
+        #expect(rebuild.computed == 3)
+        #expect(try await fixture.store.rebuildQueued() == false)
+        // The trigger is back: a late order queues its profile alone.
+        try await fixture.commit("shop", stream: "orders", entity: .order, [
+            ("O6", ProfileFixture.order("O6", at: "2026-10-14T10:00:00Z",
+                                        customer: ProfileFixture.customer(email: "bo@example.com"), total: 60,
+                                        channel: "online", lines: [("books", 1)])),
+        ])
+        _ = try await fixture.resolver.resolvePending()
+        let update = try await fixture.engine.update(now: ProfileFixture.now)
+        #expect(update.mode == .update)
+        #expect(update.computed == 1)
+        #expect(try await fixture.document(of: "shop/O6").field("total_spend") == 100)
+    }
+
     @Test("segment membership is stored with entry and exit times, and each is a change event")
     func segmentEnterAndExit() async throws {
         var fixture = try ProfileFixture()

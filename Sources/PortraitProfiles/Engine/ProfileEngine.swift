@@ -169,10 +169,12 @@ public struct ProfileEngine: Sendable {
 
     // MARK: Update
 
-    /// Computes the queued profiles only. Without a previous rebuild, or when the declared traits changed the
-    /// fields, it rebuilds instead.
+    /// Computes the queued profiles only. Without a previous rebuild, when the declared traits changed the fields,
+    /// or when every profile is queued (after a resolve from scratch), it rebuilds instead.
     public func update(now: Date = Date(), progress: @Sendable (String) -> Void = { _ in }) async throws -> ProfileReport {
-        guard let state = try await store.profileState(), state.layoutFingerprint == layoutFingerprint else {
+        guard let state = try await store.profileState(), state.layoutFingerprint == layoutFingerprint,
+            try await !store.rebuildQueued()
+        else {
             return try await rebuild(now: now, progress: progress)
         }
         var report = ProfileReport(mode: .update)

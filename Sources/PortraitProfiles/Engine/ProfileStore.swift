@@ -18,6 +18,9 @@ public protocol ProfileStore: Sendable {
     /// The newest dirty mark (a rebuild clears everything up to the mark it started at).
     func dirtyMark() async throws -> Int64
 
+    /// Whether the queue holds ``DirtyProfile/everyProfile``: the next update must be a rebuild.
+    func rebuildQueued() async throws -> Bool
+
     /// The stored profiles among `ids`.
     func storedProfiles(ids: [String]) async throws -> [String: StoredProfile]
 
@@ -59,6 +62,10 @@ public protocol ProfileStore: Sendable {
 }
 
 public struct DirtyProfile: Sendable, Hashable {
+    /// Queued instead of each profile when every placement changed at once (a resolve from scratch): the next
+    /// update rebuilds.
+    public static let everyProfile = "*"
+
     public var profile: String
     /// The queue position: a later change to the same profile gets a higher one, so clearing up to this mark
     /// never drops a change made while the profile was being computed.
