@@ -4,7 +4,8 @@
 # Usage: benchmarks/identity-resolve.sh [PEOPLE]   (default 270000: about 1,000,000 observations)
 # Prints observations, candidate pairs, pairs scored per second, wall time, stage times, peak RSS, and pairwise
 # precision / recall / F1. Set KEEP=1 to keep the work folder (its path is printed), or BENCH_WORK=DIR to work in
-# DIR and keep it (benchmarks/compare/splink-identity.sh resolves the same world's records from there).
+# DIR and keep it (benchmarks/compare/splink-identity.sh resolves the same world's records from there); a later run
+# with the same BENCH_WORK and size starts from the kept import and times only the resolves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 people=${1:-270000}
@@ -14,16 +15,32 @@ server=""
 cleanup() { [[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; bench_cleanup; }
 trap cleanup EXIT
 
-"$portrait" generate --people "$people" --seed 1 --out "$work/world" --force > /dev/null
-"$portrait" mock-crm --port 0 --contacts "$work/world/crm/contacts.jsonl" --token-file "$work/world/crm/token" \
-  > "$work/mock.out" 2>&1 &
-server=$!
-for _ in $(seq 1 300); do grep -q "http://" "$work/mock.out" 2>/dev/null && break; sleep 0.1; done
-PORTRAIT_WORLD_CRM_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/mock.out") \
-  || { cat "$work/mock.out" >&2; bench_fail "portrait mock-crm did not start listening within 30 s (its output is above)"; }
-export PORTRAIT_WORLD_CRM_URL
-"$portrait" sync --no-resolve --config "$work/world/portrait.yml" > /dev/null
-kill "$server"; server=""
+# With BENCH_WORK, the imported (not yet resolved) store is kept as imported.db and later runs of the same size
+# start from a copy of it: only the resolves are timed again.
+store="$work/world/.portrait/portrait.db"
+if [[ -n "${BENCH_WORK:-}" && -f "$work/imported.db" && "$(cat "$work/ready" 2>/dev/null)" == "$people" ]]; then
+  cp "$work/imported.db" "$store"
+  rm -f "$store-wal" "$store-shm" "$work/world/drops/archive/receipts_delta.csv"
+  [[ -f "$work/imported.db-wal" ]] && cp "$work/imported.db-wal" "$store-wal"
+else
+  rm -f "$work/ready"
+  "$portrait" generate --people "$people" --seed 1 --out "$work/world" --force > /dev/null
+  "$portrait" mock-crm --port 0 --contacts "$work/world/crm/contacts.jsonl" --token-file "$work/world/crm/token" \
+    > "$work/mock.out" 2>&1 &
+  server=$!
+  for _ in $(seq 1 300); do grep -q "http://" "$work/mock.out" 2>/dev/null && break; sleep 0.1; done
+  PORTRAIT_WORLD_CRM_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/mock.out") \
+    || { cat "$work/mock.out" >&2; bench_fail "portrait mock-crm did not start listening within 30 s (its output is above)"; }
+  export PORTRAIT_WORLD_CRM_URL
+  "$portrait" sync --no-resolve --config "$work/world/portrait.yml" > /dev/null
+  kill "$server"; server=""
+  if [[ -n "${BENCH_WORK:-}" ]]; then
+    # The last connection to close folds the WAL into the file; a WAL left behind is kept with it.
+    cp "$store" "$work/imported.db"
+    rm -f "$work/imported.db-wal"; [[ -f "$store-wal" ]] && cp "$store-wal" "$work/imported.db-wal"
+    echo "$people" > "$work/ready"
+  fi
+fi
 
 # resolve: times `identity resolve --json` and prints its stages. Sets $obs, $seconds (wall time), $rss (KiB) and
 # $note (candidate pairs, pairs scored per second, the resolve's own time).
