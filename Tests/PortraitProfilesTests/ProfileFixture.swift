@@ -17,6 +17,10 @@ struct ProfileFixture {
         store = try SQLiteStore.inMemory()
     }
 
+    init(store: SQLiteStore) {
+        self.store = store
+    }
+
     var engine: ProfileEngine { ProfileEngine(store: store, settings: settings) }
 
     var resolver: IdentityResolver {

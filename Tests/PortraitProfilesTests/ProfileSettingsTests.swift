@@ -2,6 +2,7 @@ import Foundation
 import PortraitCore
 @testable import PortraitProfiles
 import PortraitStoreSQLite
+import PortraitTesting
 import Testing
 
 @Suite("Profile settings")
@@ -35,6 +36,33 @@ struct ProfileSettingsTests {
         #expect(ana.field("store_orders") == 1)
         #expect(ana.text("tier") == "big")
         #expect(try await fixture.document(of: "shop/O5").text("tier") == "small")
+    }
+
+    @Test("a store from before the fields left the documents reads back the same after migration v10")
+    func fieldsLeaveTheDocuments() async throws {
+        try await TemporaryDirectory.with { directory in
+            let path = directory.file("portrait.db")
+            let fixture = ProfileFixture(store: try SQLiteStore.open(path: path))
+            try await fixture.seed()
+            _ = try await fixture.engine.rebuild(now: ProfileFixture.now)
+            let ana = try await fixture.profileID(of: "crm/C1")
+            let whole = try #require(try await fixture.store.storedProfile(id: ana)).document
+            // As v9 stored it: the fields inside the document, and v10 not applied yet.
+            try await fixture.store.executeForTesting(
+                """
+                UPDATE profiles SET profile = '\(whole.replacingOccurrences(of: "'", with: "''"))' WHERE id = '\(ana)';
+                DELETE FROM grdb_migrations WHERE identifier = 'v10-profile-fields-once';
+                """)
+            #expect(try await fixture.store.textsForTesting("SELECT profile FROM profiles WHERE id = ?", arguments: [ana])
+                .first?.contains(#""fields":"#) == true)
+
+            let migrated = try SQLiteStore.open(path: path)
+            let stored = try await migrated.textsForTesting("SELECT profile FROM profiles WHERE id = ?", arguments: [ana])
+            #expect(stored.first?.contains(#""fields":"#) == false)
+            let read = try #require(try await migrated.storedProfile(id: ana)).document
+            #expect(try JSONValue(parsing: read) == JSONValue(parsing: whole))
+            #expect(read.components(separatedBy: #""fields":"#).count == 2)
+        }
     }
 
     @Test("a trait added later: the rebuild fills the new column, and the change lists only the new field")
