@@ -103,6 +103,14 @@ struct ProfileFixture {
         _ = try await resolver.resolvePending()
     }
 
+    /// Bo's second order (O6, online, 60), arriving after the first resolve.
+    func commitLateOrder() async throws {
+        try await commit("shop", stream: "orders", entity: .order, [
+            ("O6", Self.order("O6", at: "2026-10-14T10:00:00Z", customer: Self.customer(email: "bo@example.com"), total: 60,
+                              channel: "online", lines: [("books", 1)])),
+        ])
+    }
+
     /// The profile holding a record (`connector/source id`).
     func profileID(of record: String) async throws -> String {
         let parts = record.split(separator: "/").map(String.init)

@@ -81,11 +81,7 @@ struct ProfileUpdateTests {
         let fixture = try ProfileFixture()
         try await fixture.seed()
         _ = try await fixture.engine.update(now: ProfileFixture.now)
-        try await fixture.commit("shop", stream: "orders", entity: .order, [
-            ("O6", ProfileFixture.order("O6", at: "2026-10-14T10:00:00Z",
-                                        customer: ProfileFixture.customer(email: "bo@example.com"), total: 60,
-                                        channel: "online", lines: [("books", 1)])),
-        ])
+        try await fixture.commitLateOrder()
         _ = try await fixture.resolver.resolvePending()
         let report = try await fixture.engine.update(now: ProfileFixture.now)
         #expect(report.computed == 1)
@@ -111,11 +107,7 @@ struct ProfileUpdateTests {
         #expect(rebuild.computed == 3)
         #expect(try await fixture.store.rebuildQueued() == false)
         // The trigger is back: a late order queues its profile alone.
-        try await fixture.commit("shop", stream: "orders", entity: .order, [
-            ("O6", ProfileFixture.order("O6", at: "2026-10-14T10:00:00Z",
-                                        customer: ProfileFixture.customer(email: "bo@example.com"), total: 60,
-                                        channel: "online", lines: [("books", 1)])),
-        ])
+        try await fixture.commitLateOrder()
         _ = try await fixture.resolver.resolvePending()
         let update = try await fixture.engine.update(now: ProfileFixture.now)
         #expect(update.mode == .update)
@@ -158,11 +150,7 @@ struct ProfileUpdateTests {
         try await fixture.seed()
         _ = try await fixture.engine.update(now: ProfileFixture.now)
         let bo = try await fixture.profileID(of: "shop/O5")
-        try await fixture.commit("shop", stream: "orders", entity: .order, [
-            ("O6", ProfileFixture.order("O6", at: "2026-10-14T10:00:00Z",
-                                        customer: ProfileFixture.customer(email: "bo@example.com"), total: 60,
-                                        channel: "online", lines: [("books", 1)])),
-        ])
+        try await fixture.commitLateOrder()
         _ = try await fixture.resolver.resolvePending()
         let second = ProfileFixture.now.addingTimeInterval(10 * Self.day)
         _ = try await fixture.engine.update(now: second)
