@@ -94,6 +94,28 @@ struct ProfileUpdateTests {
         #expect(try await fixture.engine.update(now: ProfileFixture.now).computed == 0)
     }
 
+    @Test("buyers scored early against estimated RFM boundaries end with the same fields as scored at the end")
+    func earlyScoringMatchesTheEnd() async throws {
+        func fields(estimateAfter: Int) async throws -> [String: JSONValue] {
+            let fixture = try ProfileFixture()
+            try await fixture.seed()
+            var engine = fixture.engine
+            engine.readBatch = 1
+            engine.estimateAfter = estimateAfter
+            _ = try await engine.rebuild(now: ProfileFixture.now)
+            var found: [String: JSONValue] = [:]
+            for record in ["crm/C1", "shop/O5", "crm/C3"] {
+                found[record] = try await fixture.document(of: record)["fields"]
+            }
+            return found
+        }
+        // After one buyer the estimate is that buyer alone, so the next one is scored wrongly first.
+        let early = try await fields(estimateAfter: 1)
+        let late = try await fields(estimateAfter: .max)
+        #expect(early == late)
+        #expect(early["shop/O5"]?["r_score"] != nil)
+    }
+
     @Test("a resolve from scratch queues every profile at once: the next update rebuilds, and the queue works after")
     func scratchResolveQueuesARebuild() async throws {
         let fixture = try ProfileFixture()

@@ -18,6 +18,9 @@ public struct ProfileEngine: Sendable {
     public var writeBatch = 20_000
     /// Dirty profiles taken per update round.
     public var updateBatch = 20_000
+    /// Buyers a rebuild computes before it estimates the RFM boundaries from them and stores buyers' fields
+    /// right away (rewriting, at the end, only those the population's boundaries score differently).
+    public var estimateAfter = 10_000
 
     /// The profile's fields under `settings`: the fields table's columns.
     public let layout: ProfileLayout
@@ -40,9 +43,10 @@ public struct ProfileEngine: Sendable {
     /// and stores the new RFM boundaries. Also the daily refresh of time-window traits.
     ///
     /// RFM scores need every buyer's measures first, so the rebuild runs in two passes. The first computes every
-    /// profile and already stores what does not depend on the boundaries: a new profile's document and its event,
-    /// and the fields of profiles without purchases. The second scores the rest and writes their fields, and
-    /// compares profiles already stored with what they were.
+    /// profile and already stores a new profile's document and its event, the fields of profiles without
+    /// purchases, and, once `estimateAfter` buyers give an estimate of the boundaries, new buyers' fields scored
+    /// against it. The second scores with the population's boundaries, writes the fields that were not stored or
+    /// come out different, and compares profiles already stored with what they were.
     public func rebuild(now: Date = Date(), progress: @Sendable (String) -> Void = { _ in }) async throws -> ProfileReport {
         var report = ProfileReport(mode: .rebuild)
         var clock = ContinuousClock.now
@@ -61,11 +65,19 @@ public struct ProfileEngine: Sendable {
         var computed = 0
         var computing: Task<[PendingProfile], Never>?
         var writing: Task<Void, any Error>?
+        // RFM boundaries estimated from the first buyers: new buyers after them are stored whole in this pass.
+        var early: [(recency: Double, frequency: Double, monetary: Double)] = []
+        var estimated: RFMCutoffs?
         func settle(_ batch: [PendingProfile]) async throws {
             computed += batch.count
             var fresh: [PendingProfile] = []
             for profile in batch {
                 if existing.contains(profile.id) { pending.append(profile) } else { fresh.append(profile) }
+                if estimated == nil, let rfm = profile.rfm { early.append(rfm) }
+            }
+            if estimated == nil, early.count >= estimateAfter {
+                estimated = RFMCutoffs(early)
+                early = []
             }
             guard !fresh.isEmpty else { return }
             let origins = try await store.identityOrigins(created: fresh.map(\.id), removed: [])
@@ -78,9 +90,11 @@ public struct ProfileEngine: Sendable {
                     // No purchase, no RFM score: the fields are final now.
                     upserts.append(.init(id: profile.id, slim: profile.slim, values: computer.finish(profile, cutoffs: .none).values, newVersion: false))
                 } else {
-                    upserts.append(.init(id: profile.id, slim: profile.slim, values: nil, newVersion: false))
+                    let values = estimated.map { computer.finish(profile, cutoffs: $0).values }
+                    upserts.append(.init(id: profile.id, slim: profile.slim, values: values, newVersion: false))
                     profile.slim = ""
                     profile.written = true
+                    profile.scoredEarly = values != nil
                     pending.append(profile)
                 }
             }
@@ -108,22 +122,36 @@ public struct ProfileEngine: Sendable {
         let cutoffs = RFMCutoffs(pending.compactMap(\.rfm))
         let removed = existing.subtracting(pending.map(\.id)).sorted()
 
-        // The cores score the next chunk while the store writes this one.
+        // The cores score the next chunk while the store writes this one. A buyer stored with estimated boundaries
+        // is written again only when the population's boundaries give it other fields.
         let all = pending
         pending = []
+        let estimate = estimated
         func finishing(from start: Int) -> Task<[FinishedProfile], Never>? {
             guard start < all.count else { return nil }
             let chunk = Array(all[start..<min(all.count, start + writeBatch)])
-            return Task { await Parallel.offPool { Parallel.map(chunk) { computer.finish($0, cutoffs: cutoffs) } } }
+            return Task {
+                await Parallel.offPool {
+                    Parallel.map(chunk) { profile -> FinishedProfile? in
+                        let finished = computer.finish(profile, cutoffs: cutoffs)
+                        if profile.scoredEarly, let estimate,
+                            computer.finish(profile, cutoffs: estimate).values == finished.values
+                        {
+                            return nil
+                        }
+                        return finished
+                    }.compactMap { $0 }
+                }
+            }
         }
         var next = finishing(from: 0)
-        var written = 0
+        var scored = 0
         while let current = next {
             let finished = await current.value
-            next = finishing(from: written + finished.count)
+            scored = min(all.count, scored + writeBatch)
+            next = finishing(from: scored)
             try await write(finished, removed: [], now: now, fields: &fields, allFields: restage, report: &report, existing: existing)
-            written += finished.count
-            progress("scored and wrote \(written) of \(all.count) profiles")
+            progress("scored \(scored) of \(all.count) profiles")
         }
         if !removed.isEmpty {
             try await write([], removed: removed, now: now, fields: &fields, allFields: false, report: &report)

@@ -38,6 +38,9 @@ public struct PendingProfile: Sendable {
     public var unreadable: Int
     /// Already stored by the rebuild, all but the field values that wait for the RFM boundaries.
     public var written = false
+    /// Its fields are stored too, scored against boundaries estimated from the buyers computed before it: the
+    /// rebuild writes them again only if the population's boundaries score it differently.
+    public var scoredEarly = false
 }
 
 /// A profile ready to write: its document without fields, and its field values.
