@@ -128,20 +128,15 @@ extension SQLiteStore: ProfileStore {
     /// The `fields` object of a `profile_fields` row read from column `start` on (`f_<name>` columns), rendered as
     /// the engine renders the values it wrote: REAL is a number, INTEGER a boolean, text starting with U+001F a list.
     static func fieldsText(_ row: Row, from start: Int) -> String {
-        let names = row.columnNames
         var values: [(name: String, value: ProfileValue?)] = []
         values.reserveCapacity(row.count - start)
-        for index in start..<row.count {
-            let name = String(names[names.index(names.startIndex, offsetBy: index)].dropFirst(2))
-            switch row[index] as DatabaseValue {
-            case let value where value.isNull: values.append((name, nil))
-            case let value:
-                switch value.storage {
-                case .double(let number): values.append((name, .number(number)))
-                case .int64(let integer): values.append((name, .bool(integer != 0)))
-                case .string(let text): values.append((name, text.hasPrefix("\u{1F}") ? .list(Self.listValues(text)) : .text(text)))
-                case .blob, .null: values.append((name, nil))
-                }
+        for (column, value) in zip(row.columnNames, row.databaseValues).dropFirst(start) {
+            let name = String(column.dropFirst(2))
+            switch value.storage {
+            case .double(let number): values.append((name, .number(number)))
+            case .int64(let integer): values.append((name, .bool(integer != 0)))
+            case .string(let text): values.append((name, text.hasPrefix("\u{1F}") ? .list(Self.listValues(text)) : .text(text)))
+            case .blob, .null: values.append((name, nil))
             }
         }
         return ProfileDocument.fields(values)
@@ -216,8 +211,9 @@ extension SQLiteStore: ProfileStore {
                 let at = write.at.timeIntervalSince1970
                 try Self.writeDocuments(db, write.upserts, at: at)
                 try Self.writeFields(db, write.upserts, into: table, layout: write.layout)
+                let source = try Self.profileSource(db)
                 for id in write.removals {
-                    try Self.archive(db, id, at: at)
+                    try Self.archive(db, id, at: at, reading: source)
                     try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [id])
                     for table in [ProfileWrite.FieldsTable.current, .staging] where try db.tableExists(table.rawValue) {
                         try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE profile_id = ?", arguments: [id])
@@ -262,10 +258,9 @@ extension SQLiteStore: ProfileStore {
             sql: "CREATE TABLE \(table) (profile_id TEXT PRIMARY KEY NOT NULL, \(columns.joined(separator: ", "))) WITHOUT ROWID")
     }
 
-    /// Keeps profile `id` as it is stored, fields included, as the version that ends `at`. Called before its
-    /// document or fields are overwritten.
-    private static func archive(_ db: Database, _ id: String, at: Double) throws {
-        let source = try profileSource(db)
+    /// Keeps profile `id` as it is stored, fields included (read through `source`, from ``profileSource(_:)``), as
+    /// the version that ends `at`. Called before its document or fields are overwritten.
+    private static func archive(_ db: Database, _ id: String, at: Double, reading source: (columns: String, join: String)) throws {
         guard let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT \(source.columns) FROM profiles p \(source.join) WHERE p.id = ?"), arguments: [id])
         else { return }
@@ -279,6 +274,7 @@ extension SQLiteStore: ProfileStore {
 
     private static func writeDocuments(_ db: Database, _ upserts: [ProfileWrite.Upsert], at: Double) throws {
         // A new version keeps the stored profile as the version it ends; the others overwrite it in place.
+        let source = try profileSource(db)
         let upsert = BoundStatement(
             try db.cachedStatement(
                 sql: """
@@ -288,7 +284,7 @@ extension SQLiteStore: ProfileStore {
                     """), in: db)
         for item in upserts {
             guard let slim = item.slim else { continue }
-            if item.newVersion { try archive(db, item.id, at: at) }
+            if item.newVersion { try archive(db, item.id, at: at, reading: source) }
             upsert.bind(item.id, at: 1)
             upsert.bind(slim, at: 2)
             upsert.bind(at, at: 3)

@@ -134,12 +134,12 @@ public struct ProfileEngine: Sendable {
                 await Parallel.offPool {
                     Parallel.map(chunk) { profile -> FinishedProfile? in
                         let finished = computer.finish(profile, cutoffs: cutoffs)
-                        if profile.scoredEarly, let estimate,
-                            computer.finish(profile, cutoffs: estimate).values == finished.values
-                        {
-                            return nil
-                        }
-                        return finished
+                        guard profile.scoredEarly, let estimate else { return finished }
+                        // Scoring replaces every scored field, so rescoring the final values with the estimate
+                        // gives what was stored.
+                        var stored = finished.values
+                        computer.score(&stored, cutoffs: estimate)
+                        return stored == finished.values ? nil : finished
                     }.compactMap { $0 }
                 }
             }
@@ -208,6 +208,7 @@ public struct ProfileEngine: Sendable {
         var report = ProfileReport(mode: .update)
         var clock = ContinuousClock.now
         let computer = ProfileComputer(settings: settings, now: now.timeIntervalSince1970)
+        var fields = FieldsTarget(table: .current, create: false)
         // Segments whose definition is new or changed are evaluated over every profile first.
         try await evaluateChangedDefinitions(now: now, report: &report)
         while true {
@@ -221,7 +222,6 @@ public struct ProfileEngine: Sendable {
                     computer.pending(FactExtractor.facts(profileID: item.profile, records: item.records)), cutoffs: state.cutoffs)
             }
             let removed = ids.filter { records[$0] == nil }
-            var fields = FieldsTarget(table: .current, create: false)
             try await write(finished, removed: removed, now: now, fields: &fields, allFields: false, report: &report, clearing: dirty)
             try await evaluateSegments(among: ids, now: now, report: &report)
             report.computed += finished.count

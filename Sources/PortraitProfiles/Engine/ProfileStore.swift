@@ -55,8 +55,8 @@ public protocol ProfileStore: Sendable {
     /// Stored segment definitions.
     func segmentDefinitions() async throws -> [SegmentDefinitionRow]
 
-    /// Writes segment definitions, entries, exits and their change events. All or nothing.
-    /// Writes `write`; returns the entries and exits it made for the `evaluated` segments.
+    /// Writes segment definitions, entries, exits and their change events, all or nothing; returns the entries and
+    /// exits it made for the `evaluated` segments.
     @discardableResult
     func applySegments(_ write: SegmentWrite) async throws -> (entered: Int, exited: Int)
 }
