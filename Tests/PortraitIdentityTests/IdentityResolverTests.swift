@@ -45,9 +45,11 @@ struct IdentityResolverTests {
         #expect(Set(profiles.values).count == 6)
     }
 
-    @Test("a merge that would give a profile two ids of one CRM is refused and recorded")
+    @Test("a merge that would give a profile more ids of one CRM than its limit is refused and recorded")
     func limitRefusesMerge() async throws {
-        let fixture = try IdentityFixture()
+        var settings = IdentitySettings.standard
+        settings.identifiers[0] = IdentifierRule(type: "crm_id", deterministic: true, scope: .connector, maxPerProfile: 1)
+        let fixture = try IdentityFixture(settings: settings)
         try await fixture.commit([
             ("1", IdentityFixture.customer(given: "Ana", family: "Garcia", email: "ana@example.com", identifiers: [("crm_id", "C1")])),
             ("2", IdentityFixture.customer(given: "Ann", family: "Garcia", email: "ana@example.com", identifiers: [("crm_id", "C2")])),
@@ -62,6 +64,19 @@ struct IdentityResolverTests {
         #expect(report.refusedMerges >= 1)
         let history = try await fixture.store.history(profile: nil, limit: 10)
         #expect(history.contains { $0.action == .refused && $0.detail.contains("crm_id values from crm") })
+    }
+
+    @Test("by default, duplicates in a CRM (two contacts sharing an email) are one profile")
+    func crmDuplicatesMerge() async throws {
+        let fixture = try IdentityFixture()
+        try await fixture.commit([
+            ("1", IdentityFixture.customer(given: "Ana", family: "Garcia", email: "ana@example.com", identifiers: [("crm_id", "C1")])),
+            ("2", IdentityFixture.customer(given: "Ana", family: "Garcia", email: "ana@example.com", identifiers: [("crm_id", "C2")])),
+        ])
+        let report = try await fixture.resolver.resolvePending()
+        let profiles = try await fixture.profiles()
+        #expect(profiles["crm/1"] == profiles["crm/2"])
+        #expect(report.refusedMerges == 0)
     }
 
     @Test("a CRM id scoped to its connector does not link records of another connector")

@@ -183,4 +183,19 @@ struct ProbabilisticMatchingTests {
             #expect(paths.contains("identity.match_treshold"))
         }
     }
+
+    @Test("the cluster name check is on by default, turned off by config, and a wrong value names its path")
+    func clusterNameCheckSetting() throws {
+        #expect(IdentitySettings.standard.clustersNeedAgreeingNames)
+        let off = try IdentitySettings(
+            json: .object(["clusters_need_agreeing_names": .bool(false)]), path: JSONPath.root.appending("identity"))
+        #expect(!off.clustersNeedAgreeingNames)
+        do {
+            _ = try IdentitySettings(
+                json: .object(["clusters_need_agreeing_names": .string("yes")]), path: JSONPath.root.appending("identity"))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.violations.map(\.path.description) == ["identity.clusters_need_agreeing_names"])
+        }
+    }
 }

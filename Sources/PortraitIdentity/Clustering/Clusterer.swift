@@ -3,7 +3,8 @@
 /// Edges are taken strongest first: forced merges, then shared deterministic identifiers in priority order, then
 /// model links by falling weight. A join that would give a cluster more values of a limited identifier type than
 /// allowed, or put two records pinned apart together, is refused and reported; the observation then stays where
-/// the stronger evidence put it.
+/// the stronger evidence put it. A model link is also refused when it would join two clusters known by different
+/// given names (see ``ClusterNames``).
 struct Clusterer {
     /// A node's values of limited identifier types: the scoped type (an index into `scopedTypes`) and a hash of
     /// the value. Hashes and indices rather than strings: a resolve from scratch holds a million of these.
@@ -40,6 +41,13 @@ struct Clusterer {
     private(set) var refusals: [Refusal] = []
     /// Root pairs already refused (a refused pair's roots stay roots until one of them joins something else).
     private var refusedPairs = Set<UInt64>()
+    private let names: ClusterNames?
+    /// Per root: the first distinct name of its members (-1 for none); the others, up to `namesKept`, in
+    /// `moreNames` (most clusters go by one name, so most roots need no list of their own).
+    private var firstName: [Int32]
+    private var moreNames: [Int32: [Int32]] = [:]
+    /// Distinct names kept per cluster: enough for spellings, scripts and nicknames of one person.
+    static let namesKept = 8
 
     /// - Parameters:
     ///   - limited: Per node, its limited values (sorted).
@@ -48,9 +56,11 @@ struct Clusterer {
     ///   - apartPins: Record pairs that must stay apart.
     init(
         limited: [[LimitedValue]], scopedTypes: [String], limits: [Int], nodeOfRecord: [Int64: Int32],
-        apartPins: [(Int64, Int64)]
+        apartPins: [(Int64, Int64)], names: ClusterNames? = nil
     ) {
         parent = (0..<Int32(limited.count)).map { $0 }
+        self.names = names
+        firstName = names?.nameOfNode ?? []
         size = [Int32](repeating: 1, count: limited.count)
         values = limited
         self.scopedTypes = scopedTypes
@@ -83,7 +93,11 @@ struct Clusterer {
             if rootA == rootB { continue }
             let forced: Bool
             if case .forced = edge { forced = true } else { forced = false }
-            if !forced, let reason = conflict(rootA, rootB) {
+            let model: Bool
+            if case .model = edge { model = true } else { model = false }
+            if !forced,
+                let reason = conflict(rootA, rootB) ?? (model ? nameConflict(rootA, rootB, link: (a, b)) : nil)
+            {
                 // Once per pair of clusters: the other edges between them are refused for the same reason.
                 let key = rootA < rootB ? (UInt64(UInt32(rootA)) << 32) | UInt64(UInt32(rootB))
                     : (UInt64(UInt32(rootB)) << 32) | UInt64(UInt32(rootA))
@@ -123,6 +137,37 @@ struct Clusterer {
         return nil
     }
 
+    /// Why a model link between the nodes `link` may not join their clusters `rootA` and `rootB` by their names,
+    /// or nil.
+    ///
+    /// When both linked nodes have names the model compared, it has judged exactly these two names (a different
+    /// given name vetoes a link unless the birth dates agree: a typo'd or replaced given name of one person), so the
+    /// link stands. The check is for what the pair could not see: a link through a node without a comparable name.
+    private func nameConflict(_ rootA: Int32, _ rootB: Int32, link: (Int32, Int32)) -> String? {
+        guard let names else { return nil }
+        let (nameA, nameB) = (names.nameOfNode[Int(link.0)], names.nameOfNode[Int(link.1)])
+        if nameA >= 0, nameB >= 0, names.agreement(nameA, nameB) != .incomparable { return nil }
+        let left = namesOf(rootA)
+        let right = namesOf(rootB)
+        var differing: (Int32, Int32)?
+        for x in left {
+            for y in right {
+                switch names.agreement(x, y) {
+                case .agree: return nil
+                case .differ: if differing == nil { differing = (x, y) }
+                case .incomparable: break
+                }
+            }
+        }
+        guard let (x, y) = differing else { return nil }
+        return "would join people with different given names (\(names.describe(x)), \(names.describe(y)))"
+    }
+
+    private func namesOf(_ root: Int32) -> [Int32] {
+        guard !firstName.isEmpty, firstName[Int(root)] >= 0 else { return [] }
+        return [firstName[Int(root)]] + (moreNames[root] ?? [])
+    }
+
     /// The sorted union of two sorted lists, each value once.
     static func merged(_ left: [LimitedValue], _ right: [LimitedValue]) -> [LimitedValue] {
         var result: [LimitedValue] = []
@@ -153,6 +198,13 @@ struct Clusterer {
         if !values[Int(small)].isEmpty {
             values[Int(big)] = Self.merged(values[Int(big)], values[Int(small)])
             values[Int(small)] = []
+        }
+        if !firstName.isEmpty, firstName[Int(small)] >= 0 {
+            var kept = namesOf(big)
+            for name in namesOf(small) where kept.count < Self.namesKept && !kept.contains(name) { kept.append(name) }
+            firstName[Int(big)] = kept[0]
+            moreNames[big] = kept.count > 1 ? Array(kept.dropFirst()) : nil
+            moreNames[small] = nil
         }
         if let smallApart = apart.removeValue(forKey: small) {
             apart[big, default: []].append(contentsOf: smallApart)

@@ -1,13 +1,14 @@
 extension IdentitySettings {
     /// The shipped model: what a config without an `identity` section gets.
     ///
-    /// Identifiers: a CRM's id means one person within that CRM (and one per profile per CRM); national ids, member
+    /// Identifiers: a CRM's id means one person within that CRM, and a profile may hold up to three ids of one CRM
+    /// (CRMs hold duplicates of one person, which should merge; more is a chain of wrong links); national ids, member
     /// cards, WeChat open ids and emails link deterministically; phones do not (families and shops share them) and
     /// count as strong evidence in the model instead. Blocking follows the canonical schema: any one exact key a
     /// person's records are likely to share even with typos elsewhere.
     public static let standard = IdentitySettings(
         identifiers: [
-            IdentifierRule(type: "crm_id", deterministic: true, scope: .connector, maxPerProfile: 1),
+            IdentifierRule(type: "crm_id", deterministic: true, scope: .connector, maxPerProfile: 3),
             IdentifierRule(type: "national_id", deterministic: true),
             IdentifierRule(type: "member_card", deterministic: true, maxPerProfile: 3),
             IdentifierRule(type: "wechat_openid", deterministic: true, maxPerProfile: 3),

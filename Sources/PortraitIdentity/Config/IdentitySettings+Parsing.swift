@@ -9,7 +9,7 @@ public struct IdentitySettingsError: Error, Sendable {
 extension IdentitySettings {
     private static let sectionKeys: Set<String> = [
         "identifiers", "blocked_values", "blocking", "comparisons", "match_threshold", "max_block_size", "training_pairs",
-        "require_corroboration",
+        "require_corroboration", "clusters_need_agreeing_names",
     ]
 
     /// Reads an `identity` section over the standard settings: each key it names replaces the default.
@@ -43,12 +43,13 @@ extension IdentitySettings {
             if key == "max_block_size" { maxBlockSize = int } else { trainingPairs = int }
         }
 
-        if let flag = section["require_corroboration"] {
-            if let bool = flag.boolValue {
-                requireCorroboration = bool
-            } else {
-                report(path.appending("require_corroboration"), "expected true or false")
+        for key in ["require_corroboration", "clusters_need_agreeing_names"] {
+            guard let flag = section[key] else { continue }
+            guard let bool = flag.boolValue else {
+                report(path.appending(key), "expected true or false")
+                continue
             }
+            if key == "require_corroboration" { requireCorroboration = bool } else { clustersNeedAgreeingNames = bool }
         }
         if let list = section["identifiers"] {
             identifiers = Self.parseIdentifiers(list, path: path.appending("identifiers"), report: report)

@@ -23,6 +23,9 @@ public struct IdentitySettings: Sendable, Hashable {
     /// A model link needs agreement on something besides names, city and gender (a phone, an email, a birth date,
     /// an address, an identifier): two records that share only a name are two people as often as one.
     public var requireCorroboration = true
+    /// A model link may not join two clusters whose given names all differ (in the same script): a nameless
+    /// record that shares a phone with two people of one household links to both, and would otherwise join them.
+    public var clustersNeedAgreeingNames = true
 
     public init(
         identifiers: [IdentifierRule], blockedValues: [BlockedValue], blocking: [BlockingRule],

@@ -350,7 +350,9 @@ public struct IdentityResolver: Sendable {
         }
         var clusterer = Clusterer(
             limited: limited, scopedTypes: scopedTypes, limits: typeLimits, nodeOfRecord: nodeOfRecord,
-            apartPins: pins.filter { $0.kind == .apart }.map { ($0.a, $0.b) })
+            apartPins: pins.filter { $0.kind == .apart }.map { ($0.a, $0.b) },
+            names: settings.clustersNeedAgreeingNames
+                ? ClusterNames(names: nodes.map(\.features.name), settings: settings) : nil)
 
         var edges: [Clusterer.Edge] = []
         for pin in pins where pin.kind == .together {
