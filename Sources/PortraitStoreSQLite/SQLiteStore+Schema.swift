@@ -17,6 +17,14 @@ extension SQLiteStore {
         END;
         """
 
+    /// The index of records by profile (as `v4-records-appended` created it); a resolve from scratch drops it while
+    /// it places every record and creates it again after.
+    static let recordsByProfileIndex =
+        "CREATE INDEX records_by_profile ON records(profile_id) WHERE profile_id IS NOT NULL"
+    /// The index of identity links by their second record (as `v6-identity` created it); a resolve from scratch
+    /// drops it while it writes every link and creates it again after.
+    static let linksByBIndex = "CREATE INDEX identity_links_by_b ON identity_links(b)"
+
     /// The schema, one named step per change. Never edit a released step: append a new one (`v2-…`).
     ///
     /// Times are unix seconds (`REAL`); JSON columns hold `JSONValue.canonicalText`.

@@ -502,6 +502,11 @@ public struct IdentityResolver: Sendable {
     // MARK: - Training
 
     /// Trains u on random pairs and m and the prior by EM over each blocking rule's pairs.
+    /// EM's sample of each blocking rule's pairs, and of all candidate pairs for the prior: patterns (distinct
+    /// comparison vectors) are what EM counts, and a few hundred thousand pairs show every common one.
+    static let trainingPairsPerRule = 250_000
+    static let trainingCandidatePairs = 500_000
+
     func train(_ population: Population) -> MatchModel {
         let prepared = population.prepared
         let keys = population.keys
@@ -509,18 +514,18 @@ public struct IdentityResolver: Sendable {
         let trainer = ModelTrainer(comparisons: settings.comparisons, blocking: settings.blocking)
         let start = MatchModel.initial(for: settings.comparisons)
         let u = trainer.estimateU(prepared, pairs: settings.trainingPairs, seed: 0x5EED)
-        // Each rule's own pairs (not deduplicated against earlier rules), a sample of at most a million per rule.
+        // Each rule's own pairs (not deduplicated against earlier rules), a sample of each.
         let everything = [Bool](repeating: true, count: prepared.count)
         let perRule = Parallel.map(Array(settings.blocking.indices)) { index -> ModelTrainer.Patterns in
             let ruleKeys = keys.map { BlockingKeys.only(rule: index, of: $0) }
             let total = CandidatePairs.pairCount(keys: ruleKeys, rule: 0, maxBlockSize: settings.maxBlockSize)
             let pairs = CandidatePairs(
                 keys: ruleKeys, pending: everything, ruleCount: 1, maxBlockSize: settings.maxBlockSize,
-                sampleEvery: max(1, total / 1_000_000))
+                sampleEvery: max(1, total / Self.trainingPairsPerRule))
             return trainer.patterns(of: pairs.pairs, stride: 1, observations: prepared, model: start)
         }
         let all = trainer.patterns(
-            of: union.pairs, stride: union.pairs.count / 2_000_000, observations: prepared, model: start)
+            of: union.pairs, stride: union.pairs.count / Self.trainingCandidatePairs, observations: prepared, model: start)
         let (m, blockedPrior, ruleShares) = trainer.estimateM(start: start, u: u, perRule: perRule, all: all)
         // The evidence must stand against the chance that two records taken at random are one person (as in
         // Splink), or a common name alone would link everyone who shares it. The expected number of matches is
