@@ -299,15 +299,17 @@ public struct IdentityResolver: Sendable {
         report.skippedKeys += candidates.skippedKeys
         report.skippedKeyObservations += candidates.skippedObservations
         if nodes.count > 10_000 { progress("scoring \(candidates.pairs.count) candidate pairs") }
-        let accepted = ParallelScoring.accepted(
-            pairs: candidates.pairs, observations: prepared, model: model, minimumWeight: minimumWeight)
-        report.modelLinks += accepted.count
-        return accepted.map { pair in
-            let vector = model.compare(prepared[Int(pair.a)], prepared[Int(pair.b)])
+        let recordIDs = nodes.map(\.recordID)
+        let links = ParallelScoring.links(
+            pairs: candidates.pairs, observations: prepared, model: model, minimumWeight: minimumWeight
+        ) { a, b, weight in
+            let vector = model.compare(prepared[Int(a)], prepared[Int(b)])
             return IdentityLink(
-                a: nodes[Int(pair.a)].recordID, b: nodes[Int(pair.b)].recordID, kind: .model, weight: pair.weight,
+                a: recordIDs[Int(a)], b: recordIDs[Int(b)], kind: .model, weight: weight,
                 evidence: Self.evidence(vector, model: model))
         }
+        report.modelLinks += links.count
+        return links
     }
 
     /// Clusters the nodes and writes their placements, aliases and history into `write`.

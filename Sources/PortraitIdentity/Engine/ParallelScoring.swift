@@ -1,42 +1,36 @@
-import Dispatch
 import Foundation
+import PortraitCore
 
-/// Scores candidate pairs on every core and keeps those at or above the threshold.
+/// Scores candidate pairs on every core and keeps those at or above the threshold, turned into links by `link`
+/// on the same cores (a link's evidence compares the pair again, which is a third of the work when done alone).
 ///
-/// Written by hand rather than with a task group: the work is CPU-bound and split once into one contiguous chunk
-/// per core, which is all `concurrentPerform` needs.
+/// Observations are read from an ``ObservationTable`` through pointers: copying a `PreparedObservation` per pair
+/// retained its four arrays, and the cores fought over those counts.
 enum ParallelScoring {
-    struct Accepted {
-        var a: Int32
-        var b: Int32
-        var weight: Double
-    }
+    /// Pairs per claimed chunk: small enough that both cores finish together, large enough that claiming is free.
+    static let chunkSize = 4_096
 
-    static func accepted(
-        pairs: [(Int32, Int32)], observations: [PreparedObservation], model: MatchModel, minimumWeight: Double
-    ) -> [Accepted] {
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, pairs.count / 10_000 + 1))
-        let results = UnsafeMutableBufferPointer<[Accepted]>.allocate(capacity: chunks)
-        results.initialize(repeating: [])
-        defer { results.deallocate() }
-        nonisolated(unsafe) let output = results
-        pairs.withUnsafeBufferPointer { pairBuffer in
-            observations.withUnsafeBufferPointer { observationBuffer in
-                nonisolated(unsafe) let pairsView = pairBuffer
-                nonisolated(unsafe) let observationsView = observationBuffer
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let start = pairsView.count * chunk / chunks
-                    let end = pairsView.count * (chunk + 1) / chunks
-                    var kept: [Accepted] = []
-                    for index in start..<end {
+    static func links<Link: Sendable>(
+        pairs: [(Int32, Int32)], observations: [PreparedObservation], model: MatchModel, minimumWeight: Double,
+        link: @escaping @Sendable (_ a: Int32, _ b: Int32, _ weight: Double) -> Link
+    ) -> [Link] {
+        guard !pairs.isEmpty else { return [] }
+        let table = ObservationTable(observations, comparisons: model.comparisons.count)
+        let chunks = Array(stride(from: 0, to: pairs.count, by: chunkSize))
+        let kept = pairs.withUnsafeBufferPointer { pairBuffer in
+            nonisolated(unsafe) let pairsView = pairBuffer
+            return table.withViews { view in
+                Parallel.map(chunks) { start -> [Link] in
+                    var kept: [Link] = []
+                    for index in start..<min(start + chunkSize, pairsView.count) {
                         let (a, b) = pairsView[index]
-                        let weight = model.weight(observationsView[Int(a)], observationsView[Int(b)])
-                        if weight >= minimumWeight { kept.append(Accepted(a: a, b: b, weight: weight)) }
+                        let weight = model.weight(view(Int(a)), view(Int(b)))
+                        if weight >= minimumWeight { kept.append(link(a, b, weight)) }
                     }
-                    output[chunk] = kept
+                    return kept
                 }
             }
         }
-        return results.flatMap { $0 }
+        return kept.flatMap { $0 }
     }
 }

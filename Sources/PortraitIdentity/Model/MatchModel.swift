@@ -109,6 +109,11 @@ extension MatchModel {
     public func weight(_ a: PreparedObservation, _ b: PreparedObservation) -> Double {
         compiled.weight(a, b)
     }
+
+    @inline(__always)
+    func weight(_ a: ObservationView, _ b: ObservationView) -> Double {
+        compiled.weight(a, b)
+    }
 }
 
 /// The model laid out for the hot loop: plain values in contiguous arrays, weights precomputed, so scoring a pair
@@ -185,6 +190,11 @@ struct CompiledScorer: Sendable {
 
     @inline(__always)
     func weight(_ a: PreparedObservation, _ b: PreparedObservation) -> Double {
+        a.withView { left in b.withView { right in weight(left, right) } }
+    }
+
+    @inline(__always)
+    func weight(_ a: ObservationView, _ b: ObservationView) -> Double {
         var total = priorWeight
         var corroborated = !requireCorroboration
         var vetoed = false
@@ -217,17 +227,25 @@ struct CompiledScorer: Sendable {
         _ a: PreparedObservation, _ b: PreparedObservation, into output: UnsafeMutablePointer<Int8>,
         frequencies: UnsafeMutablePointer<Double>
     ) {
-        for index in 0..<comparisons.count {
-            let (level, frequency) = level(index, a, b)
-            output[index] = level
-            frequencies[index] = frequency
+        a.withView { left in
+            b.withView { right in
+                for index in 0..<comparisons.count {
+                    let (level, frequency) = level(index, left, right)
+                    output[index] = level
+                    frequencies[index] = frequency
+                }
+            }
         }
+    }
+
+    func level(_ index: Int, _ a: PreparedObservation, _ b: PreparedObservation) -> (Int8, Double) {
+        a.withView { left in b.withView { right in level(index, left, right) } }
     }
 
     /// The first level of comparison `index` that a value pair reaches (the best over all value pairs), -1 when a
     /// side has no value, and the agreeing value's term frequency on a term-frequency level.
     @inline(__always)
-    func level(_ index: Int, _ a: PreparedObservation, _ b: PreparedObservation) -> (Int8, Double) {
+    func level(_ index: Int, _ a: ObservationView, _ b: ObservationView) -> (Int8, Double) {
         let comparison = comparisons[index]
         let different = Int8(comparison.levelCount)
         if comparison.isDate {
@@ -245,68 +263,53 @@ struct CompiledScorer: Sendable {
         let rightStart = Int(b.fieldStart[index])
         let rightEnd = Int(b.fieldStart[index + 1])
         guard leftStart < leftEnd, rightStart < rightEnd else { return (-1, 0) }
-        return a.scalars.withUnsafeBufferPointer { leftScalars in
-            b.scalars.withUnsafeBufferPointer { rightScalars in
-                a.values.withUnsafeBufferPointer { leftValues in
-                    b.values.withUnsafeBufferPointer { rightValues in
-                        var best = different
-                        var frequency = 0.0
-                        let leftSwapped = a.swapped[index]
-                        let rightSwapped = b.swapped[index]
-                        func slice(_ scalars: UnsafeBufferPointer<UInt32>, _ value: PreparedObservation.Value)
-                            -> UnsafeBufferPointer<UInt32>
-                        {
-                            UnsafeBufferPointer(rebasing: scalars[Int(value.start)..<Int(value.start + value.count)])
+        var best = different
+        var frequency = 0.0
+        let leftSwapped = a.swapped[index]
+        let rightSwapped = b.swapped[index]
+        for i in leftStart..<leftEnd {
+            let x = a.text(i)
+            for j in rightStart..<rightEnd {
+                let y = b.text(j)
+                var jaroWinkler = -1.0
+                var reached = different
+                for position in 0..<Int(different) {
+                    let level = levels[comparison.firstLevel + position]
+                    let hit: Bool
+                    switch level.kind {
+                    case .exact:
+                        hit = x.elementsEqual(y)
+                    case .swapped:
+                        if leftSwapped >= 0, rightSwapped >= 0 {
+                            hit = x.elementsEqual(b.text(Int(rightSwapped))) && y.elementsEqual(a.text(Int(leftSwapped)))
+                        } else {
+                            hit = false
                         }
-                        for i in leftStart..<leftEnd {
-                            let x = slice(leftScalars, leftValues[i])
-                            for j in rightStart..<rightEnd {
-                                let y = slice(rightScalars, rightValues[j])
-                                var jaroWinkler = -1.0
-                                var reached = different
-                                for position in 0..<Int(different) {
-                                    let level = levels[comparison.firstLevel + position]
-                                    let hit: Bool
-                                    switch level.kind {
-                                    case .exact:
-                                        hit = x.elementsEqual(y)
-                                    case .swapped:
-                                        if leftSwapped >= 0, rightSwapped >= 0 {
-                                            hit = x.elementsEqual(slice(rightScalars, rightValues[Int(rightSwapped)]))
-                                                && y.elementsEqual(slice(leftScalars, leftValues[Int(leftSwapped)]))
-                                        } else {
-                                            hit = false
-                                        }
-                                    case .jaroWinkler:
-                                        if jaroWinkler < 0 { jaroWinkler = StringSimilarity.jaroWinkler(x, y) }
-                                        hit = jaroWinkler >= level.threshold
-                                    case .damerauLevenshtein:
-                                        // One edit between one-character values is a different value, not a typo.
-                                        hit = min(x.count, y.count) > level.distance
-                                            && StringSimilarity.damerauLevenshtein(x, y, limit: level.distance)
-                                                <= level.distance
-                                    case .transposed, .withinMonth, .withinYear:
-                                        hit = false
-                                    }
-                                    if hit {
-                                        reached = Int8(position)
-                                        break
-                                    }
-                                }
-                                if reached < best {
-                                    best = reached
-                                    if comparison.termFrequency, levels[comparison.firstLevel + Int(reached)].termFrequencyM > 0 {
-                                        frequency = max(leftValues[i].frequency, rightValues[j].frequency)
-                                    }
-                                    if best == 0 { return (0, frequency) }
-                                }
-                            }
-                        }
-                        return (best, frequency)
+                    case .jaroWinkler:
+                        if jaroWinkler < 0 { jaroWinkler = StringSimilarity.jaroWinkler(x, y) }
+                        hit = jaroWinkler >= level.threshold
+                    case .damerauLevenshtein:
+                        // One edit between one-character values is a different value, not a typo.
+                        hit = min(x.count, y.count) > level.distance
+                            && StringSimilarity.damerauLevenshtein(x, y, limit: level.distance) <= level.distance
+                    case .transposed, .withinMonth, .withinYear:
+                        hit = false
                     }
+                    if hit {
+                        reached = Int8(position)
+                        break
+                    }
+                }
+                if reached < best {
+                    best = reached
+                    if comparison.termFrequency, levels[comparison.firstLevel + Int(reached)].termFrequencyM > 0 {
+                        frequency = max(a.values[i].frequency, b.values[j].frequency)
+                    }
+                    if best == 0 { return (0, frequency) }
                 }
             }
         }
+        return (best, frequency)
     }
 
     @inline(__always)

@@ -102,3 +102,151 @@ extension PreparedObservation {
         }
     }
 }
+
+/// One observation's compared values seen through raw pointers: what the scoring loop reads, so that comparing a
+/// pair copies no observation and touches no reference count (two cores retaining the same observations' arrays
+/// fought over their counts: 40% of scoring).
+struct ObservationView {
+    let scalars: UnsafePointer<UInt32>
+    let values: UnsafePointer<PreparedObservation.Value>
+    /// This observation's comparison `c` has the values `fieldStart[c] ..< fieldStart[c + 1]` (indices into `values`).
+    let fieldStart: UnsafePointer<Int32>
+    let swapped: UnsafePointer<Int32>
+    let birthDate: CalendarDate?
+    let nameScript: UInt8
+
+    /// The scalars of value `index`.
+    @inline(__always)
+    func text(_ index: Int) -> UnsafeBufferPointer<UInt32> {
+        let value = values[index]
+        return UnsafeBufferPointer(start: scalars + Int(value.start), count: Int(value.count))
+    }
+}
+
+extension PreparedObservation {
+    /// Calls `body` with a view of this observation, valid only inside it.
+    @inline(__always)
+    func withView<Result>(_ body: (ObservationView) -> Result) -> Result {
+        scalars.withUnsafeBufferPointer { scalars in
+            values.withUnsafeBufferPointer { values in
+                fieldStart.withUnsafeBufferPointer { fieldStart in
+                    swapped.withUnsafeBufferPointer { swapped in
+                        body(
+                            ObservationView(
+                                scalars: scalars.baseAddress ?? ObservationTable.nowhere(), values: values.baseAddress ?? ObservationTable.nowhere(),
+                                fieldStart: fieldStart.baseAddress ?? ObservationTable.nowhere(),
+                                swapped: swapped.baseAddress ?? ObservationTable.nowhere(), birthDate: birthDate,
+                                nameScript: nameScript))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Many observations laid out in four shared arrays (values point into one run of scalars, each observation's
+/// field starts and swapped counterparts are indices into one run of values), so a view of any of them is pointer
+/// arithmetic. Built once per scoring pass.
+struct ObservationTable {
+    private var scalars = ContiguousArray<UInt32>()
+    private var values = ContiguousArray<PreparedObservation.Value>()
+    /// Per observation `o`: `comparisons + 1` entries from `o * (comparisons + 1)`.
+    private var fieldStarts = ContiguousArray<Int32>()
+    /// Per observation `o`: `comparisons` entries from `o * comparisons`.
+    private var swapped = ContiguousArray<Int32>()
+    private var birthDates: [CalendarDate?] = []
+    private var scripts: [UInt8] = []
+    private let comparisons: Int
+
+    init(_ observations: [PreparedObservation], comparisons: Int) {
+        self.comparisons = comparisons
+        // Exact capacities: the arrays run to hundreds of megabytes at a million observations, and growing them by
+        // doubling copied and faulted in each twice.
+        var scalarCount = 0
+        var valueCount = 0
+        for observation in observations {
+            scalarCount += observation.scalars.count
+            valueCount += observation.values.count
+        }
+        scalars.reserveCapacity(scalarCount)
+        values.reserveCapacity(valueCount)
+        fieldStarts.reserveCapacity(observations.count * (comparisons + 1))
+        swapped.reserveCapacity(observations.count * comparisons)
+        birthDates.reserveCapacity(observations.count)
+        scripts.reserveCapacity(observations.count)
+        observations.withUnsafeBufferPointer { observations in
+            for index in observations.indices {
+                let scalarBase = Int32(scalars.count)
+                let valueBase = Int32(values.count)
+                observations[index].scalars.withUnsafeBufferPointer { scalars.append(contentsOf: $0) }
+                observations[index].values.withUnsafeBufferPointer { source in
+                    for value in source {
+                        values.append(PreparedObservation.Value(
+                            start: value.start + scalarBase, count: value.count, frequency: value.frequency))
+                    }
+                }
+                observations[index].fieldStart.withUnsafeBufferPointer { source in
+                    for position in 0...comparisons {
+                        fieldStarts.append((position < source.count ? source[position] : 0) + valueBase)
+                    }
+                }
+                observations[index].swapped.withUnsafeBufferPointer { source in
+                    for position in 0..<comparisons {
+                        let counterpart = position < source.count ? source[position] : -1
+                        swapped.append(counterpart >= 0 ? counterpart + valueBase : -1)
+                    }
+                }
+                birthDates.append(observations[index].birthDate)
+                scripts.append(observations[index].nameScript)
+            }
+        }
+    }
+
+    /// Where the table's arrays are, for as long as the table lives unchanged: `views(i)` is observation `i`.
+    struct Views: @unchecked Sendable {
+        fileprivate let scalars: UnsafePointer<UInt32>
+        fileprivate let values: UnsafePointer<PreparedObservation.Value>
+        fileprivate let fieldStarts: UnsafePointer<Int32>
+        fileprivate let swapped: UnsafePointer<Int32>
+        fileprivate let birthDates: UnsafePointer<CalendarDate?>
+        fileprivate let scripts: UnsafePointer<UInt8>
+        fileprivate let comparisons: Int
+
+        @inline(__always)
+        func callAsFunction(_ index: Int) -> ObservationView {
+            ObservationView(
+                scalars: scalars, values: values, fieldStart: fieldStarts + index * (comparisons + 1),
+                swapped: swapped + index * comparisons, birthDate: birthDates[index], nameScript: scripts[index])
+        }
+    }
+
+    /// Calls `body` with views of the observations, valid only inside it.
+    func withViews<Result>(_ body: (Views) -> Result) -> Result {
+        scalars.withUnsafeBufferPointer { scalars in
+            values.withUnsafeBufferPointer { values in
+                fieldStarts.withUnsafeBufferPointer { fieldStarts in
+                    swapped.withUnsafeBufferPointer { swapped in
+                        birthDates.withUnsafeBufferPointer { birthDates in
+                            scripts.withUnsafeBufferPointer { scripts in
+                                body(
+                                    Views(
+                                        scalars: scalars.baseAddress ?? Self.nowhere(),
+                                        values: values.baseAddress ?? Self.nowhere(),
+                                        fieldStarts: fieldStarts.baseAddress ?? Self.nowhere(),
+                                        swapped: swapped.baseAddress ?? Self.nowhere(),
+                                        birthDates: birthDates.baseAddress ?? Self.nowhere(),
+                                        scripts: scripts.baseAddress ?? Self.nowhere(), comparisons: comparisons))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A pointer for an empty array, never read through (an empty array has no base address).
+    @inline(__always)
+    static func nowhere<T>() -> UnsafePointer<T> {
+        UnsafePointer(bitPattern: MemoryLayout<T>.alignment)!
+    }
+}
