@@ -20,11 +20,16 @@ public enum Parallel {
 
     /// The transform escapes to the helper threads (which are joined before this returns), so it is `@escaping`;
     /// it must be safe to call from several threads at once.
-    public static func map<T: Sendable, U>(_ items: [T], _ transform: @escaping (T) -> U) -> [U] {
+    ///
+    /// - Parameter itemsPerChunk: The fewest items worth a chunk of their own (a thread's turn): the default suits
+    ///   items of microseconds; give 1 for a few heavy items (one blocking rule's pairs each).
+    public static func map<T: Sendable, U>(
+        _ items: [T], itemsPerChunk: Int = 250, _ transform: @escaping (T) -> U
+    ) -> [U] {
         // Many chunks per core, so that a core that drew cheap items takes more instead of idling at the end.
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let chunks = items.count < 2_000 ? 1 : min(items.count / 250, cores * 16)
-        if chunks == 1 { return items.map(transform) }
+        let chunks = min(items.count / max(itemsPerChunk, 1), cores * 16)
+        if chunks <= 1 || cores == 1 { return items.map(transform) }
         let output = UnsafeMutableBufferPointer<U>.allocate(capacity: items.count)
         defer { output.deallocate() }
         nonisolated(unsafe) let target = output

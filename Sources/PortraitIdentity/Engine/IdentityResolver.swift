@@ -118,7 +118,8 @@ public struct IdentityResolver: Sendable {
         var write = ResolutionWrite()
         write.replaceAll = true
         write.pendingThrough = population.maxRecordID
-        write.observations = nodes.indices.map { (nodes[$0].recordID, nodes[$0].features.encoded, population.keys[$0].all) }
+        let keys = population.keys
+        write.observations = Parallel.map(Array(nodes.indices)) { (nodes[$0].recordID, nodes[$0].features.encoded, keys[$0].all) }
         write.observationCountDelta = population.frequencies.total
         for (field, values) in population.frequencies.counts {
             for (value, count) in values where count > 0 { write.termDeltas[TermKey(field: field, value: value)] = count }
@@ -518,7 +519,7 @@ public struct IdentityResolver: Sendable {
         let u = trainer.estimateU(prepared, pairs: settings.trainingPairs, seed: 0x5EED)
         // Each rule's own pairs (not deduplicated against earlier rules), a sample of each.
         let everything = [Bool](repeating: true, count: prepared.count)
-        let perRule = Parallel.map(Array(settings.blocking.indices)) { index -> ModelTrainer.Patterns in
+        let perRule = Parallel.map(Array(settings.blocking.indices), itemsPerChunk: 1) { index -> ModelTrainer.Patterns in
             let ruleKeys = keys.map { BlockingKeys.only(rule: index, of: $0) }
             let total = CandidatePairs.pairCount(keys: ruleKeys, rule: 0, maxBlockSize: settings.maxBlockSize)
             let pairs = CandidatePairs(

@@ -8,7 +8,7 @@ import PortraitCore
 /// retained its four arrays, and the cores fought over those counts.
 enum ParallelScoring {
     /// Pairs per claimed chunk: small enough that both cores finish together, large enough that claiming is free.
-    static let chunkSize = 4_096
+    static let chunkSize = 16_384
 
     static func links<Link: Sendable>(
         pairs: [(Int32, Int32)], observations: [PreparedObservation], model: MatchModel, minimumWeight: Double,
@@ -20,7 +20,7 @@ enum ParallelScoring {
         let kept = pairs.withUnsafeBufferPointer { pairBuffer in
             nonisolated(unsafe) let pairsView = pairBuffer
             return table.withViews { view in
-                Parallel.map(chunks) { start -> [Link] in
+                Parallel.map(chunks, itemsPerChunk: 1) { start -> [Link] in
                     var kept: [Link] = []
                     for index in start..<min(start + chunkSize, pairsView.count) {
                         let (a, b) = pairsView[index]
