@@ -116,16 +116,17 @@ extension SQLiteStore: IdentityStore {
                         JOIN records r ON r.rowid = o.record_id
                         """,
                     arguments: [Self.intList(ids)])
-                var observations: [StoredObservation] = []
+                // Rows first, decoded after on every core: decoding is most of the time (an incremental resolve
+                // loads tens of thousands of candidates).
+                var rows: [(id: Int64, features: String, connector: String, profile: String?)] = []
                 while let row = try cursor.next() {
-                    let text: String = row["features"]
-                    guard let features = ObservationFeatures(encoded: text) else { continue }
-                    observations.append(
-                        StoredObservation(
-                            recordID: row["record_id"], connector: row["connector"], features: features,
-                            profileID: row["profile_id"]))
+                    rows.append((row[0], row[1], row[2], row[3]))
                 }
-                return observations
+                return Parallel.map(rows) { row in
+                    ObservationFeatures(encoded: row.features).map {
+                        StoredObservation(recordID: row.id, connector: row.connector, features: $0, profileID: row.profile)
+                    }
+                }.compactMap { $0 }
             }
         }
     }

@@ -53,5 +53,11 @@ struct ObservationExtractorTests {
         let features = extractor.features(of: customer, entity: .customer, connector: "crm")
         #expect(features.name?.family == "张" && features.name?.given == "伟")
         #expect(ObservationFeatures(encoded: features.encoded) == features)
+
+        let nameless = ObservationFeatures(
+            identifiers: ["phone": ["+8613800000001", "+8613800000002"], "crm_id@crm": ["c-7"]], city: "北京")
+        #expect(ObservationFeatures(encoded: nameless.encoded) == nameless)
+        #expect(ObservationFeatures(encoded: "2" + nameless.encoded.dropFirst()) == nil, "another version's text")
+        #expect(ObservationFeatures(encoded: "1\u{1F}too few") == nil)
     }
 }

@@ -278,7 +278,7 @@ public struct IdentityResolver: Sendable {
         let graphIDs = graph.map(\.recordID)
         let stored = try await store.links(among: graphIDs).filter { !pendingIDs.contains($0.a) && !pendingIDs.contains($0.b) }
         let pins = try await store.pins(touching: graphIDs)
-        let graphKeys = graph.map { BlockingKeys($0.features, settings: settings) }
+        let graphKeys = Parallel.map(graph) { BlockingKeys($0.features, settings: settings) }
         report.lap("load \(graph.count) graph nodes", &stage)
         try await place(nodes: graph, keys: graphKeys, links: stored + newLinks, pins: pins, into: &write, report: &report)
         report.lap("cluster", &stage)

@@ -98,12 +98,20 @@ extension ObservationFeatures {
     }
 
     /// Reads `encoded`; nil for text this version did not write.
+    ///
+    /// Split on UTF-8 bytes, not characters: the separators are ASCII control characters, and splitting by
+    /// `Character` (grapheme breaking) was most of the time an incremental resolve took to load its candidates.
     public init?(encoded text: String) {
-        let parts = text.split(separator: Self.fieldSeparator, omittingEmptySubsequences: false)
-        guard parts.count == 10, parts[0] == "1" else { return nil }
-        func optional(_ part: Substring) -> String? { part.isEmpty ? nil : String(part) }
+        let field = UInt8(ascii: "\u{1F}")
+        let entry = UInt8(ascii: "\u{1E}")
+        let value = UInt8(ascii: "\u{1D}")
+        let parts = text.utf8.split(separator: field, omittingEmptySubsequences: false)
+        guard parts.count == 10, parts[0].elementsEqual("1".utf8) else { return nil }
+        func string(_ part: Substring.UTF8View) -> String { String(Substring(part)) }
+        func optional(_ part: Substring.UTF8View) -> String? { part.isEmpty ? nil : string(part) }
         if !parts[1].isEmpty || !parts[2].isEmpty {
-            name = PersonName(normalizedFamily: String(parts[1]), given: String(parts[2]), isHan: parts[3] == "h")
+            name = PersonName(
+                normalizedFamily: string(parts[1]), given: string(parts[2]), isHan: parts[3].elementsEqual("h".utf8))
         } else {
             name = nil
         }
@@ -113,8 +121,8 @@ extension ObservationFeatures {
         city = optional(parts[7])
         street = optional(parts[8])
         var identifiers: [String: [String]] = [:]
-        for entry in parts[9].split(separator: Self.entrySeparator) {
-            let values = entry.split(separator: Self.valueSeparator).map(String.init)
+        for entryText in parts[9].split(separator: entry) {
+            let values = entryText.split(separator: value).map(string)
             guard values.count >= 2 else { return nil }
             identifiers[values[0]] = Array(values.dropFirst())
         }
