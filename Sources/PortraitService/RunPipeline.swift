@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// Batches commit strictly in order (each commit waits for the one before), so a checkpoint never lands before
 /// the records it covers. `take` returns once the message is buffered, except for a checkpoint or a new part,
-/// which return only when everything before them is committed: a connector may then act on committed input.
+/// which return only when everything before them is committed: a connector may then act on committed input. A
+/// checkpoint without waiting ends its batch like a checkpoint but returns at once.
 final class RunPipeline: Sendable {
     struct Snapshot {
         var read: Int
@@ -83,7 +84,11 @@ final class RunPipeline: Sendable {
             if state.withLock({ $0.unreadable.append(unreadable); return $0.countRead(batchSize: batchSize) }) {
                 try await submit(checkpoint: nil, waitForCommit: false)
             }
-        case .checkpoint(let checkpoint):
+        case .checkpointWithoutWaiting(let checkpoint) where stop?.isRequested != true:
+            try await submit(checkpoint: checkpoint, waitForCommit: false)
+        case .checkpoint(let checkpoint), .checkpointWithoutWaiting(let checkpoint):
+            // A stop request turns a checkpoint the connector would not wait for into one it does: the run ends
+            // at a committed checkpoint either way.
             try await submit(checkpoint: checkpoint, waitForCommit: true)
             // Everything read so far is committed with this checkpoint: the one safe place to end early.
             if stop?.isRequested == true {

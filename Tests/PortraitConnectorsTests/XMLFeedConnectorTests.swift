@@ -64,8 +64,18 @@ struct XMLFeedConnectorTests {
         messages.compactMap { if case .unreadable(let record) = $0 { record } else { nil } }
     }
 
+    /// Every checkpoint's state, waited for or not, in order.
+    static func states(_ messages: [ConnectorMessage]) -> [ConnectorState] {
+        messages.compactMap {
+            switch $0 {
+            case .checkpoint(let state), .checkpointWithoutWaiting(let state): state
+            default: nil
+            }
+        }
+    }
+
     static func lastState(_ messages: [ConnectorMessage]) -> ConnectorState? {
-        messages.compactMap { if case .checkpoint(let state) = $0 { state } else { nil } }.last
+        states(messages).last
     }
 
     /// The file uses prefixes `s` and a default namespace where config says `shop` and `c`.
@@ -290,8 +300,21 @@ struct XMLFeedConnectorTests {
             let feed = try connector(directory, options)
             let (all, _) = await read(feed)
             // The state of the checkpoint after three records, as a killed run would have committed it.
-            let checkpoints = all.compactMap { if case .checkpoint(let state) = $0 { state } else { nil } }
+            let checkpoints = Self.states(all)
             #expect(checkpoints.first?.value["position"]?["records"] == 3)
+            // Inside the document the reader does not wait for its checkpoints; the last one (the document read to
+            // its end) it does.
+            let kinds = all.compactMap { message -> String? in
+                switch message {
+                case .checkpoint: "waited"
+                case .checkpointWithoutWaiting: "not waited"
+                default: nil
+                }
+            }
+            guard kinds.first == "not waited", kinds.last == "waited" else {
+                Issue.record("expected periodic checkpoints without waiting and a final one waited for: \(all)")
+                return
+            }
             let (resumed, _) = await read(feed, from: checkpoints.first)
             #expect(Self.records(resumed).map(\.sourceID) == ["O-4", "O-5", "O-6", "O-7"])
         }
@@ -308,7 +331,7 @@ struct XMLFeedConnectorTests {
             ]
             let connector = try connector(directory, options)
             let (all, _) = await read(connector)
-            let checkpoints = all.compactMap { if case .checkpoint(let state) = $0 { state } else { nil } }
+            let checkpoints = Self.states(all)
             // Mid-document checkpoints keep the watermark the run started with: a run killed after A resumes
             // and still imports B and C, which are older than A.
             #expect(checkpoints.first?.value["watermark"] == nil)

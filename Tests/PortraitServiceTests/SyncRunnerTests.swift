@@ -199,6 +199,46 @@ struct SyncRunnerTests {
         }
     }
 
+    @Test("checkpoints the connector does not wait for are committed with their records, in order, and a stop still ends at one")
+    func checkpointsWithoutWaiting() async throws {
+        try await withScratchDirectory { directory in
+            var registry = BuiltInConnectors.registry
+            registry.register(PassingCheckpointConnector.self)
+            let text = """
+                connectors:
+                  - name: passing
+                    kind: passing
+                    mapping:
+                      "*":
+                        entity: customer
+                        fields:
+                          identifiers.crm_id: id
+                """
+            let config = try HubConfig.parse(
+                text: text, file: directory.appendingPathComponent("portrait.yml"), registry: registry, environment: [:])
+            let store = try SQLiteStore.inMemory()
+            let runner = SyncRunner(store: store, registry: registry, logger: Logger(label: "test"), batchSize: 3)
+
+            PassingCheckpointConnector.failAfter.withLock { $0 = 7 }
+            let failed = try await runner.sync(config.connectors[0], config: config)
+            #expect(failed.status == .failed)
+            #expect(try await store.checkpoint(connector: "passing")?.value["next"] == 6, "the last checkpoint before the failure")
+            #expect(try await store.connectorTotals().first?.records ?? 0 >= 6)
+
+            PassingCheckpointConnector.failAfter.withLock { $0 = nil }
+            let stop = SyncStop()
+            stop.request()
+            let stopped = try await runner.sync(config.connectors[0], config: config, stop: stop)
+            #expect(stopped.status == .stopped, "a stop request makes the next checkpoint one that is waited for")
+            #expect(try await store.checkpoint(connector: "passing")?.value["next"] == 8)
+
+            let resumed = try await runner.sync(config.connectors[0], config: config)
+            #expect(resumed.status == .succeeded && resumed.read == 2)
+            #expect(try await store.checkpoint(connector: "passing")?.value["next"] == 10)
+            #expect(try await store.connectorTotals().first?.records == 10)
+        }
+    }
+
     @Test func aRequestedStopEndsTheRunAtItsNextCheckpointAndTheNextRunResumesThere() async throws {
         try await withScratchDirectory { directory in
             // 2,500 lines: the JSONL connector checkpoints every 1,000.
@@ -263,6 +303,28 @@ struct FlakyConnector: Connector {
             if let limit, index >= limit { throw PortraitError.connector("source went away at record \(index)") }
             try await output.record(SourceRecord(stream: "items", sourceID: "\(index)", fields: ["id": .string("\(index)")], location: "item \(index)"))
             if index % 2 == 1 { try await output.checkpoint(ConnectorState(["next": .number(index + 1)])) }
+        }
+    }
+}
+
+/// Ten records with a checkpoint it does not wait for every two; fails after `failAfter` records when set.
+struct PassingCheckpointConnector: Connector {
+    static let kind = "passing"
+    static let summary = "test source whose checkpoints are not waited for"
+    static let configSpec: JSONValue = ["type": "object"]
+    static let failAfter = Mutex<Int?>(nil)
+
+    init(context: ConnectorContext) throws {}
+    func check() async throws {}
+    func discover() async throws -> [StreamDescription] { [] }
+
+    func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
+        let start = state?.value["next"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
+        let limit = Self.failAfter.withLock { $0 }
+        for index in start..<10 {
+            if let limit, index >= limit { throw PortraitError.connector("source went away at record \(index)") }
+            try await output.record(SourceRecord(stream: "items", sourceID: "\(index)", fields: ["id": .string("\(index)")], location: "item \(index)"))
+            if index % 2 == 1 { try await output.checkpointWithoutWaiting(ConnectorState(["next": .number(index + 1)])) }
         }
     }
 }

@@ -69,7 +69,7 @@ public struct JSONLConnector: Connector {
             lastLine = number
             pending.append(message(for: line, number: number))
             if number % Self.checkpointInterval == 0 {
-                pending.append(.checkpoint(ConnectorState(["line": .number(number), "size": .number(size)])))
+                pending.append(.checkpointWithoutWaiting(ConnectorState(["line": .number(number), "size": .number(size)])))
             }
             return true
         } onChunk: {

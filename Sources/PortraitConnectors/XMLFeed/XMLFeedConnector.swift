@@ -199,11 +199,17 @@ public struct XMLFeedConnector: Connector {
         var skippedOld = 0
         var undated = 0
 
+        /// A checkpoint after an error is waited for (the run reports the error once it is committed); the periodic
+        /// ones inside a document are not: nothing here acts on them.
         func checkpoint(error: XMLDocumentError?) async throws {
             if let sha256 {
                 state.position = .init(name: name, sha256: sha256, records: handled, error: error?.description)
             }
-            try await output.checkpoint(state.connectorState)
+            if error == nil {
+                try await output.checkpointWithoutWaiting(state.connectorState)
+            } else {
+                try await output.checkpoint(state.connectorState)
+            }
             sinceCheckpoint = 0
         }
 

@@ -87,6 +87,11 @@ public struct ConnectorOutput: Sendable {
     /// Returns once the state, and every record sent before it, is committed: a connector may then act on the
     /// committed input (move a file to `archive/`).
     public func checkpoint(_ state: ConnectorState) async throws { try await handler(.checkpoint(state)) }
+    /// Persists `state` with every record sent before it, like `checkpoint`, but returns once the hub has buffered
+    /// it: for periodic checkpoints that the connector does not act on (a position inside a long document).
+    public func checkpointWithoutWaiting(_ state: ConnectorState) async throws {
+        try await handler(.checkpointWithoutWaiting(state))
+    }
     /// Starts a new part (one file): the run report counts the records that follow under its name.
     public func part(_ name: String, note: String? = nil) async throws {
         try await handler(.part(ConnectorPart(name, note: note)))

@@ -163,6 +163,11 @@ public enum ConnectorMessage: Sendable, Hashable {
     /// Everything yielded before this is covered by this state: the hub persists it in the same transaction
     /// as those records, so a resumed run starts after them.
     case checkpoint(ConnectorState)
+    /// A checkpoint the connector does not wait for: persisted with the records before it, in order, exactly like
+    /// `checkpoint`, but taken as soon as it is buffered. For the periodic checkpoints of a long read, after which
+    /// the connector does nothing that needs its input committed (waiting drained the pipeline each time: an XML
+    /// feed read 30% slower with a checkpoint every 10,000 records).
+    case checkpointWithoutWaiting(ConnectorState)
     case warning(ConnectorWarning)
     /// A record the connector could not turn into fields (a malformed line); it goes to quarantine with the reasons.
     case unreadable(UnreadableRecord)
