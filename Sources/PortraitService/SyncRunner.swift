@@ -15,9 +15,13 @@ public struct SyncRunner: Sendable {
     public var registry: ConnectorRegistry
     public var logger: Logger
     /// Records per transaction when the connector checkpoints less often than this.
+    ///
+    /// Memory follows it: a sync holds about three batches (one filling, one mapping, one committing), each record
+    /// as its parsed fields, raw text and canonical text. 1,024 keeps an XML feed import at 68 MiB peak instead of
+    /// 108 MiB at 4,096, at the same speed (first CSV import 10% faster, a CSV re-import 6% slower).
     public var batchSize: Int
 
-    public init(store: any Store, registry: ConnectorRegistry, logger: Logger, batchSize: Int = 4_096) {
+    public init(store: any Store, registry: ConnectorRegistry, logger: Logger, batchSize: Int = 1_024) {
         self.store = store
         self.registry = registry
         self.logger = logger
