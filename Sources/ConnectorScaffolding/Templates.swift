@@ -65,11 +65,13 @@ enum Templates {
                 try await check()
                 let start = state?.value["offset"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
                 // TODO: read the real source from `state` here, page by page or line by line, sending each record as it
-                // is read and a checkpoint whenever everything before it may be committed.
+                // is read and a checkpoint whenever everything before it may be committed. Periodic checkpoints are not
+                // waited for (the read goes on while they commit); use `output.checkpoint` where the connector then acts
+                // on committed input (moving a file away, acknowledging a message).
                 for (index, fields) in records.enumerated().dropFirst(max(0, start)) {
                     try await output.send(message(for: fields, index: index))
                     if (index + 1) % Self.checkpointInterval == 0 {
-                        try await output.checkpoint(ConnectorState(["offset": .number(index + 1)]))
+                        try await output.checkpointWithoutWaiting(ConnectorState(["offset": .number(index + 1)]))
                     }
                 }
                 try await output.checkpoint(ConnectorState(["offset": .number(max(start, records.count))]))
