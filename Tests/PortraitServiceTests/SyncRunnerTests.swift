@@ -34,6 +34,25 @@ struct SyncRunnerTests {
             text: text, file: directory.appendingPathComponent("portrait.yml"), registry: registry, environment: [:])
     }
 
+    /// A config with one connector of a test `kind` (named as its kind) mapping every stream's `id` to a CRM id.
+    static func config<Source: Connector>(of kind: Source.Type, in directory: URL) throws -> (HubConfig, ConnectorRegistry) {
+        var registry = BuiltInConnectors.registry
+        registry.register(kind)
+        let text = """
+            connectors:
+              - name: \(kind.kind)
+                kind: \(kind.kind)
+                mapping:
+                  "*":
+                    entity: customer
+                    fields:
+                      identifiers.crm_id: id
+            """
+        let config = try HubConfig.parse(
+            text: text, file: directory.appendingPathComponent("portrait.yml"), registry: registry, environment: [:])
+        return (config, registry)
+    }
+
     static func write(_ lines: [String], to directory: URL, file: String = "contacts.jsonl") throws {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: directory.appendingPathComponent(file))
     }
@@ -166,20 +185,7 @@ struct SyncRunnerTests {
 
     @Test func failedRunKeepsRecordsUpToItsCheckpointAndResumesWithoutDuplicates() async throws {
         try await withScratchDirectory { directory in
-            var registry = BuiltInConnectors.registry
-            registry.register(FlakyConnector.self)
-            let text = """
-                connectors:
-                  - name: flaky
-                    kind: flaky
-                    mapping:
-                      "*":
-                        entity: customer
-                        fields:
-                          identifiers.crm_id: id
-                """
-            let config = try HubConfig.parse(
-                text: text, file: directory.appendingPathComponent("portrait.yml"), registry: registry, environment: [:])
+            let (config, registry) = try Self.config(of: FlakyConnector.self, in: directory)
             let store = try SQLiteStore.inMemory()
 
             FlakyConnector.failAfter.withLock { $0 = 5 }
@@ -202,20 +208,7 @@ struct SyncRunnerTests {
     @Test("checkpoints the connector does not wait for are committed with their records, in order, and a stop still ends at one")
     func checkpointsWithoutWaiting() async throws {
         try await withScratchDirectory { directory in
-            var registry = BuiltInConnectors.registry
-            registry.register(PassingCheckpointConnector.self)
-            let text = """
-                connectors:
-                  - name: passing
-                    kind: passing
-                    mapping:
-                      "*":
-                        entity: customer
-                        fields:
-                          identifiers.crm_id: id
-                """
-            let config = try HubConfig.parse(
-                text: text, file: directory.appendingPathComponent("portrait.yml"), registry: registry, environment: [:])
+            let (config, registry) = try Self.config(of: PassingCheckpointConnector.self, in: directory)
             let store = try SQLiteStore.inMemory()
             let runner = SyncRunner(store: store, registry: registry, logger: Logger(label: "test"), batchSize: 3)
 
@@ -286,45 +279,47 @@ struct SyncRunnerTests {
 import Synchronization
 
 /// Ten records with a checkpoint every two; fails after `failAfter` records when set.
-struct FlakyConnector: Connector {
+protocol TenRecordSource: Connector {
+    static var failAfter: Mutex<Int?> { get }
+    /// Whether the connector waits for its checkpoints (`checkpoint`) or not (`checkpointWithoutWaiting`).
+    static var waitsForCheckpoints: Bool { get }
+}
+
+extension TenRecordSource {
+    static var configSpec: JSONValue { ["type": "object"] }
+    func check() async throws {}
+    func discover() async throws -> [StreamDescription] { [] }
+
+    func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
+        let start = state?.value["next"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
+        let limit = Self.failAfter.withLock { $0 }
+        for index in start..<10 {
+            if let limit, index >= limit { throw PortraitError.connector("source went away at record \(index)") }
+            try await output.record(SourceRecord(stream: "items", sourceID: "\(index)", fields: ["id": .string("\(index)")], location: "item \(index)"))
+            guard index % 2 == 1 else { continue }
+            let state = ConnectorState(["next": .number(index + 1)])
+            if Self.waitsForCheckpoints {
+                try await output.checkpoint(state)
+            } else {
+                try await output.checkpointWithoutWaiting(state)
+            }
+        }
+    }
+}
+
+struct FlakyConnector: TenRecordSource {
     static let kind = "flaky"
     static let summary = "test source that fails on demand"
-    static let configSpec: JSONValue = ["type": "object"]
     static let failAfter = Mutex<Int?>(nil)
-
+    static let waitsForCheckpoints = true
     init(context: ConnectorContext) throws {}
-    func check() async throws {}
-    func discover() async throws -> [StreamDescription] { [] }
-
-    func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
-        let start = state?.value["next"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
-        let limit = Self.failAfter.withLock { $0 }
-        for index in start..<10 {
-            if let limit, index >= limit { throw PortraitError.connector("source went away at record \(index)") }
-            try await output.record(SourceRecord(stream: "items", sourceID: "\(index)", fields: ["id": .string("\(index)")], location: "item \(index)"))
-            if index % 2 == 1 { try await output.checkpoint(ConnectorState(["next": .number(index + 1)])) }
-        }
-    }
 }
 
-/// Ten records with a checkpoint it does not wait for every two; fails after `failAfter` records when set.
-struct PassingCheckpointConnector: Connector {
+struct PassingCheckpointConnector: TenRecordSource {
     static let kind = "passing"
     static let summary = "test source whose checkpoints are not waited for"
-    static let configSpec: JSONValue = ["type": "object"]
     static let failAfter = Mutex<Int?>(nil)
-
+    static let waitsForCheckpoints = false
     init(context: ConnectorContext) throws {}
-    func check() async throws {}
-    func discover() async throws -> [StreamDescription] { [] }
-
-    func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
-        let start = state?.value["next"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
-        let limit = Self.failAfter.withLock { $0 }
-        for index in start..<10 {
-            if let limit, index >= limit { throw PortraitError.connector("source went away at record \(index)") }
-            try await output.record(SourceRecord(stream: "items", sourceID: "\(index)", fields: ["id": .string("\(index)")], location: "item \(index)"))
-            if index % 2 == 1 { try await output.checkpointWithoutWaiting(ConnectorState(["next": .number(index + 1)])) }
-        }
-    }
 }
+

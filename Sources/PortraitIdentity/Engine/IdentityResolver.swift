@@ -504,12 +504,12 @@ public struct IdentityResolver: Sendable {
 
     // MARK: - Training
 
-    /// Trains u on random pairs and m and the prior by EM over each blocking rule's pairs.
     /// EM's sample of each blocking rule's pairs, and of all candidate pairs for the prior: patterns (distinct
     /// comparison vectors) are what EM counts, and a few hundred thousand pairs show every common one.
     static let trainingPairsPerRule = 250_000
     static let trainingCandidatePairs = 500_000
 
+    /// Trains u on random pairs and m and the prior by EM over each blocking rule's pairs.
     func train(_ population: Population) -> MatchModel {
         let prepared = population.prepared
         let keys = population.keys

@@ -133,7 +133,8 @@ extension PreparedObservation {
                     swapped.withUnsafeBufferPointer { swapped in
                         body(
                             ObservationView(
-                                scalars: scalars.baseAddress ?? ObservationTable.nowhere(), values: values.baseAddress ?? ObservationTable.nowhere(),
+                                scalars: scalars.baseAddress ?? ObservationTable.nowhere(),
+                                values: values.baseAddress ?? ObservationTable.nowhere(),
                                 fieldStart: fieldStart.baseAddress ?? ObservationTable.nowhere(),
                                 swapped: swapped.baseAddress ?? ObservationTable.nowhere(), birthDate: birthDate,
                                 nameScript: nameScript))
@@ -185,17 +186,9 @@ struct ObservationTable {
                             start: value.start + scalarBase, count: value.count, frequency: value.frequency))
                     }
                 }
-                observations[index].fieldStart.withUnsafeBufferPointer { source in
-                    for position in 0...comparisons {
-                        fieldStarts.append((position < source.count ? source[position] : 0) + valueBase)
-                    }
-                }
-                observations[index].swapped.withUnsafeBufferPointer { source in
-                    for position in 0..<comparisons {
-                        let counterpart = position < source.count ? source[position] : -1
-                        swapped.append(counterpart >= 0 ? counterpart + valueBase : -1)
-                    }
-                }
+                // Laid out for the same comparisons: `comparisons + 1` field starts and `comparisons` counterparts each.
+                for start in observations[index].fieldStart { fieldStarts.append(start + valueBase) }
+                for counterpart in observations[index].swapped { swapped.append(counterpart >= 0 ? counterpart + valueBase : -1) }
                 birthDates.append(observations[index].birthDate)
                 scripts.append(observations[index].nameScript)
             }

@@ -102,9 +102,9 @@ extension ObservationFeatures {
     /// Split on UTF-8 bytes, not characters: the separators are ASCII control characters, and splitting by
     /// `Character` (grapheme breaking) was most of the time an incremental resolve took to load its candidates.
     public init?(encoded text: String) {
-        let field = UInt8(ascii: "\u{1F}")
-        let entry = UInt8(ascii: "\u{1E}")
-        let value = UInt8(ascii: "\u{1D}")
+        let field = Self.fieldSeparator.asciiValue!
+        let entry = Self.entrySeparator.asciiValue!
+        let value = Self.valueSeparator.asciiValue!
         let parts = text.utf8.split(separator: field, omittingEmptySubsequences: false)
         guard parts.count == 10, parts[0].elementsEqual("1".utf8) else { return nil }
         func string(_ part: Substring.UTF8View) -> String { String(Substring(part)) }
