@@ -99,3 +99,40 @@ final class ElementMapping: Sendable {
         return output.isEmpty ? .absent : .value(.array(output))
     }
 }
+
+extension FieldMapping {
+    /// The values of each element of the list this `each` field reads, checked with `template` (the field's
+    /// `CanonicalTemplate.elementTemplates` entry): what `ElementMapping.map` would give, without an object per
+    /// element. Empty when no element has a value (the field is absent); nil when an element fails, is not an
+    /// object, or fails the item schema: the record then takes `map(_:)`, which says why.
+    func elementValues(in fields: RecordView, template: CanonicalTemplate) -> [TemplateValues]? {
+        guard let elements else { return nil }
+        guard let input = firstInput(in: fields)?.value else { return [] }
+        let list: [JSONValue]
+        switch input {
+        case .array(let array): list = array
+        case .object: list = [input]
+        default: return nil
+        }
+        let subFields = elements.fields
+        var output: [TemplateValues] = []
+        output.reserveCapacity(list.count)
+        for element in list {
+            guard case .object(let object) = element else { return nil }
+            let view = RecordView(object: object, slots: nil)
+            var values = TemplateValues(fieldCount: subFields.count)
+            for position in subFields.indices {
+                let sub = subFields[position]
+                switch sub.evaluate(view) {
+                case .absent: if sub.required { return nil }
+                case .failed: return nil
+                case .value(let value): values.set(value, field: position)
+                }
+            }
+            guard values.present != 0 else { continue }  // An element with no values is left out.
+            guard template.accepts(values) else { return nil }
+            output.append(values)
+        }
+        return output
+    }
+}

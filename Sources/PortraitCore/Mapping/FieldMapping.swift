@@ -190,23 +190,8 @@ final class FieldMapping: Sendable {
     func evaluate(_ fields: RecordView) -> Outcome {
         if let concatIndex { return evaluateConcat(fields, concatIndex: concatIndex) }
         // The common case, without collecting inputs: the first source with a value, through every step.
-        let input: JSONValue
-        var field: SourcePath?
-        switch source {
-        case .constant(let value):
-            input = value
-        case .fields(let paths):
-            var found: JSONValue?
-            for (index, path) in paths.enumerated() {
-                if let value = value(of: path, at: index, in: fields), !TextTransforms.isBlank(value) {
-                    found = value
-                    field = path
-                    break
-                }
-            }
-            guard let found else { return .absent }
-            input = found
-        }
+        guard let first = firstInput(in: fields) else { return .absent }
+        let (input, field) = first
         if let elements { return elements.map(input, from: field?.text) }
         let result: JSONValue
         do throws(TransformFailure) {
@@ -216,6 +201,22 @@ final class FieldMapping: Sendable {
         }
         if TextTransforms.isBlank(result) { return .absent }
         return place(result, from: field?.text)
+    }
+
+    /// The constant, or the first source value that is not blank, with its path; nil when there is none.
+    @inline(__always)
+    func firstInput(in fields: RecordView) -> (value: JSONValue, field: SourcePath?)? {
+        switch source {
+        case .constant(let value):
+            return (value, nil)
+        case .fields(let paths):
+            for (index, path) in paths.enumerated() {
+                if let value = value(of: path, at: index, in: fields), !TextTransforms.isBlank(value) {
+                    return (value, path)
+                }
+            }
+            return nil
+        }
     }
 
     /// `concat`: the steps before it run on every source value with a value, the rest on the joined list.

@@ -26,6 +26,15 @@ extension RecordMapping {
         var values = TemplateValues(fieldCount: planFields.count)
         for index in planFields.indices {
             let field = planFields[index]
+            if let element = template.elementTemplates[index] {
+                guard let elements = field.elementValues(in: view, template: element) else { return nil }
+                if !elements.isEmpty {
+                    values.setList(elements, field: index)
+                } else if field.required {
+                    return nil
+                }
+                continue
+            }
             switch field.evaluate(view) {
             case .absent:
                 if field.required { return nil }
