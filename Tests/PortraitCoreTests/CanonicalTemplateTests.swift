@@ -220,6 +220,20 @@ struct CanonicalTemplateTests {
                 location: "feed.xml:\(i)")
         }
         #expect(Self.compare(mapping, records) > 500)
+        // The same records held by slot, as the XML feed hands them over.
+        let columns = SourceColumns(["placed", "id", "items", "unused"])
+        let slotted = records.map { record in
+            let fields = record.fields.objectValue!
+            return SourceRecord(
+                stream: record.stream, sourceID: record.sourceID, columns: columns,
+                slots: columns.names.map { fields[$0] }, location: record.location)
+        }
+        for (record, slotRecord) in zip(records, slotted) {
+            #expect(slotRecord.fields == record.fields)
+            #expect(slotRecord.rawText == record.rawText)
+            #expect(mapping.mapToText(slotRecord) == mapping.mapToText(record))
+        }
+        #expect(Self.compare(mapping, slotted) > 500)
     }
 
     /// A required list with a required element field: an order without lines, or a line without its sku, is

@@ -75,7 +75,7 @@ public struct XMLFeedConnector: Connector {
         var fields: [String: StreamDescription.Field] = [:]
         var count = 0
         while count < 200, case .record(let record)? = try reader.next() {
-            for (path, leaf) in JSONValue.object(record.fields).leaves() where fields[path] == nil {
+            for (path, leaf) in JSONValue.object(record.fields.object).leaves() where fields[path] == nil {
                 fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
             }
             count += 1
@@ -289,15 +289,22 @@ public struct XMLFeedConnector: Connector {
                     ?? "is missing"
                 return .unreadable(
                     UnreadableRecord(
-                        stream: options.stream, location: location, raw: JSONValue.object(record.fields).canonicalText,
+                        stream: options.stream, location: location,
+                        raw: JSONValue.object(record.fields.object).canonicalText,
                         reasons: ["the id field '\(idField)' (options.id_field) \(found)"]))
             }
             sourceID = id
         } else {
             sourceID = "\(document)#\(record.index)"
         }
-        return .record(
-            SourceRecord(stream: options.stream, sourceID: sourceID, fields: .object(record.fields), location: location)
-        )
+        switch record.fields {
+        case .slots(let columns, let values):
+            return .record(
+                SourceRecord(
+                    stream: options.stream, sourceID: sourceID, columns: columns, slots: values, location: location))
+        case .object(let object):
+            return .record(
+                SourceRecord(stream: options.stream, sourceID: sourceID, fields: .object(object), location: location))
+        }
     }
 }

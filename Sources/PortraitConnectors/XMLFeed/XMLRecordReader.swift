@@ -30,7 +30,28 @@ struct XMLRecord: Sendable {
     var index: Int
     /// The line of its start tag (approximate past line 65,535, where libxml2 stops keeping element lines).
     var line: Int
-    var fields: [String: JSONValue]
+    var fields: XMLRecordFields
+}
+
+/// A record's fields: by the field plan's slots when every field name is one key (the record is then never
+/// built as an object, see `SourceRecord.slots`), or as an object when a name nests (`customer.email`).
+enum XMLRecordFields: Sendable {
+    case slots(SourceColumns, [JSONValue?])
+    case object([String: JSONValue])
+
+    subscript(name: String) -> JSONValue? {
+        switch self {
+        case .slots(let columns, let values): return columns.position(of: name).flatMap { values[$0] }
+        case .object(let object): return object[name]
+        }
+    }
+
+    var object: [String: JSONValue] {
+        switch self {
+        case .slots(let columns, let values): return columns.object(slots: values).objectValue ?? [:]
+        case .object(let object): return object
+        }
+    }
 }
 
 /// A record element that could not be read into fields (too large, nested too deep); the document goes on.
@@ -75,6 +96,8 @@ final class XMLRecordReader {
     private let plan: XMLFieldPlan
     /// `plan.namespaces`, NUL-terminated, for `strcmp`.
     private let namespaceBytes: [[CChar]]
+    /// The record's field names, when none nests: records are then handed over by slot.
+    private let columns: SourceColumns?
     /// Ancestors of the current node that are on the record path.
     private var pathMatched = 0
     /// The reader already stands on the next node (after `xmlTextReaderNext` skipped a subtree).
@@ -118,6 +141,10 @@ final class XMLRecordReader {
         interned = selection.localNames.map { name in xmlTextReaderConstString(reader, name) }
         plan = XMLFieldPlan(selection)
         namespaceBytes = plan.namespaces.map { Array($0.utf8CString) }
+        let keys = plan.specs[0].keys
+        columns =
+            keys.allSatisfy({ $0.count == 1 }) && Set(keys.map { $0[0] }).count == keys.count
+            ? SourceColumns(keys.map { $0[0] }) : nil
     }
 
     deinit {
@@ -333,7 +360,7 @@ final class XMLRecordReader {
         enterMatched(node, into: &frame, state: &state)
         if xmlTextReaderIsEmptyElement(reader) != 0 {
             close(frame, state: &state)
-            return .record(XMLRecord(index: index, line: line, fields: finish(state.builders[0])))
+            return .record(XMLRecord(index: index, line: line, fields: fields(of: state.builders[0])))
         }
         state.frames.append(frame)
 
@@ -378,7 +405,7 @@ final class XMLRecordReader {
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 close(state.frames.removeLast(), state: &state)
                 if state.frames.isEmpty {
-                    return .record(XMLRecord(index: index, line: line, fields: finish(state.builders[0])))
+                    return .record(XMLRecord(index: index, line: line, fields: fields(of: state.builders[0])))
                 }
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue):
@@ -473,6 +500,12 @@ final class XMLRecordReader {
         case (.all, _), (.each, _):
             state.builders[context].values[slot] = .array([value])
         }
+    }
+
+    /// The record's fields: its slots as they are, or an object when field names nest.
+    private func fields(of builder: RecordState.Builder) -> XMLRecordFields {
+        if let columns { return .slots(columns, builder.values) }
+        return .object(finish(builder))
     }
 
     private func finish(_ builder: RecordState.Builder) -> [String: JSONValue] {

@@ -22,6 +22,7 @@ public struct SourceRecord: Sendable, Hashable {
     private enum Payload: Sendable {
         case fields(JSONValue)
         case row(SourceColumns, [String])
+        case slots(SourceColumns, [JSONValue?])
     }
 
     public init(
@@ -50,15 +51,39 @@ public struct SourceRecord: Sendable, Hashable {
         self.sourceText = sourceText
     }
 
+    /// A record whose fields a connector holds by position, such as an XML feed's record by its field plan:
+    /// `values[i]` is the value of field `columns.names[i]`, nil where the record has none. Its raw text and
+    /// mapping then read the values in place, with no object built and no key sorted per record.
+    public init(
+        stream: String, sourceID: String, columns: SourceColumns, slots values: [JSONValue?], location: String,
+        isDeletion: Bool = false, sourceText: String? = nil
+    ) {
+        precondition(values.count == columns.names.count, "a record has one slot per column")
+        precondition(columns.areDistinct, "slotted fields have distinct names")
+        self.stream = stream
+        self.sourceID = sourceID
+        self.payload = .slots(columns, values)
+        self.location = location
+        self.isDeletion = isDeletion
+        self.sourceText = sourceText
+    }
+
     /// The fields as received (a JSON object; a row's columns as strings).
     public var fields: JSONValue {
         get {
             switch payload {
             case .fields(let fields): return fields
             case .row(let columns, let values): return columns.object(values)
+            case .slots(let columns, let values): return columns.object(slots: values)
             }
         }
         set { payload = .fields(newValue) }
+    }
+
+    /// The columns and values of a record made with `init(stream:sourceID:columns:slots:…)`.
+    public var slots: (columns: SourceColumns, values: [JSONValue?])? {
+        if case .slots(let columns, let values) = payload { return (columns, values) }
+        return nil
     }
 
     /// The row's columns and values, when the record is a row of a tabular source.
@@ -72,6 +97,7 @@ public struct SourceRecord: Sendable, Hashable {
         switch payload {
         case .fields(let fields): return fields.canonicalText
         case .row(let columns, let values): return columns.canonicalText(values)
+        case .slots(let columns, let values): return columns.canonicalText(slots: values)
         }
     }
 
@@ -119,6 +145,31 @@ public final class SourceColumns: Sendable {
         var object: [String: JSONValue] = Dictionary(minimumCapacity: names.count)
         for index in names.indices { object[names[index]] = .string(values[index]) }
         return .object(object)
+    }
+
+    /// The fields with a value as a JSON object.
+    public func object(slots values: [JSONValue?]) -> JSONValue {
+        var object: [String: JSONValue] = Dictionary(minimumCapacity: names.count)
+        for index in names.indices {
+            if let value = values[index] { object[names[index]] = value }
+        }
+        return .object(object)
+    }
+
+    /// `object(slots:).canonicalText`, written in key order without building the object (names are distinct).
+    func canonicalText(slots values: [JSONValue?]) -> String {
+        ByteSink.string(capacity: 1024) { sink in
+            sink.append(UInt8(ascii: "{"))
+            var first = true
+            for index in sortedOrder {
+                guard let value = values[index] else { continue }
+                if !first { sink.append(UInt8(ascii: ",")) }
+                first = false
+                memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
+                sink.write(value)
+            }
+            sink.append(UInt8(ascii: "}"))
+        }
     }
 
     /// `object(values).canonicalText`, written without building the object.

@@ -120,6 +120,17 @@ final class MappingPlan: Sendable {
         return (RecordView(object: [:], slots: slots), found)
     }
 
+    /// `view(of:keepsUnmapped:)` for a record held by slots (`SourceRecord.slots`), read in place; nil when the
+    /// mapping reads dotted paths.
+    func view(ofSlots columns: SourceColumns, _ values: [JSONValue?], keepsUnmapped: Bool) -> (
+        RecordView, [String: JSONValue]?
+    )? {
+        guard let keys = topLevelKeys else { return nil }
+        let entries = zip(columns.names, values).lazy.compactMap { name, value in value.map { (name, $0) } }
+        let (slots, found) = read(entries, keys: keys, keepsUnmapped: keepsUnmapped)
+        return (RecordView(object: [:], slots: slots), found)
+    }
+
     /// The record as fields read it, and for a mapping that reads top-level keys only, the fields none reads
     /// (found in the same pass; nil otherwise, or when `keepsUnmapped` is false).
     func view(of fields: [String: JSONValue], keepsUnmapped: Bool) -> (RecordView, [String: JSONValue]?) {

@@ -109,6 +109,9 @@ extension RecordMapping {
         if let row = record.row, path.keys.count == 1, row.columns.areDistinct {
             return Self.sourceID(from: row.columns.position(of: path.text).map { .string(row.values[$0]) })
         }
+        if let slotted = record.slots, path.keys.count == 1 {
+            return Self.sourceID(from: slotted.columns.position(of: path.text).flatMap { slotted.values[$0] })
+        }
         guard case .object(let fields) = record.fields else { return nil }
         return Self.sourceID(from: path.value(in: fields))
     }

@@ -18,6 +18,10 @@ extension RecordMapping {
         let unmapped: [String: JSONValue]?
         if let row = record.row, let rowView = plan.view(ofRow: row.columns, row.values, keepsUnmapped: keepsUnmapped) {
             (view, unmapped) = rowView
+        } else if let slotted = record.slots,
+            let slotView = plan.view(ofSlots: slotted.columns, slotted.values, keepsUnmapped: keepsUnmapped)
+        {
+            (view, unmapped) = slotView
         } else {
             guard case .object(let fields) = record.fields else { return nil }
             (view, unmapped) = plan.view(of: fields, keepsUnmapped: keepsUnmapped)
