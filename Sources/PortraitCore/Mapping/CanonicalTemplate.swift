@@ -133,8 +133,33 @@ final class CanonicalTemplate: Sendable {
             elementTemplates[index] = element
             if let position = listChecks.first { checks.remove(at: position) }
         }
+        Self.specializeIdentifierChecks(&checks, nodes: flat.nodes, fields: fields)
         self.checks = checks
         self.elementTemplates = elementTemplates
+    }
+
+    /// Turns the identifier list's whole-value check into one check per entry, worked out ahead for each
+    /// identifier type the mapping writes (`SpecializedObjectCheck`); leaves it whole when that is not exact.
+    private static func specializeIdentifierChecks(_ checks: inout [Check], nodes: [Node], fields: [FieldMapping]) {
+        var types: [String] = []
+        for field in fields {
+            if case .identifier(_, let type) = field.destination, !types.contains(type) { types.append(type) }
+        }
+        for position in checks.indices {
+            guard case .whole(let node, let list) = checks[position], nodes[node].kind == .identifiers,
+                checksOnlyItems(list)
+            else { continue }
+            var byType: [(type: String, check: SpecializedObjectCheck)] = []
+            for type in types {
+                guard
+                    let check = list.items.map({
+                        $0.specialized(constants: ["type": .string(type)], others: ["value"])
+                    }) ?? .acceptsAll
+                else { break }
+                byType.append((type, check))
+            }
+            if byType.count == types.count { checks[position] = .identifiers(node: node, byType: byType) }
+        }
     }
 
     /// Whether `accepts` of a list against `schema` is exactly "every element is accepted by `schema.items`".
@@ -300,6 +325,13 @@ extension CanonicalTemplate {
                     if when == 0 || present & when != 0 { return false }
                 case .whole(let node, let schema):
                     if node == 0 || isPresent(node, values), !schema.accepts(materialize(node, values)) { return false }
+                case .identifiers(let node, let byType):
+                    guard isPresent(node, values) else { continue }
+                    for identifier in values.identifiers {
+                        guard let check = byType.first(where: { $0.type == identifier.type })?.check,
+                            check.accepts({ $0 == "value" ? identifier.value : nil })
+                        else { return false }
+                    }
                 }
             }
             return true
@@ -400,6 +432,8 @@ extension CanonicalTemplate {
         case never(when: UInt64)
         /// The node, when present, must pass the schema as a value.
         case whole(node: Int, schema: CompiledSchema)
+        /// The identifier list, when present: each `{type, value}` entry must pass its type's check.
+        case identifiers(node: Int, byType: [(type: String, check: SpecializedObjectCheck)])
     }
 
     /// Appends the checks that stand for `accepts(node, schema)`, mirroring `CompiledSchema.accepts` keyword for
