@@ -43,6 +43,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The `portrait` executable's malloc (Sources/portrait/Allocator.swift says why).
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
 
         // Embeds `schemas/*.json` into PortraitCore at build time: `schemas/` stays the single source of truth.
         .executableTarget(name: "EmbedSchemasTool", swiftSettings: swiftSettings),
@@ -122,7 +128,7 @@ let package = Package(
             name: "portrait",
             dependencies: [
                 "PortraitService", "PortraitCore", "PortraitConfig", "PortraitStore", "PortraitMockCRM", "PortraitIntake",
-                "PortraitIdentity", "PortraitProfiles", "PortraitWorld",
+                "PortraitIdentity", "PortraitProfiles", "PortraitWorld", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

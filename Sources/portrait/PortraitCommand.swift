@@ -24,6 +24,7 @@ struct Portrait: AsyncParsableCommand {
     )
 
     static func main() async {
+        _ = Allocator.name
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
