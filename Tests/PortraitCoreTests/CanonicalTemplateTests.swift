@@ -222,14 +222,27 @@ struct CanonicalTemplateTests {
                 location: "feed.xml:\(i)")
         }
         #expect(Self.compare(mapping, records) > 500)
-        // The same records held by slot, as the XML feed hands them over.
+        // The same records held by slot, as the XML feed hands them over: the lines as a list held by slot
+        // whenever they are a list of objects.
         let columns = SourceColumns(["placed", "id", "items", "unused"])
+        let lineColumns = SourceColumns(["qty", "sku", "name", "colour"])
+        let items = columns.position(of: "items")!
         let slotted = records.map { record in
             let fields = record.fields.objectValue!
+            var values = columns.names.map { fields[$0] }
+            var lists = [SlotList?](repeating: nil, count: columns.names.count)
+            if case .array(let elements)? = values[items],
+                case let objects = elements.compactMap(\.objectValue), objects.count == elements.count
+            {
+                values[items] = nil
+                lists[items] = SlotList(
+                    columns: lineColumns, elements: objects.map { object in lineColumns.names.map { object[$0] } })
+            }
             return SourceRecord(
-                stream: record.stream, sourceID: record.sourceID, columns: columns,
-                slots: columns.names.map { fields[$0] }, location: record.location)
+                stream: record.stream, sourceID: record.sourceID, columns: columns, slots: values, lists: lists,
+                location: record.location)
         }
+        #expect(slotted.contains { $0.slots?.lists.contains { $0 != nil } == true })
         for (record, slotRecord) in zip(records, slotted) {
             #expect(slotRecord.fields == record.fields)
             #expect(slotRecord.rawText == record.rawText)
@@ -269,7 +282,10 @@ struct CanonicalTemplateTests {
                 "id": "id", "placed_at": "placed",
                 "lines": [
                     "from": "items", "required": true,
-                    "each": ["sku": ["from": "sku", "required": true], "unit_price": ["from": "price", "transform": ["decimal"]]],
+                    "each": [
+                        "sku": ["from": "sku", "required": true],
+                        "unit_price": ["from": "price", "transform": ["decimal"]],
+                    ],
                 ],
             ],
         ])

@@ -298,10 +298,11 @@ public struct XMLFeedConnector: Connector {
             sourceID = "\(document)#\(record.index)"
         }
         switch record.fields {
-        case .slots(let columns, let values):
+        case .slots(let columns, let values, let lists):
             return .record(
                 SourceRecord(
-                    stream: options.stream, sourceID: sourceID, columns: columns, slots: values, location: location))
+                    stream: options.stream, sourceID: sourceID, columns: columns, slots: values, lists: lists,
+                    location: location))
         case .object(let object):
             return .record(
                 SourceRecord(stream: options.stream, sourceID: sourceID, fields: .object(object), location: location))

@@ -34,21 +34,25 @@ struct XMLRecord: Sendable {
 }
 
 /// A record's fields: by the field plan's slots when every field name is one key (the record is then never
-/// built as an object, see `SourceRecord.slots`), or as an object when a name nests (`customer.email`).
+/// built as an object, see `SourceRecord.slots`), its `each` lists by slot too when their field names are
+/// (`lists`: empty otherwise); or as an object when a name nests (`customer.email`).
 enum XMLRecordFields: Sendable {
-    case slots(SourceColumns, [JSONValue?])
+    case slots(SourceColumns, [JSONValue?], lists: [SlotList?])
     case object([String: JSONValue])
 
     subscript(name: String) -> JSONValue? {
         switch self {
-        case .slots(let columns, let values): return columns.position(of: name).flatMap { values[$0] }
+        case .slots(let columns, let values, let lists):
+            guard let position = columns.position(of: name) else { return nil }
+            return values[position] ?? (lists.isEmpty ? nil : lists[position]?.jsonValue)
         case .object(let object): return object[name]
         }
     }
 
     var object: [String: JSONValue] {
         switch self {
-        case .slots(let columns, let values): return columns.object(slots: values).objectValue ?? [:]
+        case .slots(let columns, let values, let lists):
+            return columns.object(slots: values, lists: lists).objectValue ?? [:]
         case .object(let object): return object
         }
     }
@@ -98,6 +102,9 @@ final class XMLRecordReader {
     private let namespaceBytes: [[CChar]]
     /// The record's field names, when none nests: records are then handed over by slot.
     private let columns: SourceColumns?
+    /// Per spec: the field names of an `each` list's element, when every list's are single keys and no list
+    /// nests another (only then are lists handed over by slot); empty otherwise.
+    private let listColumns: [SourceColumns?]
     /// Ancestors of the current node that are on the record path.
     private var pathMatched = 0
     /// The reader already stands on the next node (after `xmlTextReaderNext` skipped a subtree).
@@ -142,9 +149,18 @@ final class XMLRecordReader {
         plan = XMLFieldPlan(selection)
         namespaceBytes = plan.namespaces.map { Array($0.utf8CString) }
         let keys = plan.specs[0].keys
-        columns =
+        func flatColumns(_ keys: [[String]]) -> SourceColumns? {
             keys.allSatisfy({ $0.count == 1 }) && Set(keys.map { $0[0] }).count == keys.count
-            ? SourceColumns(keys.map { $0[0] }) : nil
+                ? SourceColumns(keys.map { $0[0] }) : nil
+        }
+        columns = flatColumns(keys)
+        let listSpecs = plan.specs.dropFirst()
+        let listsBySlot =
+            columns != nil
+            && listSpecs.allSatisfy { spec in
+                !spec.kinds.contains { if case .each = $0 { true } else { false } } && flatColumns(spec.keys) != nil
+            }
+        listColumns = listsBySlot ? [nil] + listSpecs.map { flatColumns($0.keys) } : []
     }
 
     deinit {
@@ -332,8 +348,11 @@ final class XMLRecordReader {
         var matches: [(context: Int, node: Int)] = []
         /// Capture buffers kept for reuse: a field's text costs no allocation per record.
         var spareBuffers: [[UInt8]] = []
+        /// The record's `each` lists by slot, when lists are handed over by slot (`listColumns`).
+        var lists: [SlotList?] = []
 
         mutating func reset() {
+            lists = []
             builders.removeAll(keepingCapacity: true)
             captures.removeAll(keepingCapacity: true)
             frames.removeAll(keepingCapacity: true)
@@ -360,7 +379,8 @@ final class XMLRecordReader {
         enterMatched(node, into: &frame, state: &state)
         if xmlTextReaderIsEmptyElement(reader) != 0 {
             close(frame, state: &state)
-            return .record(XMLRecord(index: index, line: line, fields: fields(of: state.builders[0])))
+            let fields = fields(of: state.builders[0], lists: state.lists)
+            return .record(XMLRecord(index: index, line: line, fields: fields))
         }
         state.frames.append(frame)
 
@@ -405,7 +425,8 @@ final class XMLRecordReader {
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 close(state.frames.removeLast(), state: &state)
                 if state.frames.isEmpty {
-                    return .record(XMLRecord(index: index, line: line, fields: fields(of: state.builders[0])))
+                    let fields = fields(of: state.builders[0], lists: state.lists)
+            return .record(XMLRecord(index: index, line: line, fields: fields))
                 }
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue):
@@ -478,7 +499,15 @@ final class XMLRecordReader {
         }
         for _ in 0..<frame.builders {
             let builder = state.builders.removeLast()
-            if builder.parentContext >= 0 {
+            guard builder.parentContext >= 0 else { continue }
+            if !listColumns.isEmpty, let elementColumns = listColumns[builder.spec] {
+                // Lists do not nest here, so the parent is the record itself.
+                if state.lists.isEmpty { state.lists = [SlotList?](repeating: nil, count: plan.specs[0].keys.count) }
+                if state.lists[builder.parentSlot] == nil {
+                    state.lists[builder.parentSlot] = SlotList(columns: elementColumns)
+                }
+                state.lists[builder.parentSlot]!.elements.append(builder.values)
+            } else {
                 store(.object(finish(builder)), context: builder.parentContext, slot: builder.parentSlot, state: &state)
             }
         }
@@ -503,8 +532,8 @@ final class XMLRecordReader {
     }
 
     /// The record's fields: its slots as they are, or an object when field names nest.
-    private func fields(of builder: RecordState.Builder) -> XMLRecordFields {
-        if let columns { return .slots(columns, builder.values) }
+    private func fields(of builder: RecordState.Builder, lists: [SlotList?]) -> XMLRecordFields {
+        if let columns { return .slots(columns, builder.values, lists: lists) }
         return .object(finish(builder))
     }
 

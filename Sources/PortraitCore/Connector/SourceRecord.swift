@@ -22,7 +22,8 @@ public struct SourceRecord: Sendable, Hashable {
     private enum Payload: Sendable {
         case fields(JSONValue)
         case row(SourceColumns, [String])
-        case slots(SourceColumns, [JSONValue?])
+        /// `lists` is empty, or has one entry per column (nil where the column is a plain value).
+        case slots(SourceColumns, [JSONValue?], [SlotList?])
     }
 
     public init(
@@ -52,17 +53,19 @@ public struct SourceRecord: Sendable, Hashable {
     }
 
     /// A record whose fields a connector holds by position, such as an XML feed's record by its field plan:
-    /// `values[i]` is the value of field `columns.names[i]`, nil where the record has none. Its raw text and
-    /// mapping then read the values in place, with no object built and no key sorted per record.
+    /// `values[i]` is the value of field `columns.names[i]`, nil where the record has none, and `lists[i]`
+    /// (when given) a list of objects held by slot in the same way (an order's lines). Its raw text and mapping
+    /// then read the values in place, with no object built and no key sorted per record or per line.
     public init(
-        stream: String, sourceID: String, columns: SourceColumns, slots values: [JSONValue?], location: String,
-        isDeletion: Bool = false, sourceText: String? = nil
+        stream: String, sourceID: String, columns: SourceColumns, slots values: [JSONValue?],
+        lists: [SlotList?] = [], location: String, isDeletion: Bool = false, sourceText: String? = nil
     ) {
         precondition(values.count == columns.names.count, "a record has one slot per column")
+        precondition(lists.isEmpty || lists.count == columns.names.count, "lists has one entry per column, or none")
         precondition(columns.areDistinct, "slotted fields have distinct names")
         self.stream = stream
         self.sourceID = sourceID
-        self.payload = .slots(columns, values)
+        self.payload = .slots(columns, values, lists)
         self.location = location
         self.isDeletion = isDeletion
         self.sourceText = sourceText
@@ -74,15 +77,15 @@ public struct SourceRecord: Sendable, Hashable {
             switch payload {
             case .fields(let fields): return fields
             case .row(let columns, let values): return columns.object(values)
-            case .slots(let columns, let values): return columns.object(slots: values)
+            case .slots(let columns, let values, let lists): return columns.object(slots: values, lists: lists)
             }
         }
         set { payload = .fields(newValue) }
     }
 
-    /// The columns and values of a record made with `init(stream:sourceID:columns:slots:…)`.
-    public var slots: (columns: SourceColumns, values: [JSONValue?])? {
-        if case .slots(let columns, let values) = payload { return (columns, values) }
+    /// The columns, values and lists of a record made with `init(stream:sourceID:columns:slots:…)`.
+    public var slots: (columns: SourceColumns, values: [JSONValue?], lists: [SlotList?])? {
+        if case .slots(let columns, let values, let lists) = payload { return (columns, values, lists) }
         return nil
     }
 
@@ -97,7 +100,7 @@ public struct SourceRecord: Sendable, Hashable {
         switch payload {
         case .fields(let fields): return fields.canonicalText
         case .row(let columns, let values): return columns.canonicalText(values)
-        case .slots(let columns, let values): return columns.canonicalText(slots: values)
+        case .slots(let columns, let values, let lists): return columns.canonicalText(slots: values, lists: lists)
         }
     }
 
@@ -147,29 +150,47 @@ public final class SourceColumns: Sendable {
         return .object(object)
     }
 
-    /// The fields with a value as a JSON object.
-    public func object(slots values: [JSONValue?]) -> JSONValue {
+    /// The fields with a value as a JSON object (`lists`: empty, or one entry per column).
+    public func object(slots values: [JSONValue?], lists: [SlotList?] = []) -> JSONValue {
         var object: [String: JSONValue] = Dictionary(minimumCapacity: names.count)
         for index in names.indices {
-            if let value = values[index] { object[names[index]] = value }
+            if let value = values[index] {
+                object[names[index]] = value
+            } else if !lists.isEmpty, let list = lists[index] {
+                object[names[index]] = list.jsonValue
+            }
         }
         return .object(object)
     }
 
-    /// `object(slots:).canonicalText`, written in key order without building the object (names are distinct).
-    func canonicalText(slots values: [JSONValue?]) -> String {
-        ByteSink.string(capacity: 1024) { sink in
-            sink.append(UInt8(ascii: "{"))
-            var first = true
-            for index in sortedOrder {
-                guard let value = values[index] else { continue }
+    /// `object(slots:lists:).canonicalText`, written in key order without building the object (names are
+    /// distinct).
+    func canonicalText(slots values: [JSONValue?], lists: [SlotList?]) -> String {
+        ByteSink.string(capacity: 1024) { sink in write(slots: values, lists: lists, into: &sink) }
+    }
+
+    func write(slots values: [JSONValue?], lists: [SlotList?] = [], into sink: inout ByteSink) {
+        sink.append(UInt8(ascii: "{"))
+        var first = true
+        for index in sortedOrder {
+            if let value = values[index] {
                 if !first { sink.append(UInt8(ascii: ",")) }
                 first = false
                 memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
                 sink.write(value)
+            } else if !lists.isEmpty, let list = lists[index] {
+                if !first { sink.append(UInt8(ascii: ",")) }
+                first = false
+                memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
+                sink.append(UInt8(ascii: "["))
+                for (position, element) in list.elements.enumerated() {
+                    if position > 0 { sink.append(UInt8(ascii: ",")) }
+                    list.columns.write(slots: element, into: &sink)
+                }
+                sink.append(UInt8(ascii: "]"))
             }
-            sink.append(UInt8(ascii: "}"))
         }
+        sink.append(UInt8(ascii: "}"))
     }
 
     /// `object(values).canonicalText`, written without building the object.
@@ -185,6 +206,23 @@ public final class SourceColumns: Sendable {
             sink.append(UInt8(ascii: "}"))
         }
     }
+}
+
+/// A list of objects held by slot, such as the lines of an order read from an XML feed: `elements[e][i]` is the
+/// value of field `columns.names[i]` of element `e`, nil where the element has none. As a JSON value it is the
+/// array of those objects.
+public struct SlotList: Sendable {
+    public let columns: SourceColumns
+    public var elements: [[JSONValue?]]
+
+    public init(columns: SourceColumns, elements: [[JSONValue?]] = []) {
+        precondition(columns.areDistinct, "slotted fields have distinct names")
+        self.columns = columns
+        self.elements = elements
+    }
+
+    /// The list as a JSON array of objects.
+    public var jsonValue: JSONValue { .array(elements.map { columns.object(slots: $0) }) }
 }
 
 /// A connector's resume position: opaque JSON that only the connector interprets (a cursor, a file offset).

@@ -107,6 +107,9 @@ extension FieldMapping {
     /// object, or fails the item schema: the record then takes `map(_:)`, which says why.
     func elementValues(in fields: RecordView, template: CanonicalTemplate) -> [TemplateValues]? {
         guard let elements else { return nil }
+        if !fields.lists.isEmpty, let slot = slots?.first, let list = fields.lists[slot] {
+            return elementValues(of: list, elements: elements, template: template)
+        }
         guard let input = firstInput(in: fields)?.value else { return [] }
         let list: [JSONValue]
         switch input {
@@ -134,5 +137,74 @@ extension FieldMapping {
             output.append(values)
         }
         return output
+    }
+}
+
+extension FieldMapping {
+    /// `elementValues(in:template:)` for a list held by slot: each sub-field reads its column of the element in
+    /// place. Sub-fields this cannot read that way (dotted paths, `concat`) read the element as an object.
+    fileprivate func elementValues(of list: SlotList, elements: ElementMapping, template: CanonicalTemplate)
+        -> [TemplateValues]?
+    {
+        let subFields = elements.fields
+        // Where each sub-field's source paths are in the list's columns; nil for a sub-field read as an object.
+        let positions = subFields.map { sub -> [Int?]? in
+            guard sub.concatIndex == nil else { return nil }
+            switch sub.source {
+            case .constant: return []
+            case .fields(let paths):
+                guard paths.allSatisfy({ $0.keys.count == 1 }) else { return nil }
+                return paths.map { list.columns.position(of: $0.text) }
+            }
+        }
+        var output: [TemplateValues] = []
+        output.reserveCapacity(list.elements.count)
+        for element in list.elements {
+            var values = TemplateValues(fieldCount: subFields.count)
+            var objectView: RecordView?
+            for position in subFields.indices {
+                let sub = subFields[position]
+                let outcome: Outcome
+                if let columns = positions[position] {
+                    if let first = sub.firstInput(in: element, at: columns) {
+                        outcome = sub.evaluate(first.value, from: first.field)
+                    } else {
+                        outcome = .absent
+                    }
+                } else {
+                    if objectView == nil {
+                        let object = list.columns.object(slots: element).objectValue ?? [:]
+                        objectView = RecordView(object: object, slots: nil)
+                    }
+                    outcome = sub.evaluate(objectView!)
+                }
+                switch outcome {
+                case .absent: if sub.required { return nil }
+                case .failed: return nil
+                case .value(let value): values.set(value, field: position)
+                }
+            }
+            guard values.present != 0 else { continue }  // An element with no values is left out.
+            guard template.accepts(values) else { return nil }
+            output.append(values)
+        }
+        return output
+    }
+
+    /// `firstInput(in:)` for an element held by slot, its source paths at `columns` (nil: not a column).
+    fileprivate func firstInput(in element: [JSONValue?], at columns: [Int?])
+        -> (value: JSONValue, field: SourcePath?)?
+    {
+        switch source {
+        case .constant(let value):
+            return (value, nil)
+        case .fields(let paths):
+            for index in paths.indices {
+                if let column = columns[index], let value = element[column], !TextTransforms.isBlank(value) {
+                    return (value, paths[index])
+                }
+            }
+            return nil
+        }
     }
 }

@@ -191,7 +191,11 @@ final class FieldMapping: Sendable {
         if let concatIndex { return evaluateConcat(fields, concatIndex: concatIndex) }
         // The common case, without collecting inputs: the first source with a value, through every step.
         guard let first = firstInput(in: fields) else { return .absent }
-        let (input, field) = first
+        return evaluate(first.value, from: first.field)
+    }
+
+    /// Runs the field on `input`, the value of its source `field` (nil for a constant). Not for `concat`.
+    func evaluate(_ input: JSONValue, from field: SourcePath?) -> Outcome {
         if let elements { return elements.map(input, from: field?.text) }
         let result: JSONValue
         do throws(TransformFailure) {

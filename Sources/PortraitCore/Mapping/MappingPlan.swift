@@ -31,6 +31,9 @@ final class MappingPlan: Sendable {
     /// The canonical record's shape, for writing valid records straight to text; nil when the mapping needs
     /// the general path (see `CanonicalTemplate`).
     let template: CanonicalTemplate?
+    /// Per slot of `topLevelKeys`: only fields with an element template read it, each from this slot alone, so a
+    /// list held by slot can be handed to them as it is (`RecordView.lists`).
+    let listsReadInPlace: [Bool]
 
     init(entity: Entity, fields: [FieldMapping], sourceIDField: String?, keepsUnmapped: Bool) {
         let listPath = TargetCatalog.identifierListPath(for: entity)
@@ -102,11 +105,24 @@ final class MappingPlan: Sendable {
         var consumed = fields.flatMap(\.sourcePaths)
         if let sourceIDField { consumed.append(sourceIDField) }
         unmapped = UnmappedFields(consumed: consumed)
-        template = schema.flatMap { schema in
+        let template = schema.flatMap { schema in
             CanonicalTemplate(
                 fields: sizedFields, identifierSteps: sizedIdentifierSteps, unmappedSteps: sizedUnmappedSteps,
                 keepsUnmapped: keepsUnmapped, schema: schema)
         }
+        self.template = template
+        var inPlace = [Bool](repeating: false, count: topLevelKeys?.count ?? 0)
+        var readOtherwise = inPlace
+        if let sourceIDSlot { readOtherwise[sourceIDSlot] = true }
+        for (index, field) in sizedFields.enumerated() {
+            guard let slots = field.slots else { continue }
+            if template?.elementTemplates[index] != nil, slots.count == 1 {
+                inPlace[slots[0]] = true
+            } else {
+                for slot in slots { readOtherwise[slot] = true }
+            }
+        }
+        listsReadInPlace = zip(inPlace, readOtherwise).map { $0 && !$1 }
     }
 
     /// `view(of:keepsUnmapped:)` for a row of a tabular source, read from its columns without building the
@@ -121,14 +137,38 @@ final class MappingPlan: Sendable {
     }
 
     /// `view(of:keepsUnmapped:)` for a record held by slots (`SourceRecord.slots`), read in place; nil when the
-    /// mapping reads dotted paths.
-    func view(ofSlots columns: SourceColumns, _ values: [JSONValue?], keepsUnmapped: Bool) -> (
-        RecordView, [String: JSONValue]?
-    )? {
+    /// mapping reads dotted paths. A list held by slot stays one where only `each` fields with an element
+    /// template read it (`listsReadInPlace`), and becomes its JSON value anywhere else.
+    func view(ofSlots columns: SourceColumns, _ values: [JSONValue?], lists: [SlotList?], keepsUnmapped: Bool)
+        -> (RecordView, [String: JSONValue]?)?
+    {
         guard let keys = topLevelKeys else { return nil }
-        let entries = zip(columns.names, values).lazy.compactMap { name, value in value.map { (name, $0) } }
-        let (slots, found) = read(entries, keys: keys, keepsUnmapped: keepsUnmapped)
-        return (RecordView(object: [:], slots: slots), found)
+        var slots = [JSONValue?](repeating: .none, count: keys.count)
+        var viewLists: [SlotList?] = []
+        var found: [String: JSONValue]? = keepsUnmapped ? [:] : nil
+        for index in columns.names.indices {
+            let name = columns.names[index]
+            let slot = keys.index(of: name)
+            let value: JSONValue
+            if let plain = values[index] {
+                value = plain
+            } else if !lists.isEmpty, let list = lists[index] {
+                if let slot, listsReadInPlace[slot] {
+                    if viewLists.isEmpty { viewLists = [SlotList?](repeating: nil, count: keys.count) }
+                    viewLists[slot] = list
+                    continue
+                }
+                value = list.jsonValue
+            } else {
+                continue
+            }
+            if let slot {
+                slots[slot] = value
+            } else if found != nil, !unmapped.collect(unreadKey: name, value: value, into: &found!) {
+                found = nil  // Ambiguous dotted paths: the general walk decides.
+            }
+        }
+        return (RecordView(object: [:], slots: slots, lists: viewLists), found)
     }
 
     /// The record as fields read it, and for a mapping that reads top-level keys only, the fields none reads
@@ -354,4 +394,6 @@ struct StringTable: Sendable {
 struct RecordView {
     let object: [String: JSONValue]
     let slots: [JSONValue?]?
+    /// Lists held by slot, by slot (empty when there are none): see `MappingPlan.listsReadInPlace`.
+    var lists: [SlotList?] = []
 }

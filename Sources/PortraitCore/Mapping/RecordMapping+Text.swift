@@ -19,7 +19,8 @@ extension RecordMapping {
         if let row = record.row, let rowView = plan.view(ofRow: row.columns, row.values, keepsUnmapped: keepsUnmapped) {
             (view, unmapped) = rowView
         } else if let slotted = record.slots,
-            let slotView = plan.view(ofSlots: slotted.columns, slotted.values, keepsUnmapped: keepsUnmapped)
+            let slotView = plan.view(
+                ofSlots: slotted.columns, slotted.values, lists: slotted.lists, keepsUnmapped: keepsUnmapped)
         {
             (view, unmapped) = slotView
         } else {
