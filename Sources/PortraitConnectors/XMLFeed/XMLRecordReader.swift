@@ -236,7 +236,15 @@ final class XMLRecordReader {
     /// Throws once libxml2 stops (-1), or at the end of a document that had errors. libxml2 parses ahead of the
     /// nodes it hands out, so an error is often reported while nodes before it are still to be read: those
     /// records are read first.
+    @inline(__always)
     private func checkErrors(_ status: Int32) throws(XMLDocumentError) {
+        // Once the root element is read the prolog check is over, and found no entity (it would have stopped the
+        // input before the root): a node read without error needs no further look.
+        if status == 1 && rootElement != nil { return }
+        try checkErrorsAfterAnyNode(status)
+    }
+
+    private func checkErrorsAfterAnyNode(_ status: Int32) throws(XMLDocumentError) {
         if let line = context.prolog.entityDeclarationLine {
             finished = true
             throw XMLDocumentError(
@@ -465,8 +473,8 @@ final class XMLRecordReader {
             let field = plan.nodes[fieldNode]
             for attributeIndex in field.attributes {
                 let attribute = plan.attributes[attributeIndex]
-                if let value = attributeValue(node, attribute.nameID, attribute.namespaceID) {
-                    store(.string(normalize(value)), context: context, slot: attribute.slot, state: &state)
+                if let value = attributeText(node, attribute.nameID, attribute.namespaceID) {
+                    store(.string(value), context: context, slot: attribute.slot, state: &state)
                 }
             }
             for slotIndex in field.textSlots {
@@ -553,8 +561,8 @@ final class XMLRecordReader {
         return object
     }
 
-    /// The value of the attribute `nameID` in namespace `namespaceID` on `node`, if present.
-    private func attributeValue(_ node: xmlNodePtr, _ nameID: Int, _ namespaceID: Int) -> [UInt8]? {
+    /// The normalised text of the attribute `nameID` in namespace `namespaceID` on `node`, if present.
+    private func attributeText(_ node: xmlNodePtr, _ nameID: Int, _ namespaceID: Int) -> String? {
         var attribute = node.pointee.properties
         while let current = attribute {
             attribute = current.pointee.next
@@ -562,7 +570,11 @@ final class XMLRecordReader {
                 continue
             }
             // An attribute's value is its text children (predefined entities and character references are
-            // already replaced; other entities are refused with the DOCTYPE).
+            // already replaced; other entities are refused with the DOCTYPE). Mostly there is one: its text is
+            // read in place, with no copy of its bytes.
+            if let only = current.pointee.children, only.pointee.next == nil, let content = only.pointee.content {
+                return normalize(UnsafeBufferPointer(start: content, count: Self.length(of: content)))
+            }
             var value: [UInt8] = []
             var child = current.pointee.children
             while let text = child {
@@ -571,7 +583,7 @@ final class XMLRecordReader {
                     value.append(contentsOf: UnsafeBufferPointer(start: content, count: Self.length(of: content)))
                 }
             }
-            return value
+            return normalize(value)
         }
         return nil
     }
@@ -601,6 +613,10 @@ final class XMLRecordReader {
     // MARK: Text
 
     private func normalize(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { normalize($0) }
+    }
+
+    private func normalize(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         switch whitespace {
         case .preserve:
             return String(decoding: bytes, as: UTF8.self)
@@ -609,7 +625,7 @@ final class XMLRecordReader {
             var end = bytes.endIndex
             while start < end, Self.isSpace(bytes[start]) { start += 1 }
             while end > start, Self.isSpace(bytes[end - 1]) { end -= 1 }
-            return String(decoding: bytes[start..<end], as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         case .collapse:
             if !bytes.contains(where: Self.isSpace) { return String(decoding: bytes, as: UTF8.self) }
             var result: [UInt8] = []
