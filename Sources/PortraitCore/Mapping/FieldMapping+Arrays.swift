@@ -123,20 +123,39 @@ extension FieldMapping {
         for element in list {
             guard case .object(let object) = element else { return nil }
             let view = RecordView(object: object, slots: nil)
-            var values = TemplateValues(fieldCount: subFields.count)
-            for position in subFields.indices {
-                let sub = subFields[position]
-                switch sub.evaluate(view) {
-                case .absent: if sub.required { return nil }
-                case .failed: return nil
-                case .value(let value): values.set(value, field: position)
-                }
+            switch Self.element(subFields, template: template, outcome: { _, sub in sub.evaluate(view) }) {
+            case .values(let values): output.append(values)
+            case .empty: continue
+            case .failed: return nil
             }
-            guard values.present != 0 else { continue }  // An element with no values is left out.
-            guard template.accepts(values) else { return nil }
-            output.append(values)
         }
         return output
+    }
+
+    /// One list element as the template takes it.
+    fileprivate enum ElementValues {
+        case values(TemplateValues)
+        /// No sub-field has a value: the element is left out.
+        case empty
+        /// A sub-field failed or a required one is missing, or the element fails the item schema.
+        case failed
+    }
+
+    /// One element's values from each sub-field's outcome, checked with `template`.
+    fileprivate static func element(
+        _ subFields: [FieldMapping], template: CanonicalTemplate, outcome: (Int, FieldMapping) -> Outcome
+    ) -> ElementValues {
+        var values = TemplateValues(fieldCount: subFields.count)
+        for position in subFields.indices {
+            let sub = subFields[position]
+            switch outcome(position, sub) {
+            case .absent: if sub.required { return .failed }
+            case .failed: return .failed
+            case .value(let value): values.set(value, field: position)
+            }
+        }
+        guard values.present != 0 else { return .empty }
+        return template.accepts(values) ? .values(values) : .failed
     }
 }
 
@@ -160,33 +179,23 @@ extension FieldMapping {
         var output: [TemplateValues] = []
         output.reserveCapacity(list.elements.count)
         for element in list.elements {
-            var values = TemplateValues(fieldCount: subFields.count)
             var objectView: RecordView?
-            for position in subFields.indices {
-                let sub = subFields[position]
-                let outcome: Outcome
+            let result = Self.element(subFields, template: template) { position, sub in
                 if let columns = positions[position] {
-                    if let first = sub.firstInput(in: element, at: columns) {
-                        outcome = sub.evaluate(first.value, from: first.field)
-                    } else {
-                        outcome = .absent
-                    }
-                } else {
-                    if objectView == nil {
-                        let object = list.columns.object(slots: element).objectValue ?? [:]
-                        objectView = RecordView(object: object, slots: nil)
-                    }
-                    outcome = sub.evaluate(objectView!)
+                    guard let first = sub.firstInput(in: element, at: columns) else { return .absent }
+                    return sub.evaluate(first.value, from: first.field)
                 }
-                switch outcome {
-                case .absent: if sub.required { return nil }
-                case .failed: return nil
-                case .value(let value): values.set(value, field: position)
+                if objectView == nil {
+                    let object = list.columns.object(slots: element).objectValue ?? [:]
+                    objectView = RecordView(object: object, slots: nil)
                 }
+                return sub.evaluate(objectView!)
             }
-            guard values.present != 0 else { continue }  // An element with no values is left out.
-            guard template.accepts(values) else { return nil }
-            output.append(values)
+            switch result {
+            case .values(let values): output.append(values)
+            case .empty: continue
+            case .failed: return nil
+            }
         }
         return output
     }
