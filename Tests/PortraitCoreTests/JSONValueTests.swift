@@ -11,6 +11,17 @@ struct JSONValueTests {
         #expect(ContentHash.of(raw: a, canonical: a, deleted: false) != ContentHash.of(raw: a, canonical: a, deleted: true))
     }
 
+    /// Stores keep these hashes: their spelling (SHA-256 over raw text, a zero byte, the fingerprint and the
+    /// deletion flag, in lower-case hex) may never change, or every stored record would look changed.
+    @Test func contentHashesKeepTheirStoredSpelling() {
+        #expect(
+            ContentHash.of(rawText: #"{"id":"SO-1"}"#, mappingFingerprint: "fingerprint", deleted: true)
+                == "08ded65e41aa4c207d1d608f70262d90fc7a15993b5d86c03108118cdd27fa9d")
+        #expect(
+            ContentHash.sha256(Array("abc".utf8))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     @Test func moneyKeepsItsDecimalsExactly() throws {
         let value = try JSONValue(parsing: Data(#"{"total":1299.10}"#.utf8))
         #expect(value["total"] == .number(Decimal(string: "1299.1")!))

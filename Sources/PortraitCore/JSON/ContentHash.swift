@@ -26,10 +26,12 @@ public enum ContentHash {
         var hasher = SHA256()
         var first = first
         var second = second
+        // Every record of a sync is hashed: the separator and flag bytes are hashed from the stack, not from an
+        // array allocated for each.
         first.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        hasher.update(data: [0])
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
         second.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        hasher.update(data: [deleted ? 1 : 0])
+        withUnsafeBytes(of: UInt8(deleted ? 1 : 0)) { hasher.update(bufferPointer: $0) }
         return hex(hasher.finalize())
     }
 
@@ -49,14 +51,20 @@ public enum ContentHash {
         return hex(hasher.finalize())
     }
 
+    /// Lower-case hex, written straight into the string's storage (one allocation per hash).
     static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0F)])
+        let bytes = Array(digest)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            for (index, byte) in bytes.enumerated() {
+                buffer[2 * index] = hexDigit(byte >> 4)
+                buffer[2 * index + 1] = hexDigit(byte & 0x0F)
+            }
+            return bytes.count * 2
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
