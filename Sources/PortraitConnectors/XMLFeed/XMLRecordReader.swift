@@ -434,7 +434,7 @@ final class XMLRecordReader {
                 close(state.frames.removeLast(), state: &state)
                 if state.frames.isEmpty {
                     let fields = fields(of: state.builders[0], lists: state.lists)
-            return .record(XMLRecord(index: index, line: line, fields: fields))
+                    return .record(XMLRecord(index: index, line: line, fields: fields))
                 }
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                 Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue), Int32(XML_READER_TYPE_WHITESPACE.rawValue):

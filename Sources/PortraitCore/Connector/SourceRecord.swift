@@ -173,15 +173,14 @@ public final class SourceColumns: Sendable {
         sink.append(UInt8(ascii: "{"))
         var first = true
         for index in sortedOrder {
+            let list = lists.isEmpty ? nil : lists[index]
+            guard values[index] != nil || list != nil else { continue }
+            if !first { sink.append(UInt8(ascii: ",")) }
+            first = false
+            memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
             if let value = values[index] {
-                if !first { sink.append(UInt8(ascii: ",")) }
-                first = false
-                memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
                 sink.write(value)
-            } else if !lists.isEmpty, let list = lists[index] {
-                if !first { sink.append(UInt8(ascii: ",")) }
-                first = false
-                memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
+            } else if let list {
                 sink.append(UInt8(ascii: "["))
                 for (position, element) in list.elements.enumerated() {
                     if position > 0 { sink.append(UInt8(ascii: ",")) }

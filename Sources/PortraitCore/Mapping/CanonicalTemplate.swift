@@ -111,31 +111,39 @@ final class CanonicalTemplate: Sendable {
         withExtendedLifetime(schema) {
             Self.compile(0, schemaRoot, nodes: flat.nodes, children: flat.children, keys: flat.keys, into: &checks)
         }
-        var elementTemplates = [CanonicalTemplate?](repeating: nil, count: fields.count)
+        let elementTemplates = Self.elementTemplates(for: fields, checks: &checks, schema: schema)
+        Self.specializeIdentifierChecks(&checks, nodes: flat.nodes, fields: fields)
+        self.checks = checks
+        self.elementTemplates = elementTemplates
+    }
+
+    /// The element template of each list mapped with `each` whose schema checks only its items, taking that
+    /// list's check out of `checks` (each element is checked alone instead); nil for every other field.
+    private static func elementTemplates(
+        for fields: [FieldMapping], checks: inout [Check], schema: CompiledSchemaSet
+    ) -> [CanonicalTemplate?] {
+        var templates = [CanonicalTemplate?](repeating: nil, count: fields.count)
         for (index, field) in fields.enumerated() {
             guard let elements = field.elements, case .path = field.destination,
                 !elements.fields.contains(where: { $0.elements != nil })
             else { continue }
-            // The list's own check, if any, must be about its items only: each element is then checked alone.
             let listChecks = checks.indices.filter { position in
                 if case .leaf(let checked, _) = checks[position] { return checked == index }
                 return false
             }
             var items: CompiledSchema?
             if let position = listChecks.first {
-                guard listChecks.count == 1, case .leaf(_, let list) = checks[position], Self.checksOnlyItems(list)
+                guard listChecks.count == 1, case .leaf(_, let list) = checks[position], checksOnlyItems(list)
                 else { continue }
                 items = list.items
             }
             guard let element = CanonicalTemplate(elementFields: elements.fields, items: items, schema: schema) else {
                 continue
             }
-            elementTemplates[index] = element
+            templates[index] = element
             if let position = listChecks.first { checks.remove(at: position) }
         }
-        Self.specializeIdentifierChecks(&checks, nodes: flat.nodes, fields: fields)
-        self.checks = checks
-        self.elementTemplates = elementTemplates
+        return templates
     }
 
     /// Turns the identifier list's whole-value check into one check per entry, worked out ahead for each

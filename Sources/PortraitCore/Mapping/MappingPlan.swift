@@ -139,6 +139,9 @@ final class MappingPlan: Sendable {
     /// `view(of:keepsUnmapped:)` for a record held by slots (`SourceRecord.slots`), read in place; nil when the
     /// mapping reads dotted paths. A list held by slot stays one where only `each` fields with an element
     /// template read it (`listsReadInPlace`), and becomes its JSON value anywhere else.
+    ///
+    /// `read(_:keys:keepsUnmapped:)`'s loop written out for slots: feeding it the slots as a lazy sequence of
+    /// entries cost an XML feed import 0.1 to 0.2 s more CPU per 150,000 orders (measured).
     func view(ofSlots columns: SourceColumns, _ values: [JSONValue?], lists: [SlotList?], keepsUnmapped: Bool)
         -> (RecordView, [String: JSONValue]?)?
     {
