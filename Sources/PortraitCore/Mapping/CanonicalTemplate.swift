@@ -56,6 +56,9 @@ final class CanonicalTemplate: Sendable {
 
     /// The schema checks a record's values must pass, worked out from the schema once (see `Check`).
     let checks: [Check]
+    /// `checks` as `accepts` walks them, holding the schema nodes unretained: copying a `Check` out of the array
+    /// retained its node, a retain and release per check and record (`schema` keeps the nodes alive).
+    private let steps: [Step]
     /// Owns the schema nodes the checks point into (`$ref` targets are not retained by their referrers).
     let schema: CompiledSchemaSet
 
@@ -114,6 +117,7 @@ final class CanonicalTemplate: Sendable {
         let elementTemplates = Self.elementTemplates(for: fields, checks: &checks, schema: schema)
         Self.specializeIdentifierChecks(&checks, nodes: flat.nodes, fields: fields)
         self.checks = checks
+        self.steps = checks.indices.map { Step(checks[$0], at: $0) }
         self.elementTemplates = elementTemplates
     }
 
@@ -323,18 +327,23 @@ extension CanonicalTemplate {
     func accepts(_ values: TemplateValues) -> Bool {
         let present = values.present
         return withExtendedLifetime(schema) {
-            for check in checks {
-                switch check {
+            for step in steps {
+                switch step {
                 case .leaf(let field, let schema):
-                    if present & (1 << UInt64(field)) != 0, !schema.accepts(values.values[field]!) { return false }
+                    guard present & (1 << UInt64(field)) != 0 else { continue }
+                    if !schema._withUnsafeGuaranteedRef({ $0.accepts(values.values[field]!) }) { return false }
                 case .require(let when, let child):
                     if (when == 0 || present & when != 0) && present & child == 0 { return false }
                 case .never(let when):
                     if when == 0 || present & when != 0 { return false }
                 case .whole(let node, let schema):
-                    if node == 0 || isPresent(node, values), !schema.accepts(materialize(node, values)) { return false }
-                case .identifiers(let node, let byType):
-                    guard isPresent(node, values) else { continue }
+                    guard node == 0 || isPresent(node, values) else { continue }
+                    let value = materialize(node, values)
+                    if !schema._withUnsafeGuaranteedRef({ $0.accepts(value) }) { return false }
+                case .identifiers(let check):
+                    guard case .identifiers(let node, let byType) = checks[check], isPresent(node, values) else {
+                        continue
+                    }
                     for identifier in values.identifiers {
                         guard let check = byType.first(where: { $0.type == identifier.type })?.check,
                             check.accepts({ $0 == "value" ? identifier.value : nil })
@@ -423,6 +432,25 @@ extension CanonicalTemplate {
 }
 
 extension CanonicalTemplate {
+    /// A `Check` as `accepts` walks it: schema nodes unretained, the identifier check by its index in `checks`.
+    private enum Step {
+        case leaf(field: Int, schema: Unmanaged<CompiledSchema>)
+        case require(when: UInt64, child: UInt64)
+        case never(when: UInt64)
+        case whole(node: Int, schema: Unmanaged<CompiledSchema>)
+        case identifiers(check: Int)
+
+        init(_ check: Check, at index: Int) {
+            switch check {
+            case .leaf(let field, let schema): self = .leaf(field: field, schema: .passUnretained(schema))
+            case .require(let when, let child): self = .require(when: when, child: child)
+            case .never(let when): self = .never(when: when)
+            case .whole(let node, let schema): self = .whole(node: node, schema: .passUnretained(schema))
+            case .identifiers: self = .identifiers(check: index)
+            }
+        }
+    }
+
     /// One schema check of a record, with the template's shape already taken into account.
     ///
     /// `CompiledSchema.accepts` on the tree is partially evaluated over the template once: type and

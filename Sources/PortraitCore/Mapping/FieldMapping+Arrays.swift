@@ -1,3 +1,5 @@
+import Synchronization
+
 /// `each:` maps a whole list of sub-records (the lines of an order, from repeated XML elements or a JSON array)
 /// element by element, with the same field specs as the record itself:
 ///
@@ -19,11 +21,32 @@ final class ElementMapping: Sendable {
     let names: [String]
     /// Each sub-field's key in the element: list items in the canonical schemas are flat objects.
     let keys: [String]
+    /// The columns of the lists last read by slot, and where each sub-field's paths are in them: every record of
+    /// a feed shares its lists' columns, so this is worked out once rather than per record.
+    private let columnPositions = Mutex<(columns: SourceColumns, positions: [SlotPositions])?>(nil)
+
+    /// Where a sub-field's source paths are in a list's columns (nil: not a column), or `.object` when the
+    /// sub-field cannot read a column in place (a dotted path, `concat`) and reads the element as an object.
+    enum SlotPositions {
+        case columns([Int?])
+        case object
+    }
 
     init(fields: [FieldMapping], keys: [String]) {
         self.fields = fields
         self.keys = keys
         names = fields.map { $0.target.split(separator: ".").dropFirst().joined(separator: ".") }
+    }
+
+    /// Per sub-field, where its source paths are in `columns`.
+    func positions(in columns: SourceColumns) -> [SlotPositions] {
+        if let known = columnPositions.withLock({ $0?.columns === columns ? $0?.positions : nil }) { return known }
+        let positions = fields.map { sub -> SlotPositions in
+            guard sub.concatIndex == nil, sub.paths.allSatisfy({ $0.keys.count == 1 }) else { return .object }
+            return .columns(sub.paths.map { columns.position(of: $0.text) })
+        }
+        columnPositions.withLock { $0 = (columns, positions) }
+        return positions
     }
 
     /// Compiles `each` for the list target `target`, whose destination is `listSteps`; nil on problems.
@@ -166,54 +189,54 @@ extension FieldMapping {
         -> [TemplateValues]?
     {
         let subFields = elements.fields
-        // Where each sub-field's source paths are in the list's columns; nil for a sub-field read as an object.
-        let positions = subFields.map { sub -> [Int?]? in
-            guard sub.concatIndex == nil else { return nil }
-            switch sub.source {
-            case .constant: return []
-            case .fields(let paths):
-                guard paths.allSatisfy({ $0.keys.count == 1 }) else { return nil }
-                return paths.map { list.columns.position(of: $0.text) }
-            }
-        }
+        let positions = elements.positions(in: list.columns)
         var output: [TemplateValues] = []
         output.reserveCapacity(list.elements.count)
         for element in list.elements {
             var objectView: RecordView?
-            let result = Self.element(subFields, template: template) { position, sub in
-                if let columns = positions[position] {
-                    guard let first = sub.firstInput(in: element, at: columns) else { return .absent }
-                    return sub.evaluate(first.value, from: first.field)
+            var values = TemplateValues(fieldCount: subFields.count)
+            for position in subFields.indices {
+                let sub = subFields[position]
+                let outcome: Outcome
+                switch positions[position] {
+                case .columns(let columns):
+                    if let first = sub.firstInput(in: element, at: columns) {
+                        outcome = sub.evaluate(first.value, path: first.path)
+                    } else {
+                        outcome = .absent
+                    }
+                case .object:
+                    if objectView == nil {
+                        let object = list.columns.object(slots: element).objectValue ?? [:]
+                        objectView = RecordView(object: object, slots: nil)
+                    }
+                    outcome = sub.evaluate(objectView!)
                 }
-                if objectView == nil {
-                    let object = list.columns.object(slots: element).objectValue ?? [:]
-                    objectView = RecordView(object: object, slots: nil)
+                switch outcome {
+                case .absent: if sub.required { return nil }
+                case .failed: return nil
+                case .value(let value): values.set(value, field: position)
                 }
-                return sub.evaluate(objectView!)
             }
-            switch result {
-            case .values(let values): output.append(values)
-            case .empty: continue
-            case .failed: return nil
-            }
+            guard values.present != 0 else { continue }
+            guard template.accepts(values) else { return nil }
+            output.append(values)
         }
         return output
     }
 
     /// `firstInput(in:)` for an element held by slot, its source paths at `columns` (nil: not a column).
-    fileprivate func firstInput(in element: [JSONValue?], at columns: [Int?])
-        -> (value: JSONValue, field: SourcePath?)?
-    {
-        switch source {
-        case .constant(let value):
+    @inline(__always)
+    fileprivate func firstInput(in element: [JSONValue?], at columns: [Int?]) -> (value: JSONValue, path: Int?)? {
+        if paths.isEmpty {
+            guard case .constant(let value) = source else { return nil }
             return (value, nil)
-        case .fields(let paths):
-            for index in paths.indices {
-                if let column = columns[index], let value = element[column], !TextTransforms.isBlank(value) {
-                    return (value, paths[index])
-                }
-            }
-            return nil
         }
+        for index in columns.indices {
+            if let column = columns[index], let value = element[column], !TextTransforms.isBlank(value) {
+                return (value, index)
+            }
+        }
+        return nil
     }
 }

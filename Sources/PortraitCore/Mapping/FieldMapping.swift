@@ -34,6 +34,9 @@ final class FieldMapping: Sendable {
     let slots: [Int]?
     /// `each:`: the source value is a list whose elements are mapped with these fields (FieldMapping+Arrays).
     let elements: ElementMapping?
+    /// The source paths of `source` (empty for a constant), kept apart so that reading a record's value takes
+    /// no copy of the enum's payload (a retain and release per field and record).
+    let paths: [SourcePath]
 
     init(
         target: String, destination: TargetCatalog.Destination, source: Source, transforms: [Transform], required: Bool,
@@ -47,6 +50,7 @@ final class FieldMapping: Sendable {
         self.slots = slots
         self.elements = elements
         concatIndex = Self.concatIndex(in: transforms)
+        if case .fields(let paths) = source { self.paths = paths } else { self.paths = [] }
     }
 
     /// The same field writing to `destination`, reading its sources from `slots`.
@@ -58,9 +62,14 @@ final class FieldMapping: Sendable {
 
     /// The value of source path `index` in `record`.
     @inline(__always)
-    private func value(of path: SourcePath, at index: Int, in record: RecordView) -> JSONValue? {
-        if let found = record.slots, let slots { return found[slots[index]] }
-        return path.value(in: record.object)
+    private func value(at index: Int, in record: RecordView) -> JSONValue? {
+        if let slots, record.slots != nil { return record.slots.unsafelyUnwrapped[slots[index]] }
+        return paths[index].value(in: record.object)
+    }
+
+    /// The text of source path `index` (nil: none, a constant), for messages.
+    func pathText(_ index: Int?) -> String? {
+        index.map { paths[$0].text }
     }
 
     private static func concatIndex(in transforms: [Transform]) -> Int? {
@@ -191,36 +200,37 @@ final class FieldMapping: Sendable {
         if let concatIndex { return evaluateConcat(fields, concatIndex: concatIndex) }
         // The common case, without collecting inputs: the first source with a value, through every step.
         guard let first = firstInput(in: fields) else { return .absent }
-        return evaluate(first.value, from: first.field)
+        return evaluate(first.value, path: first.path)
     }
 
-    /// Runs the field on `input`, the value of its source `field` (nil for a constant). Not for `concat`.
-    func evaluate(_ input: JSONValue, from field: SourcePath?) -> Outcome {
-        if let elements { return elements.map(input, from: field?.text) }
+    /// Runs the field on `input`, the value of its source path `path` (an index into `paths`; nil for a
+    /// constant). Not for `concat`.
+    func evaluate(_ input: JSONValue, path: Int?) -> Outcome {
+        if let elements { return elements.map(input, from: pathText(path)) }
         let result: JSONValue
         do throws(TransformFailure) {
-            result = try run(transforms[...], on: input)
+            result = try transforms.isEmpty ? input : run(transforms[...], on: input)
         } catch {
-            return .failed(Self.describe(error, from: field.map { [$0.text] } ?? []))
+            return .failed(Self.describe(error, from: pathText(path).map { [$0] } ?? []))
         }
         if TextTransforms.isBlank(result) { return .absent }
-        return place(result, from: field?.text)
+        return place(result, path: path)
     }
 
-    /// The constant, or the first source value that is not blank, with its path; nil when there is none.
+    /// The constant, or the first source value that is not blank, with the index of its path; nil when there
+    /// is none.
     @inline(__always)
-    func firstInput(in fields: RecordView) -> (value: JSONValue, field: SourcePath?)? {
-        switch source {
-        case .constant(let value):
+    func firstInput(in fields: RecordView) -> (value: JSONValue, path: Int?)? {
+        if paths.isEmpty {
+            guard case .constant(let value) = source else { return nil }
             return (value, nil)
-        case .fields(let paths):
-            for (index, path) in paths.enumerated() {
-                if let value = value(of: path, at: index, in: fields), !TextTransforms.isBlank(value) {
-                    return (value, path)
-                }
-            }
-            return nil
         }
+        for index in paths.indices {
+            if let value = value(at: index, in: fields), !TextTransforms.isBlank(value) {
+                return (value, index)
+            }
+        }
+        return nil
     }
 
     /// `concat`: the steps before it run on every source value with a value, the rest on the joined list.
@@ -231,7 +241,7 @@ final class FieldMapping: Sendable {
             inputs = [(value, nil)]
         case .fields(let paths):
             for (index, path) in paths.enumerated() {
-                if let value = value(of: path, at: index, in: fields), !TextTransforms.isBlank(value) {
+                if let value = value(at: index, in: fields), !TextTransforms.isBlank(value) {
                     inputs.append((value, path.text))
                 }
             }
@@ -259,7 +269,7 @@ final class FieldMapping: Sendable {
             return .failed(Self.describe(error, from: used))
         }
         if TextTransforms.isBlank(result) { return .absent }
-        return place(result, from: first.field)
+        return place(result, from: { first.field })
     }
 
     private func run(_ steps: ArraySlice<Transform>, on value: JSONValue) throws(TransformFailure) -> JSONValue {
@@ -268,8 +278,16 @@ final class FieldMapping: Sendable {
         return current
     }
 
+    /// `place(_:from:)` for a value read from source path `path` (nil: a constant).
+    @inline(__always)
+    private func place(_ value: JSONValue, path: Int?) -> Outcome {
+        place(value, from: { self.pathText(path) })
+    }
+
     /// Fits the value to its destination: identifier values and schema strings take numbers as text.
-    private func place(_ value: JSONValue, from field: String?) -> Outcome {
+    ///
+    /// - Parameter field: The source path, for the message when the value does not fit: only asked then.
+    private func place(_ value: JSONValue, from field: () -> String?) -> Outcome {
         let wantsText: Bool
         switch destination {
         case .identifier: wantsText = true
@@ -281,7 +299,7 @@ final class FieldMapping: Sendable {
         case .number, .bool: return .value(.string(value.textValue!))
         case .null, .array, .object:
             let failure = TransformFailure(value, "is not text, and \(target) holds text")
-            return .failed(Self.describe(failure, from: field.map { [$0] } ?? []))
+            return .failed(Self.describe(failure, from: field().map { [$0] } ?? []))
         }
     }
 
