@@ -21,16 +21,15 @@ final class ElementMapping: Sendable {
     let names: [String]
     /// Each sub-field's key in the element: list items in the canonical schemas are flat objects.
     let keys: [String]
-    /// The columns of the lists last read by slot, and where each sub-field's paths are in them: every record of
-    /// a feed shares its lists' columns, so this is worked out once rather than per record.
-    private let columnPositions = Mutex<(columns: SourceColumns, positions: [SlotPositions])?>(nil)
+    /// The columns of the lists last read by slot, and where each sub-field's source is in them: every record
+    /// of a feed shares its lists' columns, so this is worked out once rather than per record.
+    private let columnPositions = Mutex<(columns: SourceColumns, positions: [Int])?>(nil)
 
-    /// Where a sub-field's source paths are in a list's columns (nil: not a column), or `.object` when the
-    /// sub-field cannot read a column in place (a dotted path, `concat`) and reads the element as an object.
-    enum SlotPositions {
-        case columns([Int?])
-        case object
-    }
+    /// `positions(in:)` for a sub-field whose one source path is not among the columns: it has no value.
+    static let notAColumn = -1
+    /// `positions(in:)` for a sub-field that reads the element as an object (several paths, a dotted path,
+    /// `concat`, a constant).
+    static let readsObject = -2
 
     init(fields: [FieldMapping], keys: [String]) {
         self.fields = fields
@@ -38,12 +37,15 @@ final class ElementMapping: Sendable {
         names = fields.map { $0.target.split(separator: ".").dropFirst().joined(separator: ".") }
     }
 
-    /// Per sub-field, where its source paths are in `columns`.
-    func positions(in columns: SourceColumns) -> [SlotPositions] {
+    /// Per sub-field, the column its one source path reads, or `notAColumn` or `readsObject`. Plain integers:
+    /// reading them per element retains nothing.
+    func positions(in columns: SourceColumns) -> [Int] {
         if let known = columnPositions.withLock({ $0?.columns === columns ? $0?.positions : nil }) { return known }
-        let positions = fields.map { sub -> SlotPositions in
-            guard sub.concatIndex == nil, sub.paths.allSatisfy({ $0.keys.count == 1 }) else { return .object }
-            return .columns(sub.paths.map { columns.position(of: $0.text) })
+        let positions = fields.map { sub -> Int in
+            guard sub.concatIndex == nil, sub.paths.count == 1, sub.paths[0].keys.count == 1 else {
+                return Self.readsObject
+            }
+            return columns.position(of: sub.paths[0].text) ?? Self.notAColumn
         }
         columnPositions.withLock { $0 = (columns, positions) }
         return positions
@@ -198,14 +200,16 @@ extension FieldMapping {
             for position in subFields.indices {
                 let sub = subFields[position]
                 let outcome: Outcome
-                switch positions[position] {
-                case .columns(let columns):
-                    if let first = sub.firstInput(in: element, at: columns) {
-                        outcome = sub.evaluate(first.value, path: first.path)
+                let column = positions[position]
+                if column >= 0 {
+                    if let value = element[column], !TextTransforms.isBlank(value) {
+                        outcome = sub.evaluate(value, path: 0)
                     } else {
                         outcome = .absent
                     }
-                case .object:
+                } else if column == ElementMapping.notAColumn {
+                    outcome = .absent
+                } else {
                     if objectView == nil {
                         let object = list.columns.object(slots: element).objectValue ?? [:]
                         objectView = RecordView(object: object, slots: nil)
@@ -223,20 +227,5 @@ extension FieldMapping {
             output.append(values)
         }
         return output
-    }
-
-    /// `firstInput(in:)` for an element held by slot, its source paths at `columns` (nil: not a column).
-    @inline(__always)
-    fileprivate func firstInput(in element: [JSONValue?], at columns: [Int?]) -> (value: JSONValue, path: Int?)? {
-        if paths.isEmpty {
-            guard case .constant(let value) = source else { return nil }
-            return (value, nil)
-        }
-        for index in columns.indices {
-            if let column = columns[index], let value = element[column], !TextTransforms.isBlank(value) {
-                return (value, index)
-            }
-        }
-        return nil
     }
 }
