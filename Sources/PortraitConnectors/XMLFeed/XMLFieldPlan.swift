@@ -42,6 +42,12 @@ struct XMLFieldPlan: Sendable {
     private(set) var attributes: [Attribute] = []
     private(set) var lists: [List] = []
     private(set) var specs: [Spec] = []
+    /// Per spec, its root node and its number of slots; and every spec's slot kinds, from `kindStart[spec]`.
+    /// Plain integers for the per-element loop: reading a `Spec` out of `specs` retains its two arrays.
+    private(set) var roots: [Int] = []
+    private(set) var slotCounts: [Int] = []
+    private(set) var kindStart: [Int] = []
+    private(set) var slotKinds: [Kind] = []
     /// Namespace URIs by id; id 0 is "no namespace".
     private(set) var namespaces: [String] = [""]
     /// The record path's steps: (name id, namespace id).
@@ -51,7 +57,17 @@ struct XMLFieldPlan: Sendable {
         let names = Dictionary(uniqueKeysWithValues: selection.localNames.enumerated().map { ($1, $0) })
         recordPath = selection.recordPath.map { (names[$0.local]!, namespaceID($0.namespace)) }
         _ = add(selection.record)
+        for spec in specs {
+            roots.append(spec.root)
+            slotCounts.append(spec.keys.count)
+            kindStart.append(slotKinds.count)
+            slotKinds.append(contentsOf: spec.kinds)
+        }
     }
+
+    /// The kind of slot `slot` of spec `spec`.
+    @inline(__always)
+    func kind(spec: Int, slot: Int) -> Kind { slotKinds[kindStart[spec] + slot] }
 
     private mutating func namespaceID(_ uri: String) -> Int {
         if let id = namespaces.firstIndex(of: uri) { return id }

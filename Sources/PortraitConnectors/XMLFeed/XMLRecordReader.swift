@@ -337,7 +337,8 @@ final class XMLRecordReader {
         struct Capture {
             var context: Int
             var slot: Int
-            var bytes: [UInt8]
+            /// The text so far, in `buffers`.
+            var buffer: Int
         }
 
         /// One open element inside the record.
@@ -354,14 +355,19 @@ final class XMLRecordReader {
         var frames: [Frame] = []
         /// (builder, field node) pairs of every open element, in one array: no allocation per element.
         var matches: [(context: Int, node: Int)] = []
-        /// Capture buffers kept for reuse: a field's text costs no allocation per record.
-        var spareBuffers: [[UInt8]] = []
+        /// Capture buffers, kept for reuse and filled in place: a field's text costs no allocation per record,
+        /// and no retain of a buffer moved in and out of a capture.
+        var buffers: [[UInt8]] = []
+        /// Indices of `buffers` no capture uses.
+        var freeBuffers: [Int] = []
         /// The record's `each` lists by slot, when lists are handed over by slot (`listColumns`).
         var lists: [SlotList?] = []
 
         mutating func reset() {
             lists = []
             builders.removeAll(keepingCapacity: true)
+            // Captures still open when a record was given up on.
+            for capture in captures { freeBuffers.append(capture.buffer) }
             captures.removeAll(keepingCapacity: true)
             frames.removeAll(keepingCapacity: true)
             matches.removeAll(keepingCapacity: true)
@@ -378,11 +384,11 @@ final class XMLRecordReader {
         let index = recordCount
         let line = lineNumber(node)
         let start = xmlTextReaderByteConsumed(reader)
-        let emptyRecord = [JSONValue?](repeating: nil, count: plan.specs[0].keys.count)
+        let emptyRecord = [JSONValue?](repeating: nil, count: plan.slotCounts[0])
         state.builders.append(.init(spec: 0, values: emptyRecord, parentContext: -1, parentSlot: -1))
         var problem: String?
 
-        state.matches.append((0, plan.specs[0].root))
+        state.matches.append((0, plan.roots[0]))
         var frame = RecordState.Frame(matchStart: 0)
         enterMatched(node, into: &frame, state: &state)
         if xmlTextReaderIsEmptyElement(reader) != 0 {
@@ -444,7 +450,9 @@ final class XMLRecordReader {
                     break
                 }
                 let text = UnsafeBufferPointer(start: value, count: Self.length(of: value))
-                for position in state.captures.indices { state.captures[position].bytes.append(contentsOf: text) }
+                for position in state.captures.indices {
+                    state.buffers[state.captures[position].buffer].append(contentsOf: text)
+                }
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
                 throw refused("an entity reference; entities are not expanded in feeds")
             default:
@@ -478,21 +486,26 @@ final class XMLRecordReader {
                 }
             }
             for slotIndex in field.textSlots {
-                var bytes = state.spareBuffers.popLast() ?? []
-                bytes.removeAll(keepingCapacity: true)
-                state.captures.append(.init(context: context, slot: plan.textSlots[slotIndex], bytes: bytes))
+                let buffer: Int
+                if let free = state.freeBuffers.popLast() {
+                    buffer = free
+                    state.buffers[buffer].removeAll(keepingCapacity: true)
+                } else {
+                    buffer = state.buffers.count
+                    state.buffers.append([])
+                }
+                state.captures.append(.init(context: context, slot: plan.textSlots[slotIndex], buffer: buffer))
                 frame.captures += 1
             }
             for listIndex in field.lists {
                 let list = plan.lists[listIndex]
-                let spec = plan.specs[list.spec]
                 state.builders.append(
                     .init(
-                        spec: list.spec, values: [JSONValue?](repeating: nil, count: spec.keys.count),
+                        spec: list.spec, values: [JSONValue?](repeating: nil, count: plan.slotCounts[list.spec]),
                         parentContext: context, parentSlot: list.slot))
                 frame.builders += 1
                 // The list element is the root of its object's paths: its own attributes and children apply.
-                state.matches.append((state.builders.count - 1, spec.root))
+                state.matches.append((state.builders.count - 1, plan.roots[list.spec]))
             }
         }
     }
@@ -502,17 +515,19 @@ final class XMLRecordReader {
         state.matches.removeSubrange(frame.matchStart...)
         for _ in 0..<frame.captures {
             let capture = state.captures.removeLast()
-            store(.string(normalize(capture.bytes)), context: capture.context, slot: capture.slot, state: &state)
-            if state.spareBuffers.count < 64 { state.spareBuffers.append(capture.bytes) }
+            // Mutable access reads the buffer in place; a read copied it out (a retain and release per field).
+            let text = state.buffers[capture.buffer].withUnsafeMutableBufferPointer { normalize(UnsafeBufferPointer($0)) }
+            store(.string(text), context: capture.context, slot: capture.slot, state: &state)
+            state.freeBuffers.append(capture.buffer)
         }
         for _ in 0..<frame.builders {
             let builder = state.builders.removeLast()
             guard builder.parentContext >= 0 else { continue }
-            if !listColumns.isEmpty, let elementColumns = listColumns[builder.spec] {
+            if !listColumns.isEmpty, listColumns[builder.spec] != nil {
                 // Lists do not nest here, so the parent is the record itself.
-                if state.lists.isEmpty { state.lists = [SlotList?](repeating: nil, count: plan.specs[0].keys.count) }
+                if state.lists.isEmpty { state.lists = [SlotList?](repeating: nil, count: plan.slotCounts[0]) }
                 if state.lists[builder.parentSlot] == nil {
-                    state.lists[builder.parentSlot] = SlotList(columns: elementColumns)
+                    state.lists[builder.parentSlot] = SlotList(columns: listColumns[builder.spec].unsafelyUnwrapped)
                 }
                 state.lists[builder.parentSlot]!.elements.append(builder.values)
             } else {
@@ -522,7 +537,7 @@ final class XMLRecordReader {
     }
 
     private func store(_ value: JSONValue, context: Int, slot: Int, state: inout RecordState) {
-        let kind = plan.specs[state.builders[context].spec].kinds[slot]
+        let kind = plan.kind(spec: state.builders[context].spec, slot: slot)
         let current = state.builders[context].values[slot]
         switch (kind, current) {
         case (.text, nil):

@@ -123,8 +123,10 @@ public final class SourceColumns: Sendable {
     public let names: [String]
     /// Column positions in the order `canonicalText` writes object keys.
     private let sortedOrder: [Int]
-    /// `"name":` per column, as `canonicalText` writes it.
-    private let memberPrefixes: [[UInt8]]
+    /// `"name":` per column, as `canonicalText` writes it, all in one buffer these columns own: writing a member
+    /// takes no retain of an array (one per field and record).
+    private nonisolated(unsafe) let memberPrefixes: UnsafeMutableBufferPointer<UInt8>
+    private let prefixRanges: [Range<Int>]
     /// Names are distinct: a row is then exactly the object of its columns. With a repeated name the object
     /// keeps the last value, and the row takes the general path.
     public let areDistinct: Bool
@@ -133,11 +135,30 @@ public final class SourceColumns: Sendable {
     public init(_ names: [String]) {
         self.names = names
         sortedOrder = names.indices.sorted { names[$0] < names[$1] }
-        memberPrefixes = names.map(ByteSink.memberPrefix)
+        let prefixes = names.map(ByteSink.memberPrefix)
+        memberPrefixes = .allocate(capacity: prefixes.reduce(0) { $0 + $1.count })
+        _ = memberPrefixes.initialize(from: prefixes.joined())
+        var ranges: [Range<Int>] = []
+        var offset = 0
+        for prefix in prefixes {
+            ranges.append(offset..<(offset + prefix.count))
+            offset += prefix.count
+        }
+        prefixRanges = ranges
         var positions: [String: Int] = [:]
         for (index, name) in names.enumerated() { positions[name] = index }
         self.positions = positions
         areDistinct = positions.count == names.count
+    }
+
+    deinit {
+        memberPrefixes.deallocate()
+    }
+
+    /// `"name":` of column `index`.
+    @inline(__always)
+    private func memberPrefix(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: memberPrefixes[prefixRanges[index]])
     }
 
     /// The position of the column `name` (the last, if the name repeats).
@@ -177,7 +198,7 @@ public final class SourceColumns: Sendable {
             guard values[index] != nil || list != nil else { continue }
             if !first { sink.append(UInt8(ascii: ",")) }
             first = false
-            memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
+            sink.append(memberPrefix(index))
             if let value = values[index] {
                 sink.write(value)
             } else if let list {
@@ -199,7 +220,7 @@ public final class SourceColumns: Sendable {
             sink.append(UInt8(ascii: "{"))
             for (position, index) in sortedOrder.enumerated() {
                 if position > 0 { sink.append(UInt8(ascii: ",")) }
-                memberPrefixes[index].withUnsafeBufferPointer { sink.append($0) }
+                sink.append(memberPrefix(index))
                 sink.writeString(values[index])
             }
             sink.append(UInt8(ascii: "}"))
