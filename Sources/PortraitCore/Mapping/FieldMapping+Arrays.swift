@@ -17,6 +17,8 @@ import Synchronization
 final class ElementMapping: Sendable {
     /// Sub-fields, their destinations relative to one element (`[sku]`, not `[lines, 0, sku]`).
     let fields: [FieldMapping]
+    /// `fields` unretained, for the per-element loop (`fields` keeps them alive).
+    let unretainedFields: [Unmanaged<FieldMapping>]
     /// Each sub-field's name as `each` writes it, for reasons.
     let names: [String]
     /// Each sub-field's key in the element: list items in the canonical schemas are flat objects.
@@ -33,6 +35,7 @@ final class ElementMapping: Sendable {
 
     init(fields: [FieldMapping], keys: [String]) {
         self.fields = fields
+        unretainedFields = fields.map { .passUnretained($0) }
         self.keys = keys
         names = fields.map { $0.target.split(separator: ".").dropFirst().joined(separator: ".") }
     }
@@ -190,7 +193,7 @@ extension FieldMapping {
     fileprivate func elementValues(of list: SlotList, elements: ElementMapping, template: CanonicalTemplate)
         -> [TemplateValues]?
     {
-        let subFields = elements.fields
+        let subFields = elements.unretainedFields
         let positions = elements.positions(in: list.columns)
         var output: [TemplateValues] = []
         output.reserveCapacity(list.elements.count)
@@ -198,29 +201,33 @@ extension FieldMapping {
             var objectView: RecordView?
             var values = TemplateValues(fieldCount: subFields.count)
             for position in subFields.indices {
-                let sub = subFields[position]
-                let outcome: Outcome
                 let column = positions[position]
-                if column >= 0 {
-                    if let value = element[column], !TextTransforms.isBlank(value) {
-                        outcome = sub.evaluate(value, path: 0)
-                    } else {
+                let kept = subFields[position]._withUnsafeGuaranteedRef { sub -> Bool in
+                    let outcome: Outcome
+                    if column >= 0 {
+                        if let value = element[column], !TextTransforms.isBlank(value) {
+                            outcome = sub.evaluate(value, path: 0)
+                        } else {
+                            outcome = .absent
+                        }
+                    } else if column == ElementMapping.notAColumn {
                         outcome = .absent
+                    } else {
+                        if objectView == nil {
+                            let object = list.columns.object(slots: element).objectValue ?? [:]
+                            objectView = RecordView(object: object, slots: nil)
+                        }
+                        outcome = sub.evaluate(objectView!)
                     }
-                } else if column == ElementMapping.notAColumn {
-                    outcome = .absent
-                } else {
-                    if objectView == nil {
-                        let object = list.columns.object(slots: element).objectValue ?? [:]
-                        objectView = RecordView(object: object, slots: nil)
+                    switch outcome {
+                    case .absent: return !sub.required
+                    case .failed: return false
+                    case .value(let value):
+                        values.set(value, field: position)
+                        return true
                     }
-                    outcome = sub.evaluate(objectView!)
                 }
-                switch outcome {
-                case .absent: if sub.required { return nil }
-                case .failed: return nil
-                case .value(let value): values.set(value, field: position)
-                }
+                if !kept { return nil }
             }
             guard values.present != 0 else { continue }
             guard template.accepts(values) else { return nil }

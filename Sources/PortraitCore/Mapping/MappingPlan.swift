@@ -9,6 +9,9 @@
 final class MappingPlan: Sendable {
     /// The stream's fields in application order, their target steps carrying object sizes.
     let fields: [FieldMapping]
+    /// `fields` unretained, for the per-record loop (`fields` keeps them alive): a counted reference per field
+    /// and record was a tenth of the retains in mapping an order.
+    let unretainedFields: [Unmanaged<FieldMapping>]
     /// The entity's schema, compiled once (the registry's cache is behind a lock).
     let schema: CompiledSchemaSet?
     /// Keys the canonical object can get, so it is allocated once at its final size.
@@ -85,6 +88,7 @@ final class MappingPlan: Sendable {
             return field.with(destination, slots: slots)
         }
         self.fields = sizedFields
+        unretainedFields = sizedFields.map { .passUnretained($0) }
         let sizedIdentifierSteps = sized(identifierSteps)
         let sizedUnmappedSteps = sized(unmappedSteps)
         self.identifierSteps = sizedIdentifierSteps

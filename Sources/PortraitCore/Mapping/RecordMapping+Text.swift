@@ -27,30 +27,33 @@ extension RecordMapping {
             guard case .object(let fields) = record.fields else { return nil }
             (view, unmapped) = plan.view(of: fields, keepsUnmapped: keepsUnmapped)
         }
-        let planFields = plan.fields
+        let planFields = plan.unretainedFields
         var values = TemplateValues(fieldCount: planFields.count)
         for index in planFields.indices {
-            let field = planFields[index]
-            if let element = template.elementTemplates[index] {
-                guard let elements = field.elementValues(in: view, template: element) else { return nil }
-                if !elements.isEmpty {
-                    values.setList(elements, field: index)
-                } else if field.required {
-                    return nil
+            let element = template.elementTemplates[index]
+            let kept = planFields[index]._withUnsafeGuaranteedRef { field -> Bool in
+                if let element {
+                    guard let elements = field.elementValues(in: view, template: element) else { return false }
+                    if !elements.isEmpty {
+                        values.setList(elements, field: index)
+                        return true
+                    }
+                    return !field.required
                 }
-                continue
-            }
-            switch field.evaluate(view) {
-            case .absent:
-                if field.required { return nil }
-            case .failed:
-                return nil
-            case .value(let value):
-                switch field.destination {
-                case .path: values.set(value, field: index)
-                case .identifier(_, let type): values.appendIdentifier(type: type, value: value)
+                switch field.evaluate(view) {
+                case .absent:
+                    return !field.required
+                case .failed:
+                    return false
+                case .value(let value):
+                    switch field.destination {
+                    case .path: values.set(value, field: index)
+                    case .identifier(_, let type): values.appendIdentifier(type: type, value: value)
+                    }
+                    return true
                 }
             }
+            if !kept { return nil }
         }
         if keepsUnmapped { values.keepUnmapped(unmapped ?? plan.unmapped.leaves(of: record.fields.objectValue ?? [:])) }
         guard let sourceID = sourceID(of: record, in: view), template.accepts(values) else {
