@@ -15,6 +15,19 @@ struct ImportedFilesTests {
         #expect(reread["cc"] == nil)
     }
 
+    @Test func sizesAreKeptAndTellWhichFilesMayBeKnown() {
+        var files = ImportedFiles()
+        files.record(sha256: "aa", name: "orders.xml", size: 1_000, at: Date(timeIntervalSince1970: 0))
+        let reread = ImportedFiles(files.json)
+        #expect(reread["aa"]?.size == 1_000)
+        #expect(reread.mayHold(size: 1_000))
+        #expect(!reread.mayHold(size: 1_001))
+        // An entry saved before sizes were kept may be a file of any size.
+        let older = ImportedFiles(["bb": ["name": "old.xml", "at": "2026-01-01T00:00:00Z"]])
+        #expect(older.mayHold(size: 1_001))
+        #expect(!ImportedFiles().mayHold(size: 1))
+    }
+
     @Test func entriesThatAreNotNameAndTimeAreSkipped() {
         let files = ImportedFiles(["aa": ["name": "a.csv", "at": "2026-01-01T00:00:00Z"], "bb": ["name": "b.csv"], "cc": 3])
         #expect(files["aa"] != nil)

@@ -175,6 +175,42 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    @Test func aLargeNewFileIsReadWhileItIsHashedAndKnownAgainByItsHash() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Over 4 MiB and of a size never imported: hashed beside the parse, not before it.
+            let padding = String(repeating: "x", count: 80)
+            let xml = "<feed>" + (1...60_000).map { "<order id=\"O-\($0)\" note=\"\(padding)\"/>" }.joined() + "</feed>"
+            let file = try directory.write(xml, to: "orders.xml")
+            let sha256 = try ContentHash.sha256(fileAt: file)
+            let feed = try connector(
+                directory,
+                ["path": "orders.xml", "record": "/feed/order", "id_field": "id", "fields": ["id": "@id"]])
+            let (first, error) = await read(feed)
+            #expect(error == nil)
+            #expect(Self.records(first).count == 60_000)
+            let states = Self.states(first)
+            // Checkpoints inside the document name it by its hash, as a resumed run compares it.
+            for state in states.dropLast() {
+                if let position = state.value["position"] { #expect(position["sha256"] == .string(sha256)) }
+            }
+            let imported = Self.lastState(first)?.value["imported"]?[sha256]
+            #expect(imported?["size"] == .number(Decimal(xml.utf8.count)))
+
+            let (second, _) = await read(feed, from: Self.lastState(first))
+            #expect(Self.records(second).isEmpty)
+            #expect(
+                second.first.map {
+                    if case .part(let part) = $0 { part.note?.hasPrefix("unchanged since") == true } else { false }
+                } == true)
+
+            // The same size, other bytes: hashed first (a file of that size was imported), and read.
+            _ = try directory.write(xml.replacingOccurrences(of: "O-1\"", with: "X-1\""), to: "orders.xml")
+            let (third, _) = await read(feed, from: Self.lastState(second))
+            #expect(Self.records(third).count == 60_000)
+            #expect(Self.records(third).first?.sourceID == "X-1")
+        }
+    }
+
     @Test func externalEntityIsRefusedAndNothingOfTheFileAppears() async throws {
         try await TemporaryDirectory.with { directory in
             let xml = """

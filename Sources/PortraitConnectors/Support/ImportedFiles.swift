@@ -11,6 +11,8 @@ struct ImportedFiles: Sendable, Equatable {
         var name: String
         /// When the import committed (ISO 8601, UTC).
         var at: String
+        /// The file's size in bytes; nil in states saved before sizes were kept.
+        var size: Int?
     }
 
     static let limit = 10_000
@@ -23,14 +25,21 @@ struct ImportedFiles: Sendable, Equatable {
     init(_ value: JSONValue?) {
         for (hash, entry) in value?.objectValue ?? [:] {
             guard let name = entry["name"]?.stringValue, let at = entry["at"]?.stringValue else { continue }
-            files[hash] = File(name: name, at: at)
+            let size = entry["size"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue }
+            files[hash] = File(name: name, at: at, size: size)
         }
     }
 
     subscript(sha256: String) -> File? { files[sha256] }
 
-    mutating func record(sha256: String, name: String, at date: Date) {
-        files[sha256] = File(name: name, at: ISO8601DateFormatter().string(from: date))
+    /// Whether a file of `size` bytes may be one of these (an entry of that size, or of unknown size): when not,
+    /// the file is new without its hash being known, and hashing it need not come before reading it.
+    func mayHold(size: Int) -> Bool {
+        files.values.contains { $0.size == nil || $0.size == size }
+    }
+
+    mutating func record(sha256: String, name: String, size: Int? = nil, at date: Date) {
+        files[sha256] = File(name: name, at: ISO8601DateFormatter().string(from: date), size: size)
         if files.count > Self.limit {
             // ISO 8601 in UTC sorts as time.
             let oldest = files.sorted { ($0.value.at, $0.key) < ($1.value.at, $1.key) }
@@ -40,6 +49,11 @@ struct ImportedFiles: Sendable, Equatable {
 
     /// The `imported` object a saved state holds.
     var json: JSONValue {
-        .object(files.mapValues { .object(["name": .string($0.name), "at": .string($0.at)]) })
+        .object(
+            files.mapValues { file in
+                var entry: [String: JSONValue] = ["name": .string(file.name), "at": .string(file.at)]
+                if let size = file.size { entry["size"] = .number(Decimal(size)) }
+                return .object(entry)
+            })
     }
 }

@@ -35,8 +35,8 @@ struct XMLFeedState: Sendable, Equatable {
         watermark = value["watermark"]?.stringValue
     }
 
-    mutating func recordImport(sha256: String, name: String, at date: Date) {
-        imported.record(sha256: sha256, name: name, at: date)
+    mutating func recordImport(sha256: String, name: String, size: Int? = nil, at date: Date) {
+        imported.record(sha256: sha256, name: name, size: size, at: date)
         position = nil
     }
 
