@@ -12,15 +12,29 @@ import Synchronization
 /// past ``Thresholds/restartFrames`` and the background checkpoints have left little to copy, the writer copies
 /// that little itself: its next commit then writes the log from the start again.
 final class WALCheckpointer: Sendable {
-    /// When checkpoints run, in log frames (one frame per page written).
+    /// When checkpoints run, in bytes of log (turned into frames, one per page written, by the page size).
     struct Thresholds: Sendable {
-        /// Log growth after which a background checkpoint is asked for (16 MiB of 4 KiB pages). Not smaller:
-        /// pages that many commits touch (b-tree inner pages) are copied once per checkpoint.
-        var stepFrames: Int32 = 4_096
-        /// Log size from which the writer completes the checkpoint itself (64 MiB of 4 KiB pages) ...
-        var restartFrames: Int32 = 16_384
+        /// Log growth after which a background checkpoint is asked for. Not smaller: pages that many commits
+        /// touch (b-tree inner pages) are copied once per checkpoint.
+        var stepBytes = 16 << 20
+        /// Log size from which the writer completes the checkpoint itself ...
+        var restartBytes = 64 << 20
         /// ... once no more than this is left to copy.
-        var tailFrames: Int32 = 1_024
+        var tailBytes = 4 << 20
+    }
+
+    /// `Thresholds` in frames of one page size.
+    private struct Frames {
+        var step: Int32
+        var restart: Int32
+        var tail: Int32
+
+        init(_ thresholds: Thresholds, pageSize: Int) {
+            func frames(_ bytes: Int) -> Int32 { Int32(clamping: max(bytes / max(pageSize, 512), 1)) }
+            step = frames(thresholds.stepBytes)
+            restart = frames(thresholds.restartBytes)
+            tail = frames(thresholds.tailBytes)
+        }
     }
 
     private struct State {
@@ -29,6 +43,8 @@ final class WALCheckpointer: Sendable {
         /// Log frames in the database after the last background checkpoint.
         var copied: Int32 = 0
         var running = false
+        /// Worked out at the first commit, once the database has its page size.
+        var frames: Frames?
     }
 
     private enum Action {
@@ -70,20 +86,23 @@ final class WALCheckpointer: Sendable {
 
     /// After each commit on the writer, with the log's size in frames.
     private func committed(frames: Int32, on writer: OpaquePointer) {
-        let thresholds = thresholds
+        if state.withLock({ $0.frames == nil }) {
+            let limits = Frames(thresholds, pageSize: Self.pageSize(of: writer))
+            state.withLock { $0.frames = limits }
+        }
         let action = state.withLock { state -> Action in
+            let thresholds = state.frames!
             if frames < state.requestedAt {  // The log started over.
                 state.requestedAt = 0
                 state.copied = 0
             }
-            if frames >= thresholds.restartFrames {
+            if frames >= thresholds.restart {
                 // A reader on an old snapshot can keep the log from starting over; past twice the size the writer
                 // copies what it can after every commit, as SQLite's automatic checkpoint would.
-                if frames >= 2 * thresholds.restartFrames { return .finish(wait: state.running) }
-                if !state.running && frames - state.copied <= thresholds.tailFrames { return .finish(wait: false) }
+                if frames >= 2 * thresholds.restart { return .finish(wait: state.running) }
+                if !state.running && frames - state.copied <= thresholds.tail { return .finish(wait: false) }
             }
-            guard !state.running,
-                frames - state.requestedAt >= thresholds.stepFrames || frames >= thresholds.restartFrames
+            guard !state.running, frames - state.requestedAt >= thresholds.step || frames >= thresholds.restart
             else { return .none }
             state.requestedAt = frames
             state.running = true
@@ -104,6 +123,16 @@ final class WALCheckpointer: Sendable {
                 }
             }
         }
+    }
+
+    /// The database's page size, read on the writer connection `db` (4096 if it cannot be read).
+    private static func pageSize(of db: OpaquePointer) -> Int {
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &statement, nil) == SQLITE_OK,
+            sqlite3_step(statement) == SQLITE_ROW
+        else { return 4_096 }
+        return Int(sqlite3_column_int64(statement, 0))
     }
 
     /// A passive checkpoint on this object's connection: it copies what it can without waiting for anyone.

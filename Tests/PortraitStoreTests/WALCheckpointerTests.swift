@@ -15,7 +15,7 @@ struct WALCheckpointerTests {
         let path = directory.file("portrait.db")
         let log = directory.file("portrait.db-wal")
         var configuration = SQLiteStore.Configuration()
-        configuration.checkpoints = .init(stepFrames: 16, restartFrames: 64, tailFrames: 16)
+        configuration.checkpoints = .init(stepBytes: 16 * 4_096, restartBytes: 64 * 4_096, tailBytes: 16 * 4_096)
         let store = try SQLiteStore.open(path: path, configuration: configuration)
         let padding = String(repeating: "x", count: 400)
         var largestLog = 0
@@ -24,11 +24,11 @@ struct WALCheckpointerTests {
             _ = try await store.commit(CommitBatch(connector: "shop", runID: nil, records: records))
             largestLog = max(largestLog, size(log))
         }
-        // About 2,400 records of 1 KiB: some 600 pages written. Without checkpoints the log would hold them all;
-        // it starts over once past 64 frames, and never holds more than twice that plus a batch (about 15 frames).
-        let frame = 4_096 + 24
+        // About 2,400 records of 1 KiB: some 2.4 MiB written. Without checkpoints the log would hold it all; it
+        // starts over once past 256 KiB, and never holds more than twice that plus a batch (40 KiB and its index
+        // pages), with a frame header per page.
         #expect(largestLog > 0)
-        #expect(largestLog <= (2 * 64 + 40) * frame)
+        #expect(largestLog <= (2 * 64 + 40) * (4_096 + 24))
         #expect(size(path) >= 300 * 4_096)
         #expect(try await store.allRecords().count == 2_400)
     }
@@ -37,7 +37,7 @@ struct WALCheckpointerTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("portrait.db")
         var configuration = SQLiteStore.Configuration()
-        configuration.checkpoints = .init(stepFrames: 8, restartFrames: 32, tailFrames: 8)
+        configuration.checkpoints = .init(stepBytes: 8 * 4_096, restartBytes: 32 * 4_096, tailBytes: 8 * 4_096)
         do {
             let store = try SQLiteStore.open(path: path, configuration: configuration)
             for batch in 0..<30 {
