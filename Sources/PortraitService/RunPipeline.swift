@@ -200,19 +200,21 @@ final class RunPipeline: Sendable {
         }
         // Records are read in place by index: `for … in` would copy each prepared record (and retain its strings).
         let prepared = records.map(connector.prepare)
-        var idsByStream: [String: [String]] = [:]
+        // Stored hashes are looked up only for streams that held records when the run began: in a first import
+        // there is nothing to find, and no id is collected for it.
+        var streams: [String] = []
         for index in prepared.indices where prepared[index].mapping != nil {
-            if let sourceID = prepared[index].sourceID {
-                idsByStream[prepared[index].record.stream, default: []].append(sourceID)
-            }
+            let stream = prepared[index].record.stream
+            if streams.last != stream, !streams.contains(stream) { streams.append(stream) }
         }
         var stored: [String: [String: String]] = [:]
-        for (stream, ids) in idsByStream where try await !startedEmpty(stream) {
+        for stream in streams where try await !startedEmpty(stream) {
+            let ids = prepared.compactMap { $0.mapping != nil && $0.record.stream == stream ? $0.sourceID : nil }
             stored[stream] = try await store.contentHashes(connector: connector.name, stream: stream, sourceIDs: ids)
         }
         batch.records.reserveCapacity(prepared.count)
         for index in prepared.indices {
-            if let sourceID = prepared[index].sourceID,
+            if !stored.isEmpty, let sourceID = prepared[index].sourceID,
                 stored[prepared[index].record.stream]?[sourceID] == prepared[index].contentHash
             {
                 batch.unchanged.append(RecordKey(stream: prepared[index].record.stream, sourceID: sourceID))

@@ -236,6 +236,9 @@ public struct XMLFeedConnector: Connector {
             input: input, document: display, selection: options.selection, limits: options.limits,
             whitespace: options.whitespace)
         var watermark = XMLWatermark(committed: since)
+        // `display:LINE /record/path[INDEX]`, put together per record from the parts that do not change.
+        let locationPrefix = display + ":"
+        let locationMiddle = " " + options.selection.recordPathText + "["
         var handled = resumeAt
         var sinceCheckpoint = 0
         var skippedOld = 0
@@ -274,7 +277,7 @@ public struct XMLFeedConnector: Connector {
             sinceCheckpoint += 1
             switch item {
             case .record(let record):
-                let location = "\(display):\(record.line) \(options.selection.recordPathText)[\(record.index)]"
+                let location = locationPrefix + String(record.line) + locationMiddle + String(record.index) + "]"
                 if let updatedField = options.updatedField {
                     switch watermark.decide(record.fields[updatedField]?.stringValue) {
                     case .keep: break
