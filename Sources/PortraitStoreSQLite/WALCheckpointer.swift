@@ -9,7 +9,7 @@ import Synchronization
 /// and synced the file while the parsing and mapping threads waited for it (a tenth of a second, once a second, in
 /// an XML feed import). Here the writer's commit hook only asks for a passive checkpoint, which runs beside later
 /// commits. A passive checkpoint cannot start the log over while the writer keeps adding to it, so once the log is
-/// past ``Thresholds/restartFrames`` and the background checkpoints have left little to copy, the writer copies
+/// past ``Thresholds/restartBytes`` and the background checkpoints have left little to copy, the writer copies
 /// that little itself: its next commit then writes the log from the start again.
 final class WALCheckpointer: Sendable {
     /// When checkpoints run, in bytes of log (turned into frames, one per page written, by the page size).
@@ -17,8 +17,10 @@ final class WALCheckpointer: Sendable {
         /// Log growth after which a background checkpoint is asked for. Not smaller: pages that many commits
         /// touch (b-tree inner pages) are copied once per checkpoint.
         var stepBytes = 16 << 20
-        /// Log size from which the writer completes the checkpoint itself ...
-        var restartBytes = 64 << 20
+        /// Log size from which the writer completes the checkpoint itself (and syncs the database: a stop of
+        /// about 50 ms for the pipeline, so not too often; the background checkpoints keep the database current
+        /// meanwhile) ...
+        var restartBytes = 256 << 20
         /// ... once no more than this is left to copy.
         var tailBytes = 4 << 20
     }
