@@ -123,10 +123,8 @@ public final class SourceColumns: Sendable {
     public let names: [String]
     /// Column positions in the order `canonicalText` writes object keys.
     private let sortedOrder: [Int]
-    /// `"name":` per column, as `canonicalText` writes it, all in one buffer these columns own: writing a member
-    /// takes no retain of an array (one per field and record).
-    private nonisolated(unsafe) let memberPrefixes: UnsafeMutableBufferPointer<UInt8>
-    private let prefixRanges: [Range<Int>]
+    /// `"name":` per column, as `canonicalText` writes it.
+    private let memberPrefixes: PackedBytes
     /// Names are distinct: a row is then exactly the object of its columns. With a repeated name the object
     /// keeps the last value, and the row takes the general path.
     public let areDistinct: Bool
@@ -135,30 +133,11 @@ public final class SourceColumns: Sendable {
     public init(_ names: [String]) {
         self.names = names
         sortedOrder = names.indices.sorted { names[$0] < names[$1] }
-        let prefixes = names.map(ByteSink.memberPrefix)
-        memberPrefixes = .allocate(capacity: prefixes.reduce(0) { $0 + $1.count })
-        _ = memberPrefixes.initialize(from: prefixes.joined())
-        var ranges: [Range<Int>] = []
-        var offset = 0
-        for prefix in prefixes {
-            ranges.append(offset..<(offset + prefix.count))
-            offset += prefix.count
-        }
-        prefixRanges = ranges
+        memberPrefixes = PackedBytes(names.map(ByteSink.memberPrefix))
         var positions: [String: Int] = [:]
         for (index, name) in names.enumerated() { positions[name] = index }
         self.positions = positions
         areDistinct = positions.count == names.count
-    }
-
-    deinit {
-        memberPrefixes.deallocate()
-    }
-
-    /// `"name":` of column `index`.
-    @inline(__always)
-    private func memberPrefix(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: memberPrefixes[prefixRanges[index]])
     }
 
     /// The position of the column `name` (the last, if the name repeats).
@@ -198,7 +177,7 @@ public final class SourceColumns: Sendable {
             guard values[index] != nil || list != nil else { continue }
             if !first { sink.append(UInt8(ascii: ",")) }
             first = false
-            sink.append(memberPrefix(index))
+            sink.append(memberPrefixes[index])
             if let value = values[index] {
                 sink.write(value)
             } else if let list {
@@ -220,7 +199,7 @@ public final class SourceColumns: Sendable {
             sink.append(UInt8(ascii: "{"))
             for (position, index) in sortedOrder.enumerated() {
                 if position > 0 { sink.append(UInt8(ascii: ",")) }
-                sink.append(memberPrefix(index))
+                sink.append(memberPrefixes[index])
                 sink.writeString(values[index])
             }
             sink.append(UInt8(ascii: "}"))

@@ -51,10 +51,8 @@ final class CanonicalTemplate: Sendable {
     let children: [Int]
     /// Per entry of `children`: the member's key (empty for array elements)...
     let keys: [String]
-    /// ...and `"key":` as `canonicalText` writes it (empty for array elements), all in one buffer this template
-    /// owns: rendering a key takes no retain of an array (one per key and record was most of `render`'s count).
-    private nonisolated(unsafe) let keyBytes: UnsafeMutableBufferPointer<UInt8>
-    private let keyRanges: [Range<Int>]
+    /// ...and `"key":` as `canonicalText` writes it (empty for array elements).
+    private let keyBytes: PackedBytes
 
     /// The schema checks a record's values must pass, worked out from the schema once (see `Check`).
     let checks: [Check]
@@ -110,16 +108,7 @@ final class CanonicalTemplate: Sendable {
         nodes = flat.nodes
         children = flat.children
         keys = flat.keys
-        let allKeyBytes = flat.keyBytes.flatMap { $0 }
-        keyBytes = .allocate(capacity: allKeyBytes.count)
-        _ = keyBytes.initialize(from: allKeyBytes)
-        var ranges: [Range<Int>] = []
-        var offset = 0
-        for bytes in flat.keyBytes {
-            ranges.append(offset..<(offset + bytes.count))
-            offset += bytes.count
-        }
-        keyRanges = ranges
+        keyBytes = PackedBytes(flat.keyBytes)
         self.schema = schema
         var checks: [Check] = []
         withExtendedLifetime(schema) {
@@ -130,10 +119,6 @@ final class CanonicalTemplate: Sendable {
         self.checks = checks
         self.steps = checks.indices.map { Step(checks[$0], at: $0) }
         self.elementTemplates = elementTemplates
-    }
-
-    deinit {
-        keyBytes.deallocate()
     }
 
     /// The element template of each list mapped with `each` whose schema checks only its items, taking that
@@ -384,7 +369,7 @@ extension CanonicalTemplate {
             for slot in node.firstChild..<(node.firstChild + node.childCount) where isPresent(children[slot], values) {
                 if !first { sink.append(UInt8(ascii: ",")) }
                 first = false
-                sink.append(UnsafeBufferPointer(rebasing: keyBytes[keyRanges[slot]]))
+                sink.append(keyBytes[slot])
                 render(children[slot], values, into: &sink)
             }
             sink.append(UInt8(ascii: node.kind == .object ? "}" : "]"))
