@@ -45,8 +45,8 @@ final class WALCheckpointer: Sendable {
         /// Log frames in the database after the last background checkpoint.
         var copied: Int32 = 0
         var running = false
-        /// Worked out at the first commit, once the database has its page size.
-        var frames: Frames?
+        /// The thresholds in frames of the writer's page size (set when the hook is installed).
+        var frames: Frames
     }
 
     private enum Action {
@@ -56,16 +56,17 @@ final class WALCheckpointer: Sendable {
         case finish(wait: Bool)
     }
 
-    let thresholds: Thresholds
+    private let thresholds: Thresholds
     private let path: String
     private let queue = DispatchQueue(label: "Portrait store checkpoints")
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     /// The checkpointing connection, opened at the first checkpoint; used only on `queue`.
     private nonisolated(unsafe) var connection: OpaquePointer?
 
     init(path: String, thresholds: Thresholds = Thresholds()) {
         self.path = path
         self.thresholds = thresholds
+        state = Mutex(State(frames: Frames(thresholds, pageSize: 4_096)))
     }
 
     deinit {
@@ -76,6 +77,9 @@ final class WALCheckpointer: Sendable {
     ///
     /// The hook holds this object unretained: the caller keeps it alive as long as the connection.
     func install(on db: OpaquePointer) {
+        // The page size of the file, or for a new one the size it will be created with.
+        let frames = Frames(thresholds, pageSize: Self.pageSize(of: db))
+        state.withLock { $0.frames = frames }
         sqlite3_wal_hook(
             db,
             { context, db, _, frames in
@@ -88,12 +92,8 @@ final class WALCheckpointer: Sendable {
 
     /// After each commit on the writer, with the log's size in frames.
     private func committed(frames: Int32, on writer: OpaquePointer) {
-        if state.withLock({ $0.frames == nil }) {
-            let limits = Frames(thresholds, pageSize: Self.pageSize(of: writer))
-            state.withLock { $0.frames = limits }
-        }
         let action = state.withLock { state -> Action in
-            let thresholds = state.frames!
+            let thresholds = state.frames
             if frames < state.requestedAt {  // The log started over.
                 state.requestedAt = 0
                 state.copied = 0
@@ -127,7 +127,7 @@ final class WALCheckpointer: Sendable {
         }
     }
 
-    /// The database's page size, read on the writer connection `db` (4096 if it cannot be read).
+    /// The database's page size, read on the connection `db` (4096 if it cannot be read).
     private static func pageSize(of db: OpaquePointer) -> Int {
         var statement: OpaquePointer?
         defer { sqlite3_finalize(statement) }

@@ -516,7 +516,9 @@ final class XMLRecordReader {
         for _ in 0..<frame.captures {
             let capture = state.captures.removeLast()
             // Mutable access reads the buffer in place; a read copied it out (a retain and release per field).
-            let text = state.buffers[capture.buffer].withUnsafeMutableBufferPointer { normalize(UnsafeBufferPointer($0)) }
+            let text = state.buffers[capture.buffer].withUnsafeMutableBufferPointer {
+                normalize(UnsafeBufferPointer($0))
+            }
             store(.string(text), context: capture.context, slot: capture.slot, state: &state)
             state.freeBuffers.append(capture.buffer)
         }
