@@ -198,31 +198,38 @@ final class RunPipeline: Sendable {
                 stream: unreadable.stream, sourceID: nil, location: unreadable.location, raw: .string(unreadable.raw),
                 reasons: unreadable.reasons, sourceText: unreadable.raw)
         }
-        // Records are read in place by index: `for … in` would copy each prepared record (and retain its strings).
+        // Records and their prepared parts are read in place through buffer pointers: an array's subscript or
+        // `for … in` copies each element (retaining its strings and arrays), measured at 1.5% of an XML import.
         let prepared = records.map(connector.prepare)
         // Stored hashes are looked up only for streams that held records when the run began: in a first import
         // there is nothing to find, and no id is collected for it.
         var streams: [String] = []
-        for index in prepared.indices where prepared[index].mapping != nil {
-            let stream = prepared[index].record.stream
+        for index in records.indices where prepared[index].mapping != nil {
+            let stream = records[index].stream
             if streams.last != stream, !streams.contains(stream) { streams.append(stream) }
         }
         var stored: [String: [String: String]] = [:]
         for stream in streams where try await !startedEmpty(stream) {
-            let ids = prepared.compactMap { $0.mapping != nil && $0.record.stream == stream ? $0.sourceID : nil }
+            let ids = records.indices.compactMap { index in
+                prepared[index].mapping != nil && records[index].stream == stream ? prepared[index].sourceID : nil
+            }
             stored[stream] = try await store.contentHashes(connector: connector.name, stream: stream, sourceIDs: ids)
         }
-        batch.records.reserveCapacity(prepared.count)
-        for index in prepared.indices {
-            if !stored.isEmpty, let sourceID = prepared[index].sourceID,
-                stored[prepared[index].record.stream]?[sourceID] == prepared[index].contentHash
-            {
-                batch.unchanged.append(RecordKey(stream: prepared[index].record.stream, sourceID: sourceID))
-                continue
-            }
-            switch connector.route(prepared[index]) {
-            case .store(let write): batch.records.append(write)
-            case .quarantine(let write): batch.quarantine.append(write)
+        batch.records.reserveCapacity(records.count)
+        records.withUnsafeBufferPointer { records in
+            prepared.withUnsafeBufferPointer { prepared in
+                for index in records.indices {
+                    if !stored.isEmpty, let sourceID = prepared[index].sourceID,
+                        stored[records[index].stream]?[sourceID] == prepared[index].contentHash
+                    {
+                        batch.unchanged.append(RecordKey(stream: records[index].stream, sourceID: sourceID))
+                        continue
+                    }
+                    switch connector.route(records[index], prepared: prepared[index]) {
+                    case .store(let write): batch.records.append(write)
+                    case .quarantine(let write): batch.quarantine.append(write)
+                    }
+                }
             }
         }
         return batch

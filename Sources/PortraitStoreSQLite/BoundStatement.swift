@@ -32,6 +32,16 @@ struct BoundStatement {
         }
     }
 
+    /// Binds UTF-8 text that SQLite reads where it lies, without a copy: the bytes must stay valid until the
+    /// statement has run (`execute()` inside the closure that lent them).
+    @inline(__always)
+    func bindInPlace(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        _ = base.withMemoryRebound(to: CChar.self, capacity: max(bytes.count, 1)) { chars in
+            sqlite3_bind_text(handle, index, chars, Int32(bytes.count), Self.static)
+        }
+    }
+
     @inline(__always)
     func bind(_ value: Double, at index: Int32) { sqlite3_bind_double(handle, index, value) }
 
@@ -81,5 +91,6 @@ struct BoundStatement {
     }
 
     /// `SQLITE_TRANSIENT`: SQLite takes a copy of the bound bytes.
+    private static let `static`: sqlite3_destructor_type? = nil
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 }

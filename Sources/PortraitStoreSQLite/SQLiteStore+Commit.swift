@@ -86,13 +86,13 @@ extension SQLiteStore {
                 try db.cachedStatement(
                     sql: "SELECT content_hash FROM records WHERE connector = ? AND stream = ? AND source_id = ?"
                 ), in: db)
+            /// Binds everything but the raw and canonical texts, which `execute` lends SQLite where they lie (a
+            /// copy of each was made per record).
             func bind(_ record: RecordWrite, to statement: BoundStatement) {
                 statement.bind(connector, at: 1)
                 statement.bind(record.stream, at: 2)
                 statement.bind(record.sourceID, at: 3)
                 statement.bind(record.entity.rawValue, at: 4)
-                statement.bind(record.rawText, at: 5)
-                statement.bind(record.canonicalText, at: 6)
                 statement.bind(record.location, at: 7)
                 statement.bind(record.isDeletion, at: 8)
                 statement.bind(record.contentHash, at: 9)
@@ -100,22 +100,37 @@ extension SQLiteStore {
                 statement.bind(now, at: 11)
                 statement.bind(batch.runID, at: 12)
             }
-            for record in batch.records {
-                bind(record, to: insert)
-                try insert.execute()
-                if insert.changes == 1 {
-                    counts.new += 1
-                    continue
+            func execute(_ statement: BoundStatement, texts record: RecordWrite) throws {
+                var raw = record.rawText
+                var canonical = record.canonicalText
+                try raw.withUTF8 { raw in
+                    try canonical.withUTF8 { canonical in
+                        statement.bindInPlace(raw, at: 5)
+                        statement.bindInPlace(canonical, at: 6)
+                        try statement.execute()
+                    }
                 }
-                lookup.bind(connector, at: 1)
-                lookup.bind(record.stream, at: 2)
-                lookup.bind(record.sourceID, at: 3)
-                if try lookup.firstText() == record.contentHash {
-                    counts.unchanged += 1
-                } else {
-                    bind(record, to: update)
-                    try update.execute()
-                    counts.updated += 1
+            }
+            // Through a buffer pointer: `for record in batch.records` copies each record, retaining its seven
+            // strings, only to bind them.
+            try batch.records.withUnsafeBufferPointer { records in
+                for index in records.indices {
+                    bind(records[index], to: insert)
+                    try execute(insert, texts: records[index])
+                    if insert.changes == 1 {
+                        counts.new += 1
+                        continue
+                    }
+                    lookup.bind(connector, at: 1)
+                    lookup.bind(records[index].stream, at: 2)
+                    lookup.bind(records[index].sourceID, at: 3)
+                    if try lookup.firstText() == records[index].contentHash {
+                        counts.unchanged += 1
+                    } else {
+                        bind(records[index], to: update)
+                        try execute(update, texts: records[index])
+                        counts.updated += 1
+                    }
                 }
             }
         }
