@@ -34,6 +34,21 @@ struct JSONValueTests {
         #expect(try JSONValue(parsing: Data(value.canonicalText.utf8)) == value)
     }
 
+    /// Record texts are made into strings without a second UTF-8 check: what the text holds must be exactly
+    /// the bytes of the characters written, whatever their length in UTF-8 (1 to 4 bytes, combining marks, flags).
+    @Test func canonicalTextOfEveryCharacterLengthIsTheUTF8OfItsCharacters() throws {
+        let texts = ["a", "é", "e\u{301}", "价格", "😀", "🇨🇳", "𝄞x", "王小明 <gift> & card", String(repeating: "李娜", count: 600)]
+        for text in texts {
+            let value: JSONValue = ["name": .string(text), "k\(text)": ["n": 1]]
+            let expected = "{\"k\(text)\":{\"n\":1},\"name\":\"\(text)\"}"
+            let canonical = value.canonicalText
+            #expect(Array(canonical.utf8) == Array(expected.utf8))
+            #expect(canonical.unicodeScalars.elementsEqual(expected.unicodeScalars))
+            #expect(canonical.count == expected.count)
+            #expect(try JSONValue(parsing: Data(canonical.utf8)) == value)
+        }
+    }
+
     @Test func invalidJSONIsAnInvalidInputError() {
         #expect(throws: PortraitError.self) { try JSONValue(parsing: Data("{\"a\":".utf8)) }
     }

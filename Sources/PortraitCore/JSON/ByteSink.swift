@@ -29,11 +29,21 @@ struct ByteSink {
                 var sink = ByteSink(buffer)
                 write(&sink)
                 guard !sink.overflowed else { return nil }
-                return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<sink.count]), as: UTF8.self)
+                return uncheckedString(UnsafeBufferPointer(rebasing: buffer[..<sink.count]))
             }
             if let text { return text }
             capacity *= 4
         }
+    }
+
+    /// A string of bytes known to be UTF-8, copied without the check `String(decoding:as:)` makes.
+    ///
+    /// What a sink holds is UTF-8 by construction: ASCII punctuation, escapes and digits, and the UTF-8 of Swift
+    /// strings copied whole (a string is never cut: a sink that overflows is written again). The check cost more
+    /// than the copy: 450 → 100 ns for a 330-byte record text with two Chinese characters, about 2% of an XML
+    /// import, where every record's raw and canonical texts come through here.
+    static func uncheckedString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(copying: unsafe UTF8Span(unchecked: unsafe Span(_unsafeElements: bytes)))
     }
 
     /// `"key":` as the sink writes an object member's key, for writers that know their keys in advance.
