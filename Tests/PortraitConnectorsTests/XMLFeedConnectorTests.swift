@@ -456,6 +456,40 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    @Test func aLargeNewFileInADropFolderIsImportedArchivedAndKnownAgainUnderAnotherName() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Over 4 MiB and of a size never imported: hashed beside the parse, as a `path:` file is.
+            let padding = String(repeating: "x", count: 80)
+            let xml = "<feed>" + (1...60_000).map { "<order id=\"O-\($0)\" note=\"\(padding)\"/>" }.joined() + "</feed>"
+            let file = try directory.write(xml, to: "drop/orders.xml")
+            let sha256 = try ContentHash.sha256(fileAt: file)
+            let feed = try connector(
+                directory,
+                [
+                    "folder": "drop", "complete_when": "renamed", "record": "/feed/order", "id_field": "id",
+                    "fields": ["id": "@id"],
+                ])
+            let (first, error) = await read(feed)
+            #expect(error == nil)
+            #expect(Self.records(first).count == 60_000)
+            #expect(FileManager.default.fileExists(atPath: directory.file("drop/archive/orders.xml").path))
+            #expect(!FileManager.default.fileExists(atPath: file.path))
+            for state in Self.states(first).dropLast() {
+                if let position = state.value["position"] { #expect(position["sha256"] == .string(sha256)) }
+            }
+            let imported = Self.lastState(first)?.value["imported"]?[sha256]
+            #expect(imported?["name"] == "orders.xml")
+            #expect(imported?["size"] == .number(Decimal(xml.utf8.count)))
+
+            // The same bytes under another name: a file of that size was imported, so it is hashed first and
+            // recognised without being read.
+            _ = try directory.write(xml, to: "drop/orders-again.xml")
+            let (again, _) = await read(feed, from: Self.lastState(first))
+            #expect(Self.records(again).isEmpty)
+            #expect(FileManager.default.fileExists(atPath: directory.file("drop/archive/orders-again.xml").path))
+        }
+    }
+
     @Test func aFeedWhereNoRecordMatchesSaysWhatItsRootElementIs() async throws {
         try await TemporaryDirectory.with { directory in
             _ = try directory.write("<feed xmlns=\"urn:example:other\"><order id=\"1\"/></feed>", to: "orders.xml")

@@ -47,6 +47,11 @@ struct ImportedFiles: Sendable, Equatable {
         }
     }
 
+    /// Forgets a file recorded as imported, so the same bytes are read again.
+    mutating func forget(sha256: String) {
+        files[sha256] = nil
+    }
+
     /// The `imported` object a saved state holds.
     var json: JSONValue {
         .object(

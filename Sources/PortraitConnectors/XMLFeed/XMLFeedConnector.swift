@@ -163,25 +163,52 @@ public struct XMLFeedConnector: Connector {
     }
 
     /// Each complete file of the drop folder, once; a malformed one moves to `rejected/` after its readable
-    /// records are committed.
+    /// records are committed. A large file of a size no imported file has is new: it is hashed beside its parse
+    /// (as a `path:` file is); any other is hashed first, to recognise one already imported under any name.
     private func readFolder(
         _ folder: DropFolder, since: String?, state: inout XMLFeedState, output: ConnectorOutput
     ) async throws {
         for file in try folder.candidates() {
             try Task.checkCancellation()
-            guard let sha256 = try await folder.pickUp(file, imported: state.imported, output: output) else { continue }
             let display = "\(folder.displayPath)/\(file.name)"
-            let input = try XMLFileInput(url: file.url, display: display)
-            if let stop = try await importDocument(
-                input, name: file.name, display: display, hash: .known(sha256, size: Int(file.size)), since: since,
-                state: &state, output: output)
+            let hash: DocumentHash
+            let pending: PendingHash?
+            if let size = Int(exactly: file.size), state.position == nil, size >= Self.hashBesideBytes,
+                !state.imported.mayHold(size: size), folder.incompleteReason(file) == nil,
+                FileManager.default.isReadableFile(atPath: file.url.path)
             {
+                // As for a `path:` file: no imported file has this size, so this one is new; it is read at once
+                // and hashed beside the parse. Whether it changed while read is asked once both are done.
+                let task = PendingHash { try Self.hash(file.url, display: display) }
+                (hash, pending) = (.pending(task, size: size), task)
+            } else {
+                guard let sha256 = try await folder.pickUp(file, imported: state.imported, output: output) else {
+                    continue
+                }
+                (hash, pending) = (.known(sha256, size: Int(file.size)), nil)
+            }
+            let input = try XMLFileInput(url: file.url, display: display)
+            let stop = try await importDocument(
+                input, name: file.name, display: display, hash: hash, since: since, state: &state, output: output)
+            // A pending hash is worked out by now: the import's checkpoints and its record waited for it.
+            let sha256: String
+            if case .known(let known, _) = hash { sha256 = known } else { sha256 = try await pending!.value }
+            if let stop {
                 let error = stop.error
                 try folder.reject(file, sha256: sha256, reason: stopMessage(stop))
                 try await output.warning(
                     "\(error.message); the \(stop.records) record(s) before it are imported, and the file moved to \(folder.rejectedName)/ with a .reason file. Drop the corrected file again: records already imported stay unchanged",
                     location: "\(display):\(error.line):\(error.column)")
                 state.position = nil
+                try await output.checkpoint(state.connectorState)
+            } else if pending != nil, !folder.isUnchanged(file) {
+                // Written to while it was read (a file hashed first is checked before it is read): its records
+                // are imported, but it is neither archived nor known as imported, so it is read again once
+                // complete, and what did not change comes out unchanged.
+                state.imported.forget(sha256: sha256)
+                try await output.warning(
+                    "the file changed while it was read; the records read are imported, and the file stays in the folder to be read again once it stops changing",
+                    location: display)
                 try await output.checkpoint(state.connectorState)
             } else {
                 try folder.archive(file, sha256: sha256)
