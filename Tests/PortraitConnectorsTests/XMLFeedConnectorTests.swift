@@ -178,11 +178,15 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    /// 60,000 orders, about 6 MB: over the 4 MiB from which a new file is hashed beside its parse.
+    static let largeFeed =
+        "<feed>" + (1...60_000).map { "<order id=\"O-\($0)\" note=\"\(String(repeating: "x", count: 80))\"/>" }.joined()
+        + "</feed>"
+
     @Test func aLargeNewFileIsReadWhileItIsHashedAndKnownAgainByItsHash() async throws {
         try await TemporaryDirectory.with { directory in
             // Over 4 MiB and of a size never imported: hashed beside the parse, not before it.
-            let padding = String(repeating: "x", count: 80)
-            let xml = "<feed>" + (1...60_000).map { "<order id=\"O-\($0)\" note=\"\(padding)\"/>" }.joined() + "</feed>"
+            let xml = Self.largeFeed
             let file = try directory.write(xml, to: "orders.xml")
             let sha256 = try ContentHash.sha256(fileAt: file)
             let feed = try connector(
@@ -459,8 +463,7 @@ struct XMLFeedConnectorTests {
     @Test func aLargeNewFileInADropFolderIsImportedArchivedAndKnownAgainUnderAnotherName() async throws {
         try await TemporaryDirectory.with { directory in
             // Over 4 MiB and of a size never imported: hashed beside the parse, as a `path:` file is.
-            let padding = String(repeating: "x", count: 80)
-            let xml = "<feed>" + (1...60_000).map { "<order id=\"O-\($0)\" note=\"\(padding)\"/>" }.joined() + "</feed>"
+            let xml = Self.largeFeed
             let file = try directory.write(xml, to: "drop/orders.xml")
             let sha256 = try ContentHash.sha256(fileAt: file)
             let feed = try connector(
