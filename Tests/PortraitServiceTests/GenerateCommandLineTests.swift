@@ -8,7 +8,7 @@ struct GenerateCommandLineTests {
 
     @Test func generateWritesTheWorldAndItChecksAndSyncs() async throws {
         try await withScratchDirectory { directory in
-            let generated = try cli.run(["generate", "--people", "50", "--seed", "1", "--out", "world"], in: directory)
+            let generated = try await cli.run(["generate", "--people", "50", "--seed", "1", "--out", "world"], in: directory)
             #expect(generated.status == 0, "\(generated.stderr)")
             let world = directory.appendingPathComponent("world")
             for path in [
@@ -61,12 +61,12 @@ struct GenerateCommandLineTests {
     @Test func aFolderThatIsNotEmptyIsRefusedWithTheFix() async throws {
         try await withScratchDirectory { directory in
             try Data("x".utf8).write(to: directory.appendingPathComponent("notes.txt"))
-            let refused = try cli.run(["generate", "--people", "5", "--out", "."], in: directory)
+            let refused = try await cli.run(["generate", "--people", "5", "--out", "."], in: directory)
             #expect(refused.status == 2)
             #expect(
                 refused.stderr.contains("\(directory.standardizedFileURL.path) exists and is not empty; pass --force"),
                 "\(refused.stderr)")
-            let forced = try cli.run(["generate", "--people", "5", "--out", ".", "--force"], in: directory)
+            let forced = try await cli.run(["generate", "--people", "5", "--out", ".", "--force"], in: directory)
             #expect(forced.status == 0, "\(forced.stderr)")
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("notes.txt").path))
         }

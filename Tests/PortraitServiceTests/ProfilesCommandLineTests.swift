@@ -7,7 +7,7 @@ struct ProfilesCommandLineTests {
 
     @Test func profilesSegmentsChangesAndExportOnTheDemoStore() async throws {
         try await withScratchDirectory { directory in
-            let demo = try cli.run(["demo"], in: directory)
+            let demo = try await cli.run(["demo"], in: directory)
             #expect(demo.status == 0, "\(demo.stderr)")
             // The demo ends with the merged profile: its golden record with provenance, traits and segments.
             #expect(demo.stdout.contains("`portrait profiles show P"), "\(demo.stdout)")
@@ -15,11 +15,11 @@ struct ProfilesCommandLineTests {
             #expect(demo.stdout.contains("Segments: "))
             let workspace = directory.appendingPathComponent("portrait-demo")
 
-            let search = try cli.run(["profiles", "search", "wang.xiaoming@example.cn"], in: workspace)
+            let search = try await cli.run(["profiles", "search", "wang.xiaoming@example.cn"], in: workspace)
             #expect(search.status == 0, "\(search.stderr)")
             let profile = try #require(search.stdout.firstMatch(of: /P\d{8}/).map { String($0.output) }, "\(search.stdout)")
 
-            let show = try cli.run(["profiles", "show", profile, "--json"], in: workspace)
+            let show = try await cli.run(["profiles", "show", profile, "--json"], in: workspace)
             #expect(show.status == 0, "\(show.stderr)")
             let document = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
             let golden = document?["golden"] as? [String: Any]
@@ -36,20 +36,20 @@ struct ProfilesCommandLineTests {
             #expect((document?["fields"] as? [String: Any])?["order_count"] as? Int == 2)
 
             // Before the demo ran, the profile did not exist.
-            let before = try cli.run(["profiles", "show", profile, "--as-of", "2020-01-01"], in: workspace)
+            let before = try await cli.run(["profiles", "show", profile, "--as-of", "2020-01-01"], in: workspace)
             #expect(before.status == 1)
             #expect(before.stderr.contains("no profile \(profile) at 2020-01-01T23:59:59Z"), "\(before.stderr)")
 
-            let preview = try cli.run(["segments", "preview", "order_count >= 1 and channel_mix = 'omnichannel'"], in: workspace)
+            let preview = try await cli.run(["segments", "preview", "order_count >= 1 and channel_mix = 'omnichannel'"], in: workspace)
             #expect(preview.status == 0, "\(preview.stderr)")
             #expect(preview.stdout.hasPrefix("1 profile(s) match"), "\(preview.stdout)")
             #expect(preview.stdout.contains(profile))
 
-            let bad = try cli.run(["segments", "preview", "order_count >= "], in: workspace)
+            let bad = try await cli.run(["segments", "preview", "order_count >= "], in: workspace)
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("column 16: expected a value after '>='"), "\(bad.stderr)")
 
-            let changes = try cli.run(["changes", "--since", "2020-01-01"], in: workspace)
+            let changes = try await cli.run(["changes", "--since", "2020-01-01"], in: workspace)
             #expect(changes.status == 0, "\(changes.stderr)")
             let lines = changes.stdout.split(separator: "\n")
             #expect(lines.count >= 7)  // One profile.created per profile, and the segment entries.
@@ -58,7 +58,7 @@ struct ProfilesCommandLineTests {
                 #expect((object?["type"] as? String).map { $0.hasPrefix("profile.") || $0.hasPrefix("segment.") } == true)
             }
 
-            let export = try cli.run(["export", "profiles", "--format", "csv", "--hash-identifiers"], in: workspace)
+            let export = try await cli.run(["export", "profiles", "--format", "csv", "--hash-identifiers"], in: workspace)
             #expect(export.status == 0, "\(export.stderr)")
             let header = export.stdout.split(separator: "\n").first.map(String.init) ?? ""
             #expect(header.hasPrefix("profile_id,email_sha256,phone_sha256,"))

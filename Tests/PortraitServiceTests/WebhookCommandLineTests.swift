@@ -42,7 +42,7 @@ struct WebhookCommandLineTests {
                     """.utf8
                 ).write(to: directory.appendingPathComponent("portrait.yml"))
 
-                let replayFrom = try cli.run(["webhooks", "replay", "crm-sync", "--from", "1"], in: directory)
+                let replayFrom = try await cli.run(["webhooks", "replay", "crm-sync", "--from", "1"], in: directory)
                 #expect(replayFrom.status == 0, "\(replayFrom.stderr)")
                 #expect(replayFrom.stdout.contains("crm-sync: delivery starts again at change 1"))
 
@@ -67,29 +67,29 @@ struct WebhookCommandLineTests {
                 #expect(!service.errors.contains(secret) && !service.output.contains(secret), "the secret is never logged")
             }
 
-            let list = try cli.run(["webhooks", "list"], in: directory)
+            let list = try await cli.run(["webhooks", "list"], in: directory)
             #expect(list.status == 0, "\(list.stderr)")
             #expect(list.stdout.contains("crm-sync  http://127.0.0.1:"), "\(list.stdout)")
             #expect(list.stdout.contains("cursor: change \(ids[4]) of \(ids[4]) · pending 0 · delivered 4 · dead 1"), "\(list.stdout)")
 
-            let dead = try cli.run(["webhooks", "deliveries", "crm-sync", "--status", "dead"], in: directory)
+            let dead = try await cli.run(["webhooks", "deliveries", "crm-sync", "--status", "dead"], in: directory)
             #expect(dead.status == 0, "\(dead.stderr)")
             #expect(dead.stdout.contains("change \(ids[2])  dead  1 attempt  HTTP 410"), "\(dead.stdout)")
             #expect(dead.stdout.contains("HTTP 410 Gone: the receiver refused it"), "\(dead.stdout)")
 
-            let json = try cli.run(["webhooks", "deliveries", "crm-sync", "--json", "--limit", "2"], in: directory)
+            let json = try await cli.run(["webhooks", "deliveries", "crm-sync", "--json", "--limit", "2"], in: directory)
             #expect(json.stdout.split(separator: "\n").count == 2, "\(json.stdout)")
 
-            let replay = try cli.run(["webhooks", "replay", "crm-sync", "--dead"], in: directory)
+            let replay = try await cli.run(["webhooks", "replay", "crm-sync", "--dead"], in: directory)
             #expect(replay.status == 0, "\(replay.stderr)")
             #expect(replay.stdout.contains("crm-sync: 1 dead letter queued for delivery again"), "\(replay.stdout)")
-            let after = try cli.run(["webhooks", "list"], in: directory)
+            let after = try await cli.run(["webhooks", "list"], in: directory)
             #expect(after.stdout.contains("pending 1 · delivered 4 · dead 0"), "\(after.stdout)")
 
-            let unknown = try cli.run(["webhooks", "replay", "crm-synk", "--dead"], in: directory)
+            let unknown = try await cli.run(["webhooks", "replay", "crm-synk", "--dead"], in: directory)
             #expect(unknown.status == 2)
             #expect(unknown.stderr.contains("no webhook named 'crm-synk' in portrait.yml; did you mean 'crm-sync'?"), "\(unknown.stderr)")
-            let both = try cli.run(["webhooks", "replay", "crm-sync"], in: directory)
+            let both = try await cli.run(["webhooks", "replay", "crm-sync"], in: directory)
             #expect(both.status == 2 && both.stderr.contains("give exactly one of --dead or --from CHANGE_ID"), "\(both.stderr)")
         }
     }
