@@ -90,7 +90,8 @@ struct BoundStatement {
         return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: statement.sql)
     }
 
-    /// `SQLITE_TRANSIENT`: SQLite takes a copy of the bound bytes.
+    /// `SQLITE_STATIC`: SQLite reads the bound bytes where they lie, until the statement runs.
     private static let `static`: sqlite3_destructor_type? = nil
+    /// `SQLITE_TRANSIENT`: SQLite takes a copy of the bound bytes.
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 }

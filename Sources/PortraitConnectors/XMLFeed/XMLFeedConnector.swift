@@ -100,7 +100,7 @@ public struct XMLFeedConnector: Connector {
             let name = url.lastPathComponent
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
             let documentHash: DocumentHash
-            if state.position == nil, let size, size >= Self.hashBesideBytes, !state.imported.mayHold(size: size) {
+            if let size, state.isNewBySize(size) {
                 // No file of this size was imported, so this one is new: it is read at once, and hashed beside
                 // the parse for its checkpoints and import record (hashing first kept one core idle for 0.1 s
                 // per 100 MB).
@@ -172,27 +172,28 @@ public struct XMLFeedConnector: Connector {
             try Task.checkCancellation()
             let display = "\(folder.displayPath)/\(file.name)"
             let hash: DocumentHash
-            let pending: PendingHash?
-            if let size = Int(exactly: file.size), state.position == nil, size >= Self.hashBesideBytes,
-                !state.imported.mayHold(size: size), folder.incompleteReason(file) == nil,
+            if state.isNewBySize(Int(file.size)), folder.incompleteReason(file) == nil,
                 FileManager.default.isReadableFile(atPath: file.url.path)
             {
-                // As for a `path:` file: no imported file has this size, so this one is new; it is read at once
-                // and hashed beside the parse. Whether it changed while read is asked once both are done.
-                let task = PendingHash { try Self.hash(file.url, display: display) }
-                (hash, pending) = (.pending(task, size: size), task)
+                // As for a `path:` file: it is read at once and hashed beside the parse. Whether it changed
+                // while read is asked once both are done.
+                hash = .pending(PendingHash { try Self.hash(file.url, display: display) }, size: Int(file.size))
             } else {
                 guard let sha256 = try await folder.pickUp(file, imported: state.imported, output: output) else {
                     continue
                 }
-                (hash, pending) = (.known(sha256, size: Int(file.size)), nil)
+                hash = .known(sha256, size: Int(file.size))
             }
             let input = try XMLFileInput(url: file.url, display: display)
             let stop = try await importDocument(
                 input, name: file.name, display: display, hash: hash, since: since, state: &state, output: output)
             // A pending hash is worked out by now: the import's checkpoints and its record waited for it.
             let sha256: String
-            if case .known(let known, _) = hash { sha256 = known } else { sha256 = try await pending!.value }
+            switch hash {
+            case .known(let known, _): sha256 = known
+            case .pending(let pending, _): sha256 = try await pending.value
+            case .none: preconditionFailure("a file always has a hash")
+            }
             if let stop {
                 let error = stop.error
                 try folder.reject(file, sha256: sha256, reason: stopMessage(stop))
@@ -201,7 +202,7 @@ public struct XMLFeedConnector: Connector {
                     location: "\(display):\(error.line):\(error.column)")
                 state.position = nil
                 try await output.checkpoint(state.connectorState)
-            } else if pending != nil, !folder.isUnchanged(file) {
+            } else if case .pending = hash, !folder.isUnchanged(file) {
                 // Written to while it was read (a file hashed first is checked before it is read): its records
                 // are imported, but it is neither archived nor known as imported, so it is read again once
                 // complete, and what did not change comes out unchanged.
@@ -385,61 +386,25 @@ public struct XMLFeedConnector: Connector {
     }
 }
 
-/// A record's location, `FILE:LINE /record/path[INDEX]`, written into one string of its exact size from the parts
-/// that do not change: joining five strings grew the text three times per record (0.9% of an XML import's CPU).
+/// A record's location, `FILE:LINE /record/path[INDEX]`, from the parts that do not change, in a string given its
+/// room first: joining five strings grew the text three times per record (0.9% of an XML import's CPU).
 struct RecordLocationFormat {
-    private let prefix: [UInt8]
-    private let middle: [UInt8]
+    private let prefix: String
+    private let middle: String
 
     init(document: String, recordPath: String) {
-        prefix = Array((document + ":").utf8)
-        middle = Array((" " + recordPath + "[").utf8)
+        prefix = document + ":"
+        middle = " " + recordPath + "["
     }
 
     func text(line: Int, index: Int) -> String {
-        guard line >= 0, index >= 0 else {
-            return String(decoding: prefix, as: UTF8.self) + "\(line)" + String(decoding: middle, as: UTF8.self)
-                + "\(index)]"
-        }
-        let lineDigits = Self.digitCount(line)
-        let indexDigits = Self.digitCount(index)
-        return String(unsafeUninitializedCapacity: prefix.count + lineDigits + middle.count + indexDigits + 1) {
-            buffer in
-            var end = Self.copy(prefix, into: buffer, at: 0)
-            end = Self.write(line, digits: lineDigits, into: buffer, at: end)
-            end = Self.copy(middle, into: buffer, at: end)
-            end = Self.write(index, digits: indexDigits, into: buffer, at: end)
-            buffer[end] = UInt8(ascii: "]")
-            return end + 1
-        }
-    }
-
-    private static func digitCount(_ value: Int) -> Int {
-        var count = 1
-        var rest = value / 10
-        while rest > 0 {
-            count += 1
-            rest /= 10
-        }
-        return count
-    }
-
-    private static func copy(_ bytes: [UInt8], into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
-        bytes.withUnsafeBufferPointer { bytes in
-            (buffer.baseAddress! + start).initialize(from: bytes.baseAddress!, count: bytes.count)
-        }
-        return start + bytes.count
-    }
-
-    private static func write(_ value: Int, digits: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int)
-        -> Int
-    {
-        var rest = value
-        for position in stride(from: start + digits - 1, through: start, by: -1) {
-            buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-        }
-        return start + digits
+        var text = prefix
+        text.reserveCapacity(prefix.utf8.count + middle.utf8.count + 42)  // Two 20-digit numbers and "]".
+        text += String(line)
+        text += middle
+        text += String(index)
+        text += "]"
+        return text
     }
 }
 

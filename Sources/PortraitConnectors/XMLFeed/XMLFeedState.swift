@@ -35,6 +35,12 @@ struct XMLFeedState: Sendable, Equatable {
         watermark = value["watermark"]?.stringValue
     }
 
+    /// Whether a file of `size` bytes is new without its hash being known: large enough to be hashed beside its
+    /// parse (`XMLFeedConnector.hashBesideBytes`), of a size no imported file had, and with no position to resume.
+    func isNewBySize(_ size: Int) -> Bool {
+        position == nil && size >= XMLFeedConnector.hashBesideBytes && !imported.mayHold(size: size)
+    }
+
     mutating func recordImport(sha256: String, name: String, size: Int? = nil, at date: Date) {
         imported.record(sha256: sha256, name: name, size: size, at: date)
         position = nil
