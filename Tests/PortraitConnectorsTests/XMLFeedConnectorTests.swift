@@ -183,6 +183,19 @@ struct XMLFeedConnectorTests {
         "<feed>" + (1...60_000).map { "<order id=\"O-\($0)\" note=\"\(String(repeating: "x", count: 80))\"/>" }.joined()
         + "</feed>"
 
+    /// The first read of `largeFeed` (stored as `name` with hash `sha256`): every order, checkpoints inside the
+    /// document naming it by its hash (as a resumed run compares it), and its import recorded with name and size.
+    static func expectLargeFeedImported(_ messages: [ConnectorMessage], error: (any Error)?, name: String, sha256: String) {
+        #expect(error == nil)
+        #expect(records(messages).count == 60_000)
+        for state in states(messages).dropLast() {
+            if let position = state.value["position"] { #expect(position["sha256"] == .string(sha256)) }
+        }
+        let imported = lastState(messages)?.value["imported"]?[sha256]
+        #expect(imported?["name"] == .string(name))
+        #expect(imported?["size"] == .number(Decimal(largeFeed.utf8.count)))
+    }
+
     @Test func aLargeNewFileIsReadWhileItIsHashedAndKnownAgainByItsHash() async throws {
         try await TemporaryDirectory.with { directory in
             // Over 4 MiB and of a size never imported: hashed beside the parse, not before it.
@@ -193,15 +206,7 @@ struct XMLFeedConnectorTests {
                 directory,
                 ["path": "orders.xml", "record": "/feed/order", "id_field": "id", "fields": ["id": "@id"]])
             let (first, error) = await read(feed)
-            #expect(error == nil)
-            #expect(Self.records(first).count == 60_000)
-            let states = Self.states(first)
-            // Checkpoints inside the document name it by its hash, as a resumed run compares it.
-            for state in states.dropLast() {
-                if let position = state.value["position"] { #expect(position["sha256"] == .string(sha256)) }
-            }
-            let imported = Self.lastState(first)?.value["imported"]?[sha256]
-            #expect(imported?["size"] == .number(Decimal(xml.utf8.count)))
+            Self.expectLargeFeedImported(first, error: error, name: "orders.xml", sha256: sha256)
 
             let (second, _) = await read(feed, from: Self.lastState(first))
             #expect(Self.records(second).isEmpty)
@@ -473,16 +478,9 @@ struct XMLFeedConnectorTests {
                     "fields": ["id": "@id"],
                 ])
             let (first, error) = await read(feed)
-            #expect(error == nil)
-            #expect(Self.records(first).count == 60_000)
+            Self.expectLargeFeedImported(first, error: error, name: "orders.xml", sha256: sha256)
             #expect(FileManager.default.fileExists(atPath: directory.file("drop/archive/orders.xml").path))
             #expect(!FileManager.default.fileExists(atPath: file.path))
-            for state in Self.states(first).dropLast() {
-                if let position = state.value["position"] { #expect(position["sha256"] == .string(sha256)) }
-            }
-            let imported = Self.lastState(first)?.value["imported"]?[sha256]
-            #expect(imported?["name"] == "orders.xml")
-            #expect(imported?["size"] == .number(Decimal(xml.utf8.count)))
 
             // The same bytes under another name: a file of that size was imported, so it is hashed first and
             // recognised without being read.

@@ -20,15 +20,8 @@ struct CommandLineTests {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/portrait")
     }
 
-    /// Runs the binary to its end on a thread of its own: a test waiting here would otherwise hold one of the
-    /// cooperative pool's threads (two on a 2-core machine) for the whole command, and two such waits stalled
-    /// every other test of the process (a 0.07 s test took 40 s in a full suite).
-    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Result {
-        try await runOffPool(arguments, in: directory, environment: environment)
-    }
-
     /// Runs the binary and waits for it on the calling thread.
-    func runBlocking(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+    private func runBlocking(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -93,9 +86,10 @@ struct CommandLineTests {
         return Started(process: process, output: text)
     }
 
-    /// `run` on a thread of its own: waiting for the binary must not hold a thread of the concurrency pool when an
-    /// in-process server (a mock CRM) has to answer it.
-    func runOffPool(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Result {
+    /// Runs the binary to its end, waiting on a thread of its own: a wait on a thread of the concurrency pool
+    /// held it for the whole command (two on a 2-core machine: two such waits stalled every other test of the
+    /// process, and an in-process server, a mock CRM, could not answer).
+    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Swift.Result { try runBlocking(arguments, in: directory, environment: environment) })

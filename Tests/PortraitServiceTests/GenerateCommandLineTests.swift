@@ -39,12 +39,12 @@ struct GenerateCommandLineTests {
             let baseURL = try #require(crm.baseURL)
             let environment = ["PORTRAIT_WORLD_CRM_URL": baseURL]
 
-            let check = try await cli.runOffPool(
+            let check = try await cli.run(
                 ["check", "--config", "world/portrait.yml"], in: directory, environment: environment)
             #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
             #expect(check.stdout.contains("portrait.yml: valid (5 connector(s), 5 enabled)"), "\(check.stdout)")
 
-            let sync = try await cli.runOffPool(
+            let sync = try await cli.run(
                 ["sync", "--config", "world/portrait.yml", "--json"], in: directory, environment: environment)
             #expect(sync.status == 0, "\(sync.stderr)")
             let reports = try #require(

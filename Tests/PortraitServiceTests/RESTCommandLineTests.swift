@@ -149,6 +149,6 @@ struct RESTCommandLineTests {
     }
 
     func run(_ arguments: [String], in directory: URL, environment: [String: String]) async throws -> CommandLineTests.Result {
-        try await cli.runOffPool(arguments, in: directory, environment: environment)
+        try await cli.run(arguments, in: directory, environment: environment)
     }
 }

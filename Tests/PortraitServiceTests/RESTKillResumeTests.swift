@@ -30,7 +30,7 @@ struct RESTKillResumeTests {
     static let environment = ["CRM_TOKEN": "kill-test-token"]
 
     func run(_ arguments: [String], in directory: URL) async throws -> CommandLineTests.Result {
-        try await cli.runOffPool(arguments, in: directory, environment: Self.environment)
+        try await cli.run(arguments, in: directory, environment: Self.environment)
     }
 
     /// The stored records as comparable lines: everything but the time they were written.

@@ -67,7 +67,7 @@ struct ServiceLifecycleTests {
             #expect(stopped.read == stopped.counts.total && stopped.counts.new == stored)
 
             // The next sync resumes at that checkpoint: nothing read twice, nothing lost.
-            let sync = try await cli.runOffPool(["sync", "crm", "--json", "--no-resolve"], in: directory)
+            let sync = try await cli.run(["sync", "crm", "--json", "--no-resolve"], in: directory)
             #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
             let reports = try JSONSerialization.jsonObject(with: Data(sync.stdout.utf8)) as? [[String: Any]]
             let report = try #require(reports?.first, "\(sync.stdout)")

@@ -32,14 +32,14 @@ struct ServiceRunTests {
             let deadline = ContinuousClock.now + .seconds(30)
             while ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(500))
-                let status = try await cli.runOffPool(["status", "--json"], in: directory)
+                let status = try await cli.run(["status", "--json"], in: directory)
                 let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
                 lastRun = (object?["connectors"] as? [[String: Any]])?.first?["lastRun"] as? [String: Any]
                 if let id = lastRun?["id"] as? Int, id >= 2, lastRun?["status"] as? String == "succeeded" { break }
             }
             #expect((lastRun?["id"] as? Int ?? 0) >= 2, "the service ran the connector by itself, more than once")
             #expect(lastRun?["status"] as? String == "succeeded")
-            let status = try await cli.runOffPool(["status"], in: directory)
+            let status = try await cli.run(["status"], in: directory)
             #expect(status.stdout.contains("records 1"), "\(status.stdout)")
 
             // The service's port reports on it: ready, and the store's and the schedule's picture as metrics.
@@ -64,7 +64,7 @@ struct ServiceRunTests {
                 """
             try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
             try Data("{}\n".utf8).write(to: directory.appendingPathComponent("c.jsonl"))
-            let check = try await cli.runOffPool(["check"], in: directory)
+            let check = try await cli.run(["check"], in: directory)
             #expect(check.status == 1)
             #expect(check.stdout.contains("portrait.yml:2: connector 'crm' schedule '0 25 * * *': hour 25 is out of range 0-23"), "\(check.stdout)")
         }
@@ -84,13 +84,13 @@ struct ServiceRunTests {
             // The service holds the connector's lease, as while its scheduled sync runs.
             let store = try SQLiteStore.open(path: directory.appendingPathComponent(".portrait/portrait.db"))
             #expect(try await store.acquireLease("sync:crm", holder: "the-service", ttl: .seconds(60), now: Date()))
-            let busy = try await cli.runOffPool(["sync", "crm"], in: directory)
+            let busy = try await cli.run(["sync", "crm"], in: directory)
             #expect(busy.status == 1)
             #expect(busy.stdout.contains("crm: already being synced by another portrait process"), "\(busy.stdout)")
             #expect(try await store.connectorTotals().first?.records ?? 0 == 0, "nothing ran")
 
             try await store.releaseLease("sync:crm", holder: "the-service")
-            let free = try await cli.runOffPool(["sync", "crm"], in: directory)
+            let free = try await cli.run(["sync", "crm"], in: directory)
             #expect(free.status == 0, "\(free.stdout)")
             #expect(free.stdout.contains("crm: read 1 · new 1"))
             #expect(try await store.acquireLease("sync:crm", holder: "the-service", ttl: .seconds(60), now: Date()), "released after the run")
@@ -134,7 +134,7 @@ struct ServiceRunTests {
             #expect(FileManager.default.fileExists(atPath: archived.path), "imported and archived")
             // Measured at 0.07 s on an idle machine; the bound leaves room for a loaded one.
             #expect(elapsed < .seconds(3), "imported \(elapsed) after it landed, not at the next hourly run")
-            let status = try await cli.runOffPool(["status"], in: directory)
+            let status = try await cli.run(["status"], in: directory)
             #expect(status.stdout.contains("records 2"), "\(status.stdout)")
         }
     }

@@ -52,7 +52,7 @@ struct ServiceSyncRequestTests {
                 let holder = try #require(try await store.leaseHolder("sync:crm"))
                 #expect(SyncLease.isServiceHolder(holder), "the service holds the lease: \(holder)")
 
-                let sync = Task { [cli] in try await cli.runOffPool(["sync", "crm"], in: directory) }
+                let sync = Task { [cli] in try await cli.run(["sync", "crm"], in: directory) }
                 #expect(
                     await service.waitForErrors("sync requested"), "the service took the request: \(service.errors)")
                 releaser.yield()

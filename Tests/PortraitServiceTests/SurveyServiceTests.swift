@@ -199,7 +199,7 @@ struct SurveyServiceTests {
             }
             service.waitUntilExit()
             #expect(acknowledged.count >= 20)
-            let export = try await CommandLineTests().runOffPool(
+            let export = try await CommandLineTests().run(
                 ["export", "records", "--format", "jsonl"], in: directory, environment: ["FORM_SECRET": Self.secret])
             #expect(export.status == 0, "\(export.stderr)")
             let stored = Set(
