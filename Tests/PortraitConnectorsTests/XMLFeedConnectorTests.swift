@@ -43,13 +43,20 @@ struct XMLFeedConnectorTests {
     }
 
     /// The messages read, and the error that stopped the read, if any.
-    func read(_ connector: XMLFeedConnector, from state: ConnectorState? = nil) async -> (
-        [ConnectorMessage], (any Error)?
-    ) {
+    ///
+    /// - Parameter seen: Called with each message as the connector sends it, before the read goes on.
+    func read(
+        _ connector: XMLFeedConnector, from state: ConnectorState? = nil,
+        seen: @escaping @Sendable (ConnectorMessage) -> Void = { _ in }
+    ) async -> ([ConnectorMessage], (any Error)?) {
         let collected = Mutex<[ConnectorMessage]>([])
         do {
             try await connector.read(
-                from: state, into: ConnectorOutput { message in collected.withLock { $0.append(message) } })
+                from: state,
+                into: ConnectorOutput { message in
+                    seen(message)
+                    collected.withLock { $0.append(message) }
+                })
             return (collected.withLock { $0 }, nil)
         } catch {
             return (collected.withLock { $0 }, error)
@@ -488,6 +495,45 @@ struct XMLFeedConnectorTests {
             let (again, _) = await read(feed, from: Self.lastState(first))
             #expect(Self.records(again).isEmpty)
             #expect(FileManager.default.fileExists(atPath: directory.file("drop/archive/orders-again.xml").path))
+        }
+    }
+
+    @Test func aDropFileWrittenToWhileItIsReadStaysInTheFolderAndIsReadAgain() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Large and new: read at once and hashed beside the parse, so a change is only seen afterwards.
+            let file = try directory.write(Self.largeFeed, to: "drop/orders.xml")
+            let feed = try connector(
+                directory,
+                [
+                    "folder": "drop", "complete_when": "renamed", "record": "/feed/order", "id_field": "id",
+                    "fields": ["id": "@id"],
+                ])
+            let appended = Mutex(false)
+            let (first, error) = await read(feed) { message in
+                guard case .record = message, !appended.withLock({ $0 }) else { return }
+                appended.withLock { $0 = true }
+                // The exporter is still writing: a comment after the root element, as some add a trailer.
+                let handle = try! FileHandle(forWritingTo: file)
+                handle.seekToEndOfFile()
+                handle.write(Data("<!-- trailer -->".utf8))
+                try! handle.close()
+            }
+            #expect(error == nil)
+            #expect(Self.records(first).count == 60_000)
+            let warnings = first.compactMap { if case .warning(let warning) = $0 { warning } else { nil } }
+            #expect(warnings.contains { $0.message.contains("changed while it was read") && $0.location == "drop/orders.xml" })
+            // Neither archived nor known as imported: the next run reads it again.
+            #expect(FileManager.default.fileExists(atPath: file.path))
+            #expect(!FileManager.default.fileExists(atPath: directory.file("drop/archive/orders.xml").path))
+            let imported = Self.lastState(first)?.value["imported"]?.objectValue ?? [:]
+            #expect(imported.isEmpty)
+
+            let (second, again) = await read(feed, from: Self.lastState(first))
+            #expect(again == nil)
+            #expect(Self.records(second).count == 60_000)
+            #expect(FileManager.default.fileExists(atPath: directory.file("drop/archive/orders.xml").path))
+            let sha256 = try ContentHash.sha256(fileAt: directory.file("drop/archive/orders.xml"))
+            #expect(Self.lastState(second)?.value["imported"]?[sha256] != nil)
         }
     }
 
