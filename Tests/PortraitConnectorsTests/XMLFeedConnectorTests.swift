@@ -521,7 +521,10 @@ struct XMLFeedConnectorTests {
             #expect(error == nil)
             #expect(Self.records(first).count == 60_000)
             let warnings = first.compactMap { if case .warning(let warning) = $0 { warning } else { nil } }
-            #expect(warnings.contains { $0.message.contains("changed while it was read") && $0.location == "drop/orders.xml" })
+            #expect(
+                warnings.contains {
+                    $0.message.contains("changed while it was read") && $0.location == "drop/orders.xml"
+                })
             // Neither archived nor known as imported: the next run reads it again.
             #expect(FileManager.default.fileExists(atPath: file.path))
             #expect(!FileManager.default.fileExists(atPath: directory.file("drop/archive/orders.xml").path))
