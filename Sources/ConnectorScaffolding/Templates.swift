@@ -44,6 +44,9 @@ enum Templates {
                 self.records = records
             }
 
+            /// The one stream this kind sends on: `portrait check` warns when the mapping does not name it.
+            public var streamNames: [String] { [stream] }
+
             public func check() async throws {
                 // TODO: check the real source can be reached and read (open the file, call a cheap endpoint) and throw
                 // PortraitError.connector saying what failed and how to fix it.

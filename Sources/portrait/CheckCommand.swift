@@ -19,6 +19,8 @@ extension Portrait {
             var kind: String
             var ok: Bool
             var error: String?
+            /// Where the mapping and the connector's streams miss each other; the check still passes.
+            var warnings: [String] = []
         }
 
         func run() async throws {
@@ -30,7 +32,9 @@ extension Portrait {
                 var result = ConnectorCheck(name: connector.name, kind: connector.kind, ok: true)
                 do {
                     _ = try connector.parsedSchedule()  // A schedule `portrait run` could not follow.
-                    try await Workspace.registry.instance(of: connector, config: config, logger: logger).check()
+                    let instance = try Workspace.registry.instance(of: connector, config: config, logger: logger)
+                    try await instance.check()
+                    result.warnings = connector.mappingAdvice(streams: instance.streamNames)
                 } catch {
                     result.ok = false
                     result.error = config.redactor.redact((error as? PortraitError)?.message ?? "\(error)")
@@ -38,6 +42,7 @@ extension Portrait {
                 results.append(result)
                 if !json {
                     print(result.ok ? "  ✓ \(connector.name) (\(connector.kind))" : "  ✗ \(connector.name) (\(connector.kind)): \(result.error ?? "")")
+                    for warning in result.warnings { print("    ! \(warning)") }
                 }
             }
             if json { try Terminal.printJSON(results) }

@@ -183,6 +183,32 @@ struct CommandLineTests {
         }
     }
 
+    @Test func checkSaysWhenTheMappingIsNamedForNoStreamTheConnectorSends() async throws {
+        try await withScratchDirectory { directory in
+            try Data("<feed><order id=\"1\"/></feed>".utf8).write(to: directory.appendingPathComponent("orders.xml"))
+            let config = """
+                connectors:
+                  - name: shop
+                    kind: xml_feed
+                    options: { path: orders.xml, record: /feed/order, fields: { id: "@id" } }
+                    mapping:
+                      customer: { entity: order, fields: { id: id } }
+
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let result = try await run(["check"], in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(
+                result.stdout.contains(
+                    "    ! stream 'order' has no mapping, so each of its records would go to quarantine: add mapping.order (or mapping.*) to connector 'shop' (portrait.yml:2)"
+                ), "\(result.stdout)")
+            #expect(result.stdout.contains("    ! mapping.customer names no stream of connector 'shop'"))
+            let json = try await run(["check", "--json"], in: directory)
+            let checks = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+            #expect((checks?.first?["warnings"] as? [String])?.count == 2, "\(json.stdout)")
+        }
+    }
+
     @Test func corruptStoreExitsOneWithTheFix() async throws {
         try await withScratchDirectory { directory in
             _ = try await run(["init"], in: directory)

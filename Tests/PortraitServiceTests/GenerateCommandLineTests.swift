@@ -43,6 +43,7 @@ struct GenerateCommandLineTests {
                 ["check", "--config", "world/portrait.yml"], in: directory, environment: environment)
             #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
             #expect(check.stdout.contains("portrait.yml: valid (5 connector(s), 5 enabled)"), "\(check.stdout)")
+            #expect(!check.stdout.contains("    ! "), "every stream mapped, every mapping a stream's: \(check.stdout)")
 
             let sync = try await cli.run(
                 ["sync", "--config", "world/portrait.yml", "--json"], in: directory, environment: environment)

@@ -79,6 +79,8 @@ public struct CSVDropConnector: Connector {
         checkpointRows = options["checkpoint_rows"]?.numberValue.map { max(NSDecimalNumber(decimal: $0).intValue, 1) } ?? 50_000
     }
 
+    public var streamNames: [String] { [stream] }
+
     public func check() async throws {
         try folder.check()
     }

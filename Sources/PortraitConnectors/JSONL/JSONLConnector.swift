@@ -31,6 +31,8 @@ public struct JSONLConnector: Connector {
         deletedField = options["deleted_field"]?.stringValue
     }
 
+    public var streamNames: [String] { [stream] }
+
     public func check() async throws {
         guard FileManager.default.isReadableFile(atPath: file.path) else {
             throw PortraitError.connector(

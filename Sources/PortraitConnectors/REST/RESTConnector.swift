@@ -25,6 +25,8 @@ public struct RESTConnector: Connector {
         logger = context.logger
     }
 
+    public var streamNames: [String] { [options.stream] }
+
     /// Fetches the first page once, without retries, and reads its record list: an unreachable host, refused
     /// credentials and a wrong `records` path each fail with their own message.
     public func check() async throws {

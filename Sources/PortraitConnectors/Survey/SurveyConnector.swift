@@ -44,6 +44,8 @@ public struct SurveyConnector: Connector {
         }
     }
 
+    public var streamNames: [String] { [stream] }
+
     public func check() async throws {
         guard let export else { return }
         guard FileManager.default.isReadableFile(atPath: export.url.path) else {

@@ -36,6 +36,8 @@ public struct XMLFeedConnector: Connector {
         options = try XMLFeedOptions(context: context)
     }
 
+    public var streamNames: [String] { [options.stream] }
+
     public func check() async throws {
         switch options.source {
         case .file(let url, let display):

@@ -35,6 +35,10 @@ public protocol Connector: Sendable {
 
     /// The drop folder this instance reads, if any: `portrait run` watches it and syncs as soon as a file lands.
     var watchedFolder: WatchedFolder? { get }
+
+    /// The streams this instance sends records on, as its options say (no source is read): `portrait check`
+    /// compares them with the mapping's streams. Empty when only reading the source can tell.
+    var streamNames: [String] { get }
 }
 
 /// A folder a connector picks files up from, as the service watches it.
@@ -108,6 +112,9 @@ extension Connector {
 
     /// No drop folder.
     public var watchedFolder: WatchedFolder? { nil }
+
+    /// Unknown until the source is read.
+    public var streamNames: [String] { [] }
 
     /// The connector's messages as an ordered async stream, for callers that prefer to iterate.
     public func messages(from state: ConnectorState?) -> AsyncThrowingStream<ConnectorMessage, any Error> {

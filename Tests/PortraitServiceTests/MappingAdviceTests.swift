@@ -1,0 +1,42 @@
+import PortraitConfig
+import PortraitCore
+import PortraitService
+import Testing
+
+struct MappingAdviceTests {
+    static func connector(mapping: JSONValue) throws -> ConnectorConfig {
+        ConnectorConfig(
+            name: "shop", kind: "xml_feed", enabled: true, schedule: nil, options: .object([:]),
+            writtenOptions: .object([:]), mapping: try ConnectorMapping(json: mapping, path: .root),
+            declaredAt: "portrait.yml:3")
+    }
+
+    static let orderMapping: JSONValue = ["entity": "order", "fields": ["id": "id"]]
+
+    @Test func aMappingNamedForTheEntityInsteadOfTheStreamIsPointedOutWithTheFix() throws {
+        let advice = try Self.connector(mapping: ["customer": Self.orderMapping]).mappingAdvice(streams: ["order"])
+        #expect(
+            advice == [
+                "stream 'order' has no mapping, so each of its records would go to quarantine: add mapping.order (or mapping.*) to connector 'shop' (portrait.yml:3)",
+                "mapping.customer names no stream of connector 'shop' (portrait.yml:3), which sends 'order': rename it to mapping.order",
+            ])
+    }
+
+    @Test func aStreamMappedByNameOrByWildcardNeedsNoAdvice() throws {
+        #expect(try Self.connector(mapping: ["order": Self.orderMapping]).mappingAdvice(streams: ["order"]).isEmpty)
+        #expect(try Self.connector(mapping: ["*": Self.orderMapping]).mappingAdvice(streams: ["order"]).isEmpty)
+    }
+
+    @Test func aWildcardMapsTheStreamButAnUnknownNameIsStillPointedOut() throws {
+        let advice = try Self.connector(mapping: ["*": Self.orderMapping, "orders": Self.orderMapping])
+            .mappingAdvice(streams: ["order", "refund"])
+        #expect(
+            advice == [
+                "mapping.orders names no stream of connector 'shop' (portrait.yml:3), which sends 'order', 'refund': rename it to one of those"
+            ])
+    }
+
+    @Test func streamsUnknownBeforeReadingGiveNoAdvice() throws {
+        #expect(try Self.connector(mapping: ["customer": Self.orderMapping]).mappingAdvice(streams: []).isEmpty)
+    }
+}
