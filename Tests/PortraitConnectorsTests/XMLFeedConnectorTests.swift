@@ -305,6 +305,7 @@ struct XMLFeedConnectorTests {
             #expect(Self.records(first).map(\.sourceID) == ["O-1", "O-2", "O-3"])
             let message = "\(error.map { "\($0)" } ?? "")"
             #expect(message.hasPrefix("orders.xml:5:"))
+            #expect(message.contains("it looks cut short"))
             #expect(message.contains("the 3 records before it are imported"))
             let stopped = try #require(Self.lastState(first))
             #expect(stopped.value["position"]?["records"] == 3)
@@ -338,6 +339,49 @@ struct XMLFeedConnectorTests {
             let message = "\(error.map { "\($0)" } ?? "")"
             #expect(message.hasPrefix("orders.xml:32:"))
             #expect(message.contains("mismatch"))
+            #expect(!message.contains("cut short"))
+        }
+    }
+
+    /// Where an export or a download can stop: inside text, a tag, an attribute, a comment, a CDATA section, an
+    /// entity, between elements. libxml2 names each after what it was parsing; each is also said to look cut short.
+    @Test(arguments: [
+        "<total>4", "<total>4</to", "<tot", "<order id=\"O-4\" note=\"half", "<!-- a comment",
+        "<note><![CDATA[half a note", "<note>&am", "", "<",
+    ])
+    func aDocumentCutShortAnywhereIsSaidToLookCutShort(tail: String) async throws {
+        try await TemporaryDirectory.with { directory in
+            let orders = (1...3).map { "<order id=\"O-\($0)\"><total>\($0)</total></order>" }
+            _ = try directory.write("<feed>\n" + orders.joined(separator: "\n") + "\n" + tail, to: "orders.xml")
+            let options: JSONValue = [
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id", "fields": ["id": "@id"],
+            ]
+            let (messages, error) = await read(try connector(directory, options))
+            #expect(Self.records(messages).map(\.sourceID) == ["O-1", "O-2", "O-3"])
+            let message = "\(error.map { "\($0)" } ?? "")"
+            #expect(message.contains("it looks cut short"), "\(message)")
+        }
+    }
+
+    /// Errors in the last bytes of a document that goes on after them: libxml2 reaches them after the input
+    /// ended (it reads ahead of its parse), so only what it left unconsumed tells them from a cut.
+    @Test(arguments: [
+        // Content after the root element: the root closed, nothing is cut short.
+        "</feed>\n<feed/>\n",
+        // A wrong end tag, with the rest of the document after it.
+        "<order id=\"X-1\"></oops></feed>\n",
+        // An attribute given twice.
+        "<order id=\"X-1\" id=\"X-2\"/></feed>\n",
+    ])
+    func aDocumentMalformedBeforeItsEndIsNotSaidToLookCutShort(tail: String) async throws {
+        try await TemporaryDirectory.with { directory in
+            let orders = (1...200).map { "<order id=\"O-\($0)\"/>" }
+            _ = try directory.write("<feed>\n" + orders.joined(separator: "\n") + "\n" + tail, to: "orders.xml")
+            let options: JSONValue = ["path": "orders.xml", "record": "/feed/order", "fields": ["id": "@id"]]
+            let (_, error) = await read(try connector(directory, options))
+            let message = "\(error.map { "\($0)" } ?? "")"
+            #expect(message.hasPrefix("orders.xml:20"), "\(message)")
+            #expect(!message.contains("cut short"), "\(message)")
         }
     }
 

@@ -19,8 +19,19 @@ struct XMLDocumentError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Collects what libxml2 reports for one reader, through the reader's own structured error handler: never the
 /// process-wide handler, so two feeds parsed at once never see each other's errors.
 final class XMLErrorCollector {
+    /// One error as libxml2 reported it.
+    struct Report {
+        var line: Int
+        var column: Int
+        var message: String
+        /// libxml2's `xmlParserErrors` code.
+        var code: Int
+        /// Elements the parser had open (started, not ended) when it reported the error.
+        var openElements: Int
+    }
+
     /// The first error or fatal error: the one that explains why the document stopped.
-    private(set) var firstError: (line: Int, column: Int, message: String)?
+    private(set) var firstError: Report?
     /// Warnings, the first few only.
     private(set) var warnings: [String] = []
 
@@ -28,7 +39,13 @@ final class XMLErrorCollector {
         var message = error.message.map { String(cString: $0) } ?? "libxml2 error \(error.code)"
         while message.last?.isNewline == true || message.last == " " { message.removeLast() }
         if error.level.rawValue >= XML_ERR_ERROR.rawValue {
-            if firstError == nil { firstError = (Int(error.line), Int(error.int2), message) }
+            if firstError == nil {
+                // A parser error carries its parser context, whose stack of open element names is public.
+                let parser = error.ctxt?.assumingMemoryBound(to: xmlParserCtxt.self)
+                firstError = Report(
+                    line: Int(error.line), column: Int(error.int2), message: message, code: Int(error.code),
+                    openElements: Int(parser?.pointee.nameNr ?? 0))
+            }
         } else if warnings.count < 20 {
             warnings.append("\(error.line > 0 ? "line \(error.line): " : "")\(message)")
         }

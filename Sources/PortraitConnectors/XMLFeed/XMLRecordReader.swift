@@ -111,10 +111,14 @@ final class XMLRecordReader {
     private var positioned = false
     private var finished = false
 
-    /// What libxml2's read callback needs: the input, and the prolog check.
+    /// What libxml2's read callback needs: the input, and the prolog check; and what it saw of the input.
     final class ReaderContext {
         let input: any XMLInput
         var prolog = XMLPrologCheck()
+        /// Bytes handed to libxml2 so far.
+        var bytesRead = 0
+        /// The input said it had no more bytes.
+        var reachedEnd = false
         init(_ input: any XMLInput) { self.input = input }
     }
 
@@ -253,7 +257,9 @@ final class XMLRecordReader {
         }
         if status != 1, let error = errors.firstError {
             finished = true
-            throw XMLDocumentError(document: document, line: error.line, column: error.column, message: error.message)
+            throw XMLDocumentError(
+                document: document, line: error.line, column: error.column,
+                message: error.message + truncationHint(error))
         }
         if status < 0 {
             finished = true
@@ -262,6 +268,21 @@ final class XMLRecordReader {
                 document: document, line: Int(xmlTextReaderGetParserLineNumber(reader)),
                 column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: reason)
         }
+    }
+
+    /// libxml2 names a document cut off inside its root element after whatever it was parsing ("Extra content at
+    /// the end of the document" inside text, "Couldn't find end of Start Tag" inside a tag), which reads like
+    /// another fault. So the likely cause is said as well when the parser still had elements open, the input had
+    /// ended, and the error is at its very end: libxml2 consumed every byte (an error inside the document leaves
+    /// the rest unconsumed), or it is the "end of document" error (which leaves a partial CDATA section
+    /// unconsumed).
+    private func truncationHint(_ error: XMLErrorCollector.Report) -> String {
+        guard context.reachedEnd, error.openElements > 0,
+            error.code == Int(XML_ERR_DOCUMENT_END.rawValue)
+                || Int(xmlTextReaderByteConsumed(reader)) == context.bytesRead
+        else { return "" }
+        return
+            " (the document ends there, inside its root element: it looks cut short, as a file still being written or an interrupted download is)"
     }
 
     /// Refuses a DOCTYPE that declares entities: external ones read files or URLs (XXE), internal ones nest into
@@ -677,6 +698,7 @@ private let xmlFeedRead: xmlInputReadCallback = { context, buffer, length in
     guard let context, let buffer, length > 0 else { return 0 }
     let box = Unmanaged<XMLRecordReader.ReaderContext>.fromOpaque(context).takeUnretainedValue()
     let count = box.input.read(into: buffer, count: Int(length))
+    if count > 0 { box.bytesRead += count } else if count == 0 { box.reachedEnd = true }
     if count >= 0, box.prolog.isScanning {
         let bytes = UnsafeRawBufferPointer(start: buffer, count: count).bindMemory(to: UInt8.self)
         if !box.prolog.accept(bytes, atEnd: count == 0) { return -1 }
