@@ -189,7 +189,7 @@ enum CurlTransfer {
         let text = describe(code)
         if state.exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
             return PortraitError.connector(
-                "\(method) \(url): response is larger than the limit of \(configuration.maxResponseBytes) bytes; the transfer was stopped (raise maxResponseBytes or request smaller pages)"
+                "\(method) \(url): response is larger than the limit of \(configuration.maxResponseBytes) bytes; the transfer was stopped (raise the connector's options.max_response_bytes, or request smaller pages)"
             )
         }
         var message = "\(method) \(url) failed: \(text)"
@@ -198,8 +198,12 @@ enum CurlTransfer {
         case CURLE_COULDNT_CONNECT: message += "; check that the server is running and the host and port are right"
         case CURLE_COULDNT_RESOLVE_HOST: message += "; check the host name"
         case CURLE_OPERATION_TIMEDOUT: message += "; the server did not answer in time"
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CONNECT_ERROR:
-            message += "; the server's TLS certificate could not be verified (a private CA needs caBundlePath)"
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
+            message +=
+                "; the server's TLS certificate could not be verified (for a private CA, set the connector's options.ca_bundle to a PEM file of it)"
+        case CURLE_SSL_CONNECT_ERROR:
+            message +=
+                "; the TLS handshake failed: check that the server speaks https on that port (an http port answers so), or its TLS setup"
         case CURLE_TOO_MANY_REDIRECTS: message += "; the server redirects in a loop"
         default: break
         }

@@ -614,6 +614,50 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    @Test func anHTTPSFeedIsTrustedThroughItsCABundleAndRefusedWithoutIt() async throws {
+        try await TemporaryDirectory.with { directory in
+            let body = "<feed>" + (1...500).map { "<order id=\"T-\($0)\"/>" }.joined() + "</feed>"
+            _ = try directory.write(body, to: "served/orders.xml")
+            try await TestTLSServer.serving(directory.file("served"), keys: directory.file("keys")) { server in
+                let options: JSONValue = [
+                    "url": .string(server.url("orders.xml")), "ca_bundle": "keys/ca.pem", "record": "/feed/order",
+                    "id_field": "id", "fields": ["id": "@id"],
+                ]
+                let (messages, error) = await read(try connector(directory, options))
+                #expect(error == nil, "\(String(describing: error))")
+                #expect(Self.records(messages).map(\.sourceID) == (1...500).map { "T-\($0)" })
+
+                // The system's CAs do not know the server's: TLS is verified, and the fix is named.
+                var untrusted = options.objectValue!
+                untrusted["ca_bundle"] = nil
+                let (refused, refusal) = await read(try connector(directory, .object(untrusted)))
+                #expect(Self.records(refused).isEmpty)
+                let message = "\(refusal.map { "\($0)" } ?? "")"
+                #expect(message.contains("could not be verified"), "\(message)")
+                #expect(message.contains("set the connector's options.ca_bundle"), "\(message)")
+            }
+        }
+    }
+
+    @Test func anHTTPSURLToAPlainHTTPPortOrAMissingCABundleSaysWhatToFix() async throws {
+        try await withTestServer({ $0.route("/feed.xml", .init(body: "<feed/>")) }) { running in
+            try await TemporaryDirectory.with { directory in
+                let https = running.url("/feed.xml").replacingOccurrences(of: "http://", with: "https://")
+                let options: JSONValue = ["url": .string(https), "record": "/feed/order", "fields": ["id": "@id"]]
+                let (_, error) = await read(try connector(directory, options))
+                #expect("\(error.map { "\($0)" } ?? "")".contains("the TLS handshake failed"))
+
+                var missing = options.objectValue!
+                missing["ca_bundle"] = "nope.pem"
+                #expect {
+                    try self.connector(directory, .object(missing))
+                } throws: { error in
+                    "\(error)".contains("options.ca_bundle 'nope.pem' is not a readable file")
+                }
+            }
+        }
+    }
+
     @Test func aURLFeedIsParsedAsItStreamsIn() async throws {
         var server = TestHTTPServer()
         let body =

@@ -101,7 +101,7 @@ struct RESTOptions: Sendable {
             connectTimeout: .seconds(number(options["connect_timeout_seconds"], 10)),
             timeout: .seconds(number(options["timeout_seconds"], 60)),
             maxResponseBytes: number(options["max_response_bytes"], 32 << 20),
-            caBundlePath: options["ca_bundle"]?.stringValue.map { context.url(forPath: $0).path })
+            caBundlePath: try context.caBundlePath())
     }
 
     /// The `{since}` and `{page_size}` values for a run whose cursor is `since`.

@@ -48,8 +48,8 @@ public struct XMLFeedConnector: Connector {
             }
         case .folder(let folder):
             try folder.check()
-        case .url(let url, let headers, let timeout):
-            let stream = try await client(timeout: timeout).stream(url, headers: headers)
+        case .url(let url, let headers, let http):
+            let stream = try await HTTPClient(configuration: http).stream(url, headers: headers)
             stream.close()
         }
     }
@@ -68,8 +68,8 @@ public struct XMLFeedConnector: Connector {
             }
             input = try XMLFileInput(url: sample.url, display: "\(folder.displayPath)/\(sample.name)")
             document = "\(folder.displayPath)/\(sample.name)"
-        case .url(let url, let headers, let timeout):
-            input = XMLStreamInput(try await client(timeout: timeout).stream(url, headers: headers))
+        case .url(let url, let headers, let http):
+            input = XMLStreamInput(try await HTTPClient(configuration: http).stream(url, headers: headers))
             document = HTTPClient.redacted(url)
         }
         let reader = try XMLRecordReader(
@@ -123,9 +123,9 @@ public struct XMLFeedConnector: Connector {
             }
         case .folder(let folder):
             try await readFolder(folder, since: since, state: &state, output: output)
-        case .url(let url, let headers, let timeout):
+        case .url(let url, let headers, let http):
             let display = HTTPClient.redacted(url)
-            let stream = try await client(timeout: timeout).stream(url, headers: headers)
+            let stream = try await HTTPClient(configuration: http).stream(url, headers: headers)
             let input = XMLStreamInput(stream)
             if let stop = try await importDocument(
                 input, name: display, display: display, hash: .none, since: since, state: &state, output: output)
@@ -133,10 +133,6 @@ public struct XMLFeedConnector: Connector {
                 throw PortraitError.connector(stopMessage(stop))
             }
         }
-    }
-
-    private func client(timeout: Duration) -> HTTPClient {
-        HTTPClient(configuration: HTTPClient.Configuration(timeout: timeout))
     }
 
     private static func hash(_ url: URL, display: String) throws -> String {

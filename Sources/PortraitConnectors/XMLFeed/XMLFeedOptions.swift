@@ -10,8 +10,8 @@ struct XMLFeedOptions: Sendable {
         case file(url: URL, display: String)
         /// A drop folder: each complete file matching the glob imported once, then archived.
         case folder(DropFolder)
-        /// An http(s) URL, parsed as its body streams in.
-        case url(String, headers: [(String, String)], timeout: Duration)
+        /// An http(s) URL, parsed as its body streams in, fetched with `http` (its timeout, a private CA).
+        case url(String, headers: [(String, String)], http: HTTPClient.Configuration)
     }
 
     let source: Source
@@ -71,7 +71,10 @@ struct XMLFeedOptions: Sendable {
                 headers.append((name, text))
             }
             let seconds = options["timeout_seconds"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 3600
-            source = .url(url, headers: headers, timeout: .seconds(max(seconds, 1)))
+            source = .url(
+                url, headers: headers,
+                http: HTTPClient.Configuration(
+                    timeout: .seconds(max(seconds, 1)), caBundlePath: try context.caBundlePath()))
         } else {
             throw PortraitError.configuration("\(prefix): options.path, options.folder and options.url must be text")
         }
