@@ -60,6 +60,12 @@ public enum TestTLSServer {
         var text = ""
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
+            // Waits for output at most 100 ms at a time, so a server that neither speaks nor exits cannot hang the
+            // test past the deadline.
+            var ready = pollfd(fd: output.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 100) > 0 else {
+                if server.isRunning { continue } else { break }
+            }
             let data = output.availableData
             if data.isEmpty && !server.isRunning { break }
             text += String(decoding: data, as: UTF8.self)

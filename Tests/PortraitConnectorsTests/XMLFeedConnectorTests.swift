@@ -621,7 +621,7 @@ struct XMLFeedConnectorTests {
             try await TestTLSServer.serving(directory.file("served"), keys: directory.file("keys")) { server in
                 let options: JSONValue = [
                     "url": .string(server.url("orders.xml")), "ca_bundle": "keys/ca.pem", "record": "/feed/order",
-                    "id_field": "id", "fields": ["id": "@id"],
+                    "id_field": "id", "fields": ["id": "@id"], "timeout_seconds": 60,
                 ]
                 let (messages, error) = await read(try connector(directory, options))
                 #expect(error == nil, "\(String(describing: error))")
