@@ -37,6 +37,19 @@ public struct RecordMapping: Sendable {
     /// Everything `map(_:)` needs that can be worked out once: split paths, sizes, the compiled schema.
     let plan: MappingPlan
 
+    /// Properties the entity's schema requires that no field maps (an `as_is` mapping: none): each record would go
+    /// to quarantine for want of them. `portrait check` says so; the mapping still loads, as a draft may.
+    public var unmappedRequiredProperties: [String] {
+        guard !isAsIs else { return [] }
+        let schema = SchemaRegistry.canonical.schema(named: entity.schemaName)
+        return (schema?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []).filter { required in
+            !fields.contains { field in
+                field.target == required || field.target.hasPrefix(required + ".")
+                    || field.target.hasPrefix(required + "[")
+            }
+        }
+    }
+
     static let keys = ["entity", "source_id", "fields", "unmapped", "as_is"]
 
     /// Compiles a stream mapping (`{ entity, source_id, unmapped, fields }`).
