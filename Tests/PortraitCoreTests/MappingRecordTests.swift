@@ -180,7 +180,16 @@ struct MappingRecordTests {
                 "placed_at: 'yesterday' from field 'ts' matches none of the datetime formats yyyy-MM-dd HH:mm"
             ])
         let missing = mapping.map(Self.record(["no": "A1"]))
-        #expect(missing.reasons == ["placed_at: required"])
+        #expect(missing.reasons == ["placed_at: required, but field 'ts' is missing or empty (the order schema requires it)"])
+    }
+
+    @Test func aRequiredPropertyNoFieldFillsIsSaidToNeedAField() throws {
+        let mapping = try RecordMapping(json: ["entity": "order", "fields": ["id": "no"]], path: Self.path)
+        #expect(mapping.unmappedRequiredProperties == ["placed_at"])
+        #expect(
+            mapping.map(Self.record(["no": "A1"])).reasons == [
+                "placed_at: required by the order schema, and no field of the mapping fills it: add fields.placed_at"
+            ])
     }
 
     @Test func emptyValuesAreAbsent() throws {
