@@ -18,7 +18,8 @@ extension RecordMapping {
             return "\(target): \(filling[0].missingDescription) (the \(entity.rawValue) schema requires it)"
         }
         if unmappedRequiredProperties.contains(target) {
-            return "\(target): required by the \(entity.rawValue) schema, and no field of the mapping fills it: add fields.\(target)"
+            return
+                "\(target): required by the \(entity.rawValue) schema, and no field of the mapping fills it: add fields.\(target)"
         }
         return violation.description
     }
