@@ -4,8 +4,8 @@ extension ConnectorConfig {
     /// Where this connector's mapping and the streams it sends on miss each other: a stream with no mapping (each
     /// of its records would go to quarantine), a stream mapping that fills no value for a property its entity
     /// requires (the same), and a mapping named for a stream the connector never sends (most often the entity's
-    /// name written where the stream's belongs). `portrait check` prints these before a sync
-    /// finds them one quarantined record at a time.
+    /// name written where the stream's belongs). `portrait check` prints these before a sync finds them one
+    /// quarantined record at a time.
     ///
     /// - Parameter streams: The streams the instance sends on (`Connector.streamNames`); when empty, nothing is
     ///   known and nothing is said.

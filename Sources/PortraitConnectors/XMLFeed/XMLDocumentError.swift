@@ -40,8 +40,10 @@ final class XMLErrorCollector {
         while message.last?.isNewline == true || message.last == " " { message.removeLast() }
         if error.level.rawValue >= XML_ERR_ERROR.rawValue {
             if firstError == nil {
-                // A parser error carries its parser context, whose stack of open element names is public.
-                let parser = error.ctxt?.assumingMemoryBound(to: xmlParserCtxt.self)
+                // A parser's error carries its parser context, whose stack of open element names is public; what
+                // another part of libxml2 reports may carry none, or another kind of context.
+                let fromParser = [XML_FROM_PARSER, XML_FROM_NAMESPACE].contains { error.domain == Int32($0.rawValue) }
+                let parser = fromParser ? error.ctxt?.assumingMemoryBound(to: xmlParserCtxt.self) : nil
                 firstError = Report(
                     line: Int(error.line), column: Int(error.int2), message: message, code: Int(error.code),
                     openElements: Int(parser?.pointee.nameNr ?? 0))
