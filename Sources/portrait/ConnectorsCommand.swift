@@ -74,6 +74,7 @@ extension Portrait {
                 if json { return try Terminal.printJSON(streams) }
                 for stream in streams {
                     print("stream \(stream.name)\(stream.suggestedEntity.map { " (looks like \($0.rawValue))" } ?? "")")
+                    if let note = stream.note { print("  note: \(note)") }
                     for field in stream.fields {
                         print("  \(field.path.padding(toLength: 32, withPad: " ", startingAt: 0)) \(field.type.padding(toLength: 8, withPad: " ", startingAt: 0)) \(field.example ?? "")")
                     }

@@ -168,6 +168,27 @@ struct XMLFeedConnectorTests {
             #expect(fields["email"] == "Ana.Garcia@Example.com")
             #expect(fields["currency"] == "EUR")
             #expect(fields.keys.contains { $0.hasPrefix("lines") })
+            #expect(streams.first?.note == nil)
+        }
+    }
+
+    @Test func discoverOnASampleCutShortShowsTheFieldsBeforeTheCutAndSaysWhere() async throws {
+        try await TemporaryDirectory.with { directory in
+            let orders = (1...3).map { "<order id=\"O-\($0)\"><total>\($0)</total></order>" }
+            let cut = "<feed>\n" + orders.joined(separator: "\n") + "\n<order id=\"O-4\"><to"
+            _ = try directory.write(cut, to: "cut.xml")
+            let options: JSONValue = [
+                "path": "cut.xml", "record": "/feed/order", "fields": ["id": "@id", "total": "total"],
+            ]
+            let streams = try await connector(directory, options).discover()
+            #expect(streams.first?.fields.map(\.path) == ["id", "total"])
+            let note = streams.first?.note ?? ""
+            #expect(note.hasPrefix("from the first 3 record(s) only: cut.xml:5:"), "\(note)")
+            #expect(note.contains("it looks cut short"))
+
+            // Nothing before the error: nothing to show, so the error itself.
+            _ = try directory.write("<feed><order id=\"O-1\"></feed>", to: "cut.xml")
+            await #expect(throws: (any Error).self) { try await self.connector(directory, options).discover() }
         }
     }
 

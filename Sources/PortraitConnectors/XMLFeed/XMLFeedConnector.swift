@@ -77,16 +77,25 @@ public struct XMLFeedConnector: Connector {
             whitespace: options.whitespace)
         var fields: [String: StreamDescription.Field] = [:]
         var count = 0
-        while count < 200, case .record(let record)? = try reader.next() {
-            for (path, leaf) in JSONValue.object(record.fields.object).leaves() where fields[path] == nil {
-                fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
+        var note: String?
+        do {
+            while count < 200, case .record(let record)? = try reader.next() {
+                for (path, leaf) in JSONValue.object(record.fields.object).leaves() where fields[path] == nil {
+                    fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
+                }
+                count += 1
             }
-            count += 1
+        } catch {
+            // The records before a malformed part still show the fields: the sample is what a mapping is written
+            // from, and the error is said beside it.
+            guard count > 0 else { throw error }
+            note = "from the first \(count) record(s) only: \(error.description)"
         }
         let entity: Entity = options.stream.lowercased().contains("order") ? .order : .customer
         return [
             StreamDescription(
-                name: options.stream, fields: fields.values.sorted { $0.path < $1.path }, suggestedEntity: entity)
+                name: options.stream, fields: fields.values.sorted { $0.path < $1.path }, suggestedEntity: entity,
+                note: note)
         ]
     }
 

@@ -314,10 +314,13 @@ public struct StreamDescription: Sendable, Hashable, Codable {
     public var fields: [Field]
     /// The canonical entity the stream most likely maps to, if the connector can tell.
     public var suggestedEntity: Entity?
+    /// What the operator should know of the sample (the fields come from part of it only, and why).
+    public var note: String?
 
-    public init(name: String, fields: [Field], suggestedEntity: Entity? = nil) {
+    public init(name: String, fields: [Field], suggestedEntity: Entity? = nil, note: String? = nil) {
         self.name = name
         self.fields = fields
         self.suggestedEntity = suggestedEntity
+        self.note = note
     }
 }
