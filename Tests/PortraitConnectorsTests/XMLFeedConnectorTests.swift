@@ -168,6 +168,8 @@ struct XMLFeedConnectorTests {
             #expect(fields["email"] == "Ana.Garcia@Example.com")
             #expect(fields["currency"] == "EUR")
             #expect(fields.keys.contains { $0.hasPrefix("lines") })
+            // The fields of order lines too, for writing the `each` mapping.
+            #expect(fields.keys.contains { $0.hasPrefix("lines[].") })
             #expect(streams.first?.note == nil)
         }
     }

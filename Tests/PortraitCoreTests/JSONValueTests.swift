@@ -67,6 +67,20 @@ struct JSONValueTests {
         #expect(value.leaves().map(\.0) == ["a", "b.c", "b.d.e", "f"])
     }
 
+    @Test func sampleLeavesAlsoListTheFieldsOfEveryElementOfAListOfObjects() {
+        let value: JSONValue = [
+            "id": "O-1", "tags": ["a", "b"],
+            "lines": [["sku": "S-1", "qty": "2"], ["sku": "S-2", "gift": ["wrap": true]], "not an object"],
+        ]
+        let leaves = value.sampleLeaves()
+        #expect(
+            leaves.map(\.0) == ["id", "lines", "lines[].qty", "lines[].sku", "lines[].gift.wrap", "tags"])
+        // The first element that has a field gives its example.
+        #expect(leaves.first { $0.0 == "lines[].sku" }?.1 == "S-1")
+        // What unmapped fields are kept by is unchanged: a list is one leaf.
+        #expect(value.leaves().map(\.0) == ["id", "lines", "tags"])
+    }
+
     @Test func suggestionsFindTyposButNotUnrelatedWords() {
         #expect(Suggestions.closest(to: "enabeld", among: ["enabled", "kind", "name"]) == "enabled")
         #expect(Suggestions.closest(to: "optoins", among: ["enabled", "options"]) == "options")

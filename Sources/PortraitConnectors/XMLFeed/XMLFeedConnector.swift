@@ -80,7 +80,7 @@ public struct XMLFeedConnector: Connector {
         var note: String?
         do {
             while count < 200, case .record(let record)? = try reader.next() {
-                for (path, leaf) in JSONValue.object(record.fields.object).leaves() where fields[path] == nil {
+                for (path, leaf) in JSONValue.object(record.fields.object).sampleLeaves() where fields[path] == nil {
                     fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
                 }
                 count += 1
