@@ -189,7 +189,8 @@ enum CurlTransfer {
         let text = describe(code)
         if state.exceededLimit || code == CURLE_FILESIZE_EXCEEDED {
             return PortraitError.connector(
-                "\(method) \(url): response is larger than the limit of \(configuration.maxResponseBytes) bytes; the transfer was stopped (raise the connector's options.max_response_bytes, or request smaller pages)"
+                "\(method) \(url): response is larger than the limit of \(configuration.maxResponseBytes) bytes; the transfer was stopped"
+                    + (configuration.settingNames.maxResponseBytes.map { " (raise \($0), or request smaller pages)" } ?? "")
             )
         }
         var message = "\(method) \(url) failed: \(text)"
@@ -199,8 +200,10 @@ enum CurlTransfer {
         case CURLE_COULDNT_RESOLVE_HOST: message += "; check the host name"
         case CURLE_OPERATION_TIMEDOUT: message += "; the server did not answer in time"
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
-            message +=
-                "; the server's TLS certificate could not be verified (for a private CA, set the connector's options.ca_bundle to a PEM file of it)"
+            message += "; the server's TLS certificate could not be verified"
+            if let setting = configuration.settingNames.caBundle {
+                message += " (for a private CA, set \(setting) to a PEM file of it)"
+            }
         case CURLE_SSL_CONNECT_ERROR:
             message +=
                 "; the TLS handshake failed: check that the server speaks https on that port (an http port answers so), or its TLS setup"

@@ -27,6 +27,20 @@ public final class HTTPClient: Sendable {
         public var followRedirects: Bool
         /// The most redirects followed for one request.
         public var maxRedirects: Int
+        /// How the caller's config names `caBundlePath` and `maxResponseBytes` (`options.ca_bundle`), so that an
+        /// error can name the setting that fixes it; nil where the caller offers no such setting (a webhook).
+        public var settingNames: SettingNames
+
+        /// Names of settings in the caller's config, for error messages.
+        public struct SettingNames: Sendable {
+            public var caBundle: String?
+            public var maxResponseBytes: String?
+
+            public init(caBundle: String? = nil, maxResponseBytes: String? = nil) {
+                self.caBundle = caBundle
+                self.maxResponseBytes = maxResponseBytes
+            }
+        }
 
         public init(
             connectTimeout: Duration = .seconds(10),
@@ -35,7 +49,8 @@ public final class HTTPClient: Sendable {
             userAgent: String = "Portrait/1.0 (customer-data hub; libcurl)",
             caBundlePath: String? = nil,
             followRedirects: Bool = true,
-            maxRedirects: Int = 5
+            maxRedirects: Int = 5,
+            settingNames: SettingNames = SettingNames()
         ) {
             self.connectTimeout = connectTimeout
             self.timeout = timeout
@@ -44,6 +59,7 @@ public final class HTTPClient: Sendable {
             self.caBundlePath = caBundlePath
             self.followRedirects = followRedirects
             self.maxRedirects = maxRedirects
+            self.settingNames = settingNames
         }
     }
 

@@ -657,7 +657,7 @@ struct XMLFeedConnectorTests {
                 #expect(Self.records(refused).isEmpty)
                 let message = "\(refusal.map { "\($0)" } ?? "")"
                 #expect(message.contains("could not be verified"), "\(message)")
-                #expect(message.contains("set the connector's options.ca_bundle"), "\(message)")
+                #expect(message.contains("set options.ca_bundle to a PEM file"), "\(message)")
             }
         }
     }

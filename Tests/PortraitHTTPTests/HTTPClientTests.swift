@@ -79,6 +79,16 @@ struct HTTPClientTests {
             #expect(error?.kind == .connector)
             #expect(error?.message.contains("larger than the limit of 65536 bytes") == true)
             #expect(error?.message.contains(running.url("/big")) == true)
+            // A caller with no setting for the limit (a webhook) is not told to raise one.
+            #expect(error?.message.contains("raise") == false)
+
+            // A connector's limit is a setting of its config: the error names it.
+            let named = HTTPClient(
+                configuration: .init(
+                    maxResponseBytes: 64 << 10, settingNames: .init(maxResponseBytes: "options.max_response_bytes")))
+            let namedError = await #expect(throws: PortraitError.self) { try await named.get(running.url("/big")) }
+            #expect(
+                namedError?.message.contains("(raise options.max_response_bytes, or request smaller pages)") == true)
 
             let small = try await client.get(running.url("/small"))
             #expect(small.body.count == 1_000)

@@ -101,7 +101,8 @@ struct RESTOptions: Sendable {
             connectTimeout: .seconds(number(options["connect_timeout_seconds"], 10)),
             timeout: .seconds(number(options["timeout_seconds"], 60)),
             maxResponseBytes: number(options["max_response_bytes"], 32 << 20),
-            caBundlePath: try context.caBundlePath())
+            caBundlePath: try context.caBundlePath(),
+            settingNames: .init(caBundle: "options.ca_bundle", maxResponseBytes: "options.max_response_bytes"))
     }
 
     /// The `{since}` and `{page_size}` values for a run whose cursor is `since`.

@@ -74,7 +74,8 @@ struct XMLFeedOptions: Sendable {
             source = .url(
                 url, headers: headers,
                 http: HTTPClient.Configuration(
-                    timeout: .seconds(max(seconds, 1)), caBundlePath: try context.caBundlePath()))
+                    timeout: .seconds(max(seconds, 1)), caBundlePath: try context.caBundlePath(),
+                    settingNames: .init(caBundle: "options.ca_bundle")))
         } else {
             throw PortraitError.configuration("\(prefix): options.path, options.folder and options.url must be text")
         }
