@@ -6,24 +6,6 @@ extension RecordMapping {
     /// violations (`path: message`). Schema violations at a target that already has a reason are left out, so
     /// one problem is reported once. Deletions are mapped like any other record: the store needs their key
     /// and, where the source still sends them, their fields.
-    /// The schema says only "required" of a property it requires; said here with its cause: the field that maps
-    /// it had no value in this record, or no field maps it at all (then every record fails the same way).
-    func explained(_ violation: SchemaViolation) -> String {
-        guard violation.message == "required", violation.path.components.count == 1 else {
-            return violation.description
-        }
-        let target = violation.path.description
-        let filling = plan.fields.filter { $0.target == target }
-        if filling.count == 1 {
-            return "\(target): \(filling[0].missingDescription) (the \(entity.rawValue) schema requires it)"
-        }
-        if unmappedRequiredProperties.contains(target) {
-            return
-                "\(target): required by the \(entity.rawValue) schema, and no field of the mapping fills it: add fields.\(target)"
-        }
-        return violation.description
-    }
-
     public func map(_ record: SourceRecord) -> MappingResult {
         guard case .object(let fields) = record.fields else {
             return MappingResult(
@@ -86,15 +68,31 @@ extension RecordMapping {
             ?? SchemaRegistry.canonical.validate(canonical, against: entity.schemaName)
         for violation in violations {
             let path = violation.path.description
-            let alreadyReported = reportedTargets.contains { target in
-                path == target || path.hasPrefix(target + ".") || path.hasPrefix(target + "[")
-            }
+            let alreadyReported = reportedTargets.contains { Self.path(path, isWithin: $0) }
             if !alreadyReported { reasons.append(explained(violation)) }
         }
 
         // Spelled out: JSONValue is ExpressibleByNilLiteral, so a bare `nil` here would become `.some(.null)`.
         let output: JSONValue? = reasons.isEmpty ? .some(canonical) : .none
         return MappingResult(canonical: output, sourceID: sourceID, entity: entity, reasons: reasons)
+    }
+
+    /// The schema says only "required" of a property it requires; said here with its cause: the field that maps
+    /// it had no value in this record, or no field maps it at all (then every record fails the same way).
+    private func explained(_ violation: SchemaViolation) -> String {
+        guard violation.message == "required", violation.path.components.count == 1 else {
+            return violation.description
+        }
+        let target = violation.path.description
+        let filling = plan.fields.filter { $0.target == target }
+        if filling.count == 1 {
+            return "\(target): \(filling[0].missingDescription) (the \(entity.rawValue) schema requires it)"
+        }
+        if unmappedRequiredProperties.contains(target) {
+            return
+                "\(target): required by the \(entity.rawValue) schema, and no field of the mapping fills it: add fields.\(target)"
+        }
+        return violation.description
     }
 
     /// `as_is: true`: the fields are the canonical record; only the schema (and `source_id:`) can object.

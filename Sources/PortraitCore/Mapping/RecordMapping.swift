@@ -39,15 +39,11 @@ public struct RecordMapping: Sendable {
 
     /// Properties the entity's schema requires that no field maps (an `as_is` mapping: none): each record would go
     /// to quarantine for want of them. `portrait check` says so; the mapping still loads, as a draft may.
-    public var unmappedRequiredProperties: [String] {
-        guard !isAsIs else { return [] }
-        let schema = SchemaRegistry.canonical.schema(named: entity.schemaName)
-        return (schema?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []).filter { required in
-            !fields.contains { field in
-                field.target == required || field.target.hasPrefix(required + ".")
-                    || field.target.hasPrefix(required + "[")
-            }
-        }
+    public let unmappedRequiredProperties: [String]
+
+    /// Whether the canonical path `path` is `target` or lies inside it (`lines[0].sku` inside `lines`).
+    static func path(_ path: String, isWithin target: String) -> Bool {
+        path == target || path.hasPrefix(target + ".") || path.hasPrefix(target + "[")
     }
 
     static let keys = ["entity", "source_id", "fields", "unmapped", "as_is"]
@@ -151,6 +147,13 @@ public struct RecordMapping: Sendable {
         self.isAsIs = isAsIs
         self.fields = plan.fields
         self.plan = plan
+        let required = SchemaRegistry.canonical.schema(named: entity.schemaName)?["required"]?.arrayValue ?? []
+        unmappedRequiredProperties =
+            isAsIs
+            ? []
+            : required.compactMap(\.stringValue).filter { property in
+                !fields.contains { Self.path($0.target, isWithin: property) }
+            }
         var fingerprinted = Array(Self.engineVersion.utf8)
         fingerprinted.append(0)
         fingerprinted.append(contentsOf: json.canonicalText.utf8)
