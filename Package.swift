@@ -43,6 +43,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // Feeds delivered gzip-compressed (`XMLGzipInput`).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The `portrait` executable's malloc (Sources/portrait/Allocator.swift says why).
         .systemLibrary(
             name: "CJemalloc",
@@ -109,7 +115,7 @@ let package = Package(
         ),
         .target(
             name: "PortraitConnectors",
-            dependencies: ["PortraitCore", "PortraitHTTP", "CLibXML2"],
+            dependencies: ["PortraitCore", "PortraitHTTP", "CLibXML2", "CZlib"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -90,7 +90,7 @@ final class XMLRecordReader {
     /// libxml2's warnings so far (the first 20).
     var warnings: [String] { errors.warnings }
 
-    private let input: any XMLInput
+    private let input: XMLGzipInput
     private let context: ReaderContext
     private let errors: XMLErrorCollector
     private let reader: xmlTextReaderPtr
@@ -128,11 +128,14 @@ final class XMLRecordReader {
         XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_BIG_LINES.rawValue
             | XML_PARSE_NOXINCNODE.rawValue)
 
-    /// - Parameter document: The document's name for messages (a path or a URL without its query).
+    /// - Parameters:
+    ///   - input: The document's bytes; gzip-compressed ones are inflated as they are read (`XMLGzipInput`).
+    ///   - document: The document's name for messages (a path or a URL without its query).
     /// - Throws: `XMLDocumentError` when libxml2 cannot create a reader.
     init(input: any XMLInput, document: String, selection: XMLSelection, limits: XMLLimits, whitespace: XMLWhitespace)
         throws(XMLDocumentError)
     {
+        let input = XMLGzipInput(input)
         self.input = input
         self.document = document
         self.selection = selection
@@ -257,6 +260,11 @@ final class XMLRecordReader {
         }
         if status != 1, let error = errors.firstError {
             finished = true
+            if let damage = input.damageAfterParseError() {
+                throw XMLDocumentError(
+                    document: document, line: error.line, column: error.column,
+                    message: "\(damage) (the parser had stopped there: \(error.message))")
+            }
             throw XMLDocumentError(
                 document: document, line: error.line, column: error.column,
                 message: error.message + truncationHint(error))
