@@ -35,6 +35,20 @@ struct CSVDropConnectorTests {
 
     static let options: JSONValue = ["folder": "drop", "complete_when": "renamed", "stream": "members"]
 
+    @Test func aFolderWhoseFilesTheGlobMissesByCaseSaysSo() async throws {
+        try await TemporaryDirectory.with { directory in
+            try drop(Array("card,name\nM1,Ana\n".utf8), as: "STORE-7.CSV", in: directory)
+            try drop(Array("<feed/>".utf8), as: "feed.xml", in: directory)
+            let found = try await messages(of: try connector(directory, Self.options))
+            #expect(records(found).isEmpty)
+            let warnings = found.compactMap { if case .warning(let warning) = $0 { warning } else { nil } }
+            #expect(
+                warnings.map(\.message) == [
+                    "no file matches options.glob '*.csv' (globs are case-sensitive), but 1 file(s) look like this connector's: STORE-7.CSV. Set options.glob to match them, e.g. \"*.CSV\""
+                ])
+        }
+    }
+
     @Test func headerNamesAreMatchedIgnoringCaseAndSpacing() throws {
         let header = try CSVHeader([" Receipt  ID", "STORE-ID", "amount", ""])
         #expect(header.columns == ["receipt_id", "store_id", "amount", "column_4"])

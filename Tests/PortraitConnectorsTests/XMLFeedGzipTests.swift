@@ -183,6 +183,32 @@ struct XMLFeedGzipTests {
         }
     }
 
+    @Test func aFolderWhoseFeedsTheGlobMissesSaysWhichAndTheGlobThatWouldMatch() async throws {
+        try await TemporaryDirectory.with { directory in
+            _ = try directory.write(Data(Self.gzip(Self.orders(2))), to: "drop/b.xml.gz")
+            _ = try directory.write(Self.orders(2), to: "drop/ORDERS.XML")
+            _ = try directory.write("id,total\n1,2\n", to: "drop/other-connector.csv")
+            let feed = try feeds.connector(
+                directory, Self.options(("folder", "drop"), extra: ["complete_when": "renamed"]))
+            let (messages, error) = await feeds.read(feed)
+            #expect(error == nil)
+            #expect(XMLFeedConnectorTests.records(messages).isEmpty)
+            let warnings = messages.compactMap { if case .warning(let warning) = $0 { warning } else { nil } }
+            #expect(
+                warnings == [
+                    ConnectorWarning(
+                        "no file matches options.glob '*.xml' (globs are case-sensitive), but 2 file(s) look like this connector's: ORDERS.XML, b.xml.gz. Set options.glob to match them, e.g. \"*.XML\" or \"*.xml.gz\"",
+                        location: "drop")
+                ])
+
+            // Once a file matches, the others are taken to be meant to stay.
+            _ = try directory.write(Self.orders(1), to: "drop/c.xml")
+            let (again, _) = await feeds.read(feed, from: XMLFeedConnectorTests.lastState(messages))
+            #expect(XMLFeedConnectorTests.records(again).map(\.sourceID) == ["G-1"])
+            #expect(!again.contains { if case .warning = $0 { true } else { false } })
+        }
+    }
+
     @Test func aURLServingAGzipFileOrAGzipEncodedBodyIsParsed() async throws {
         var server = TestHTTPServer()
         let xml = Self.orders(3000)

@@ -106,6 +106,9 @@ public struct CSVDropConnector: Connector {
     public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
         try await check()
         var state = CSVDropState(state)
+        if let advice = try folder.globAdvice(suffixes: [".csv", ".tsv"]) {
+            try await output.warning(advice, location: folder.displayPath)
+        }
         for file in try folder.candidates() {
             try Task.checkCancellation()
             guard let sha256 = try await folder.pickUp(file, imported: state.imported, output: output) else { continue }

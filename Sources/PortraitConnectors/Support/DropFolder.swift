@@ -77,6 +77,32 @@ struct DropFolder: Sendable {
         return found.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
     }
 
+    /// When no file matches the glob but some look like this kind's files (their name ends with one of
+    /// `suffixes`, such as `.xml` and `.xml.gz`, in any case): a warning naming them and the glob that would match.
+    /// A glob is case-sensitive, so `ORDERS.XML` and `orders.xml.gz` pass `*.xml` by, and without this a folder of
+    /// them imported nothing, silently. Files of other kinds are not mentioned: connectors may share a folder.
+    func globAdvice(suffixes: [String]) throws -> String? {
+        let names = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+        guard !names.contains(where: matches) else { return nil }
+        var nearMisses: [String] = []
+        // Globs that would match them: `*` and the name's suffix as written (`*.XML`, `*.xml.gz`).
+        var globs: [String] = []
+        for name in names where !name.hasPrefix(".") {
+            let lowered = name.lowercased()
+            guard let suffix = suffixes.filter({ lowered.hasSuffix($0) }).max(by: { $0.count < $1.count }),
+                Self.status(of: url.appendingPathComponent(name))?.isRegular == true
+            else { continue }
+            nearMisses.append(name)
+            let glob = "*" + String(name.suffix(suffix.count))
+            if !globs.contains(glob) { globs.append(glob) }
+        }
+        guard !nearMisses.isEmpty else { return nil }
+        let shown = nearMisses.prefix(3).joined(separator: ", ") + (nearMisses.count > 3 ? ", …" : "")
+        let example = globs.prefix(2).map { "\"\($0)\"" }.joined(separator: " or ")
+        return
+            "no file matches options.glob '\(glob)' (globs are case-sensitive), but \(nearMisses.count) file(s) look like this connector's: \(shown). Set options.glob to match them, e.g. \(example)"
+    }
+
     /// Nil when `file` is complete; otherwise why it is left for a later run.
     func incompleteReason(_ file: Candidate, now: Date = Date()) -> String? {
         switch completion {

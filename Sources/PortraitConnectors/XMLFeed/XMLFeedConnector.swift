@@ -175,6 +175,9 @@ public struct XMLFeedConnector: Connector {
     private func readFolder(
         _ folder: DropFolder, since: String?, state: inout XMLFeedState, output: ConnectorOutput
     ) async throws {
+        if let advice = try folder.globAdvice(suffixes: [".xml", ".xml.gz"]) {
+            try await output.warning(advice, location: folder.displayPath)
+        }
         for file in try folder.candidates() {
             try Task.checkCancellation()
             let display = "\(folder.displayPath)/\(file.name)"
