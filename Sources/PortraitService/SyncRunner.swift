@@ -47,6 +47,11 @@ public struct SyncRunner: Sendable {
         var stopped = false
         do {
             let instance = try registry.instance(of: connector, config: config, logger: logger)
+            // What `portrait check` warns of, said again where it shows as records go to quarantine: a scheduled
+            // sync's operator may never have run the check.
+            for advice in connector.mappingAdvice(streams: instance.streamNames) {
+                try await batcher.take(.warning(ConnectorWarning(advice)))
+            }
             let state = try await store.checkpoint(connector: connector.name)
             try await instance.read(from: state, into: ConnectorOutput { message in try await batcher.take(message) })
             try await batcher.finish()

@@ -114,6 +114,27 @@ struct XMLFeedSyncTests {
         }
     }
 
+    @Test func aSyncWhoseMappingMissesTheStreamWarnsOfItBesideTheQuarantinedRecords() async throws {
+        try await withScratchDirectory { directory in
+            try write(Self.feed([Self.order("SO-1")]), in: directory)
+            // The entity's name where the stream's belongs, as `portrait check` would have warned.
+            let misnamed = Self.config.replacingOccurrences(
+                of: "    mapping:\n      order:", with: "    mapping:\n      customer:")
+            #expect(misnamed != Self.config)
+            let report = try await sync(directory, store: try SQLiteStore.inMemory(), configText: misnamed)
+            #expect(report.counts == CommitCounts(quarantined: 1))
+            #expect(
+                report.warnings.contains {
+                    $0.hasPrefix("stream 'order' has no mapping, so each of its records would go to quarantine")
+                })
+            #expect(report.warnings.contains { $0.hasPrefix("mapping.customer names no stream of connector 'shop'") })
+
+            // A mapping that fits draws no advice.
+            let fitting = try await sync(directory, store: try SQLiteStore.inMemory())
+            #expect(fitting.warnings.isEmpty)
+        }
+    }
+
     @Test func aTruncatedFeedKeepsItsEarlierOrdersAndTheCorrectedRerunNeitherDuplicatesNorSkips() async throws {
         try await withScratchDirectory { directory in
             let orders = (1...12).map { Self.order("SO-\($0)") }
