@@ -143,6 +143,33 @@ struct ServiceLifecycleTests {
         }
     }
 
+    @Test func aScheduledSyncsWarningsAreLogged() async throws {
+        try await withScratchDirectory { directory in
+            try Data("{\"id\":\"1\"}\n".utf8).write(to: directory.appendingPathComponent("contacts.jsonl"))
+            // The mapping is named for the entity, not for the stream `contacts`.
+            let config = """
+                service: { port: 0 }
+                connectors:
+                  - name: crm
+                    kind: jsonl
+                    schedule: 1s
+                    options: { path: contacts.jsonl, stream: contacts }
+                    mapping:
+                      customer: { entity: customer, fields: { identifiers.crm_id: id } }
+                """
+            try Data(config.utf8).write(to: directory.appendingPathComponent("portrait.yml"))
+            let service = try ServiceProcess.start(["run"], in: directory)
+            defer { service.stop() }
+            #expect(await service.waitForErrors("sync warning", timeout: .seconds(30)), "\(service.errors)")
+            #expect(
+                await service.waitForErrors(
+                    "stream 'contacts' has no mapping, so each of its records would go to quarantine"),
+                "\(service.errors)")
+            service.signal(SIGTERM)
+            #expect(await service.waitForExit())
+        }
+    }
+
     @Test func infoLogsOfTheServiceCarryNoPersonalData() async throws {
         try await withScratchDirectory { directory in
             // Valid records, records quarantined for their email or phone, and a line that is not JSON at all.

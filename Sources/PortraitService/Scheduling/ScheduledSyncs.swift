@@ -62,6 +62,10 @@ public struct ScheduledSyncs: Sendable {
             }
             try? await store.answerSyncRequests(ids: ids, runID: report.runID, error: nil, now: Date())
             logger.info("scheduled sync finished", metadata: ["connector": .string(name), "summary": .string(report.summaryLine)])
+            // The store keeps only their count: the log is where a service's operator reads them (the first 20).
+            for warning in report.warnings {
+                logger.warning("sync warning", metadata: ["connector": .string(name), "warning": .string(warning)])
+            }
             // Stopped (or cancelled) for shutdown: not a failure to retry, and no time for resolution now (the
             // records wait in the identity queue for the next resolve).
             if stop.isRequested || Task.isCancelled { return }
