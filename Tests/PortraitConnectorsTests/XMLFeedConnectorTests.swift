@@ -141,6 +141,34 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    /// Feeds from platforms that export in a legacy encoding: the bytes of `text` in `encoding`, declared.
+    @Test(arguments: [
+        ("GBK", String.Encoding(rawValue: 0x8000_0632), "王小明"),  // CFStringEncoding GBK_95.
+        ("ISO-8859-1", .isoLatin1, "Zoë Müller"),
+        ("Shift_JIS", .shiftJIS, "山田太郎"),
+        ("UTF-16", .utf16, "Ana García 李娜"),  // With a byte order mark, as Foundation writes it.
+    ])
+    func aFeedInTheEncodingItsDeclarationNamesIsReadAsText(
+        encoding: String, bytes: String.Encoding, name: String
+    ) async throws {
+        try await TemporaryDirectory.with { directory in
+            let xml = """
+                <?xml version="1.0" encoding="\(encoding)"?>
+                <feed><order id="E-1"><name>\(name)</name><total>1.00</total></order></feed>
+                """
+            let data = try #require(xml.data(using: bytes))
+            #expect(data != Data(xml.utf8))  // Really in that encoding.
+            _ = try directory.write(data, to: "orders.xml")
+            let options: JSONValue = [
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id",
+                "fields": ["id": "@id", "name": "name", "total": "total"],
+            ]
+            let (messages, error) = await read(try connector(directory, options))
+            #expect(error == nil)
+            #expect(Self.records(messages).map(\.fields) == [["id": "E-1", "name": .string(name), "total": "1.00"]])
+        }
+    }
+
     @Test func unprefixedStepsUseTheDefaultNamespaceConfigDeclares() async throws {
         try await TemporaryDirectory.with { directory in
             // Config writes no prefix at all; the file uses the prefix x for the same URI.
