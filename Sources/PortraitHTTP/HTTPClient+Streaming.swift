@@ -8,6 +8,9 @@ extension HTTPClient {
     /// behind, the transfer waits, so memory stays flat whatever the body's size. `maxResponseBytes` does not
     /// apply; `timeout` does (set it for the whole feed).
     ///
+    /// A conditional request (with `If-None-Match` or `If-Modified-Since`) may be answered `304 Not Modified`:
+    /// the stream is then returned empty, with ``HTTPBodyStream/isNotModified`` set.
+    ///
     /// - Returns: Once the response status is known, a stream of its body.
     /// - Throws: `PortraitError.connector` when the transfer fails before the body starts, or when the status is
     ///   not 2xx (as `HTTPResponse.requireSuccess()` words it); `CancellationError` when the task is cancelled.
@@ -33,6 +36,13 @@ extension HTTPClient {
         } catch {
             stream.close()
             throw error
+        }
+        let conditional = headers.contains { name, _ in
+            ["if-none-match", "if-modified-since"].contains(name.lowercased())
+        }
+        if status == 304 && conditional {
+            stream.close()
+            return stream
         }
         if !(200..<300).contains(status) {
             var body: [UInt8] = []
@@ -64,6 +74,8 @@ public final class HTTPBodyStream: @unchecked Sendable {
     private var offsetInHead = 0
     private var queuedBytes = 0
     private var status: Int?
+    /// The final response's headers, once the transfer has finished.
+    private var finalHeaders: [(name: String, value: String)]?
     private var statusWaiter: CheckedContinuation<Int, any Error>?
     private var finished = false
     private var failure: (any Error)?
@@ -77,6 +89,21 @@ public final class HTTPBodyStream: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// True when a conditional request was answered `304 Not Modified`: there is no body.
+    public var isNotModified: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return status == 304
+    }
+
+    /// The value of the final response's header `name` (any case), once the whole body has been read: nil
+    /// before, and when there is no such header. For validators (`ETag`, `Last-Modified`) of a feed read whole.
+    public func finalHeader(_ name: String) -> String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return finalHeaders?.first { $0.name.caseInsensitiveEquals(name) }?.value
+    }
 
     /// Copies up to `buffer.count` body bytes into `buffer`, waiting for the transfer when none are buffered.
     /// Blocks the calling thread while waiting.
@@ -199,6 +226,7 @@ public final class HTTPBodyStream: @unchecked Sendable {
         var announced: Result<Int, any Error>?
         switch result {
         case .success(let response):
+            finalHeaders = response.headers
             if status == nil {
                 status = response.status
                 announced = .success(response.status)

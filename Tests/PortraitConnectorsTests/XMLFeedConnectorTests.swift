@@ -709,6 +709,93 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    /// A feed server that honours validators: version `n` of the feed has ETag `"vn"`; a request whose
+    /// `If-None-Match` names the current version is answered 304.
+    final class VersionedFeed: Sendable {
+        let version = Mutex(1)
+        let requests = Mutex<[String?]>([])
+
+        func body(_ version: Int) -> String {
+            "<feed>" + (1...3).map { "<order id=\"V\(version)-\($0)\"><total>\($0)</total></order>" }.joined()
+                + "</feed>"
+        }
+
+        func respond(_ request: TestHTTPServer.Request, validator: String) -> TestHTTPServer.Response {
+            let current = version.withLock { $0 }
+            let asked = request.header(validator == "ETag" ? "If-None-Match" : "If-Modified-Since")
+            requests.withLock { $0.append(asked) }
+            let tag = validator == "ETag" ? "\"v\(current)\"" : "Mon, 0\(current) Jun 2026 10:00:00 GMT"
+            if asked == tag { return TestHTTPServer.Response(status: 304) }
+            return TestHTTPServer.Response(
+                headers: [("Content-Type", "application/xml"), (validator, tag)], body: body(current), chunked: true)
+        }
+    }
+
+    @Test(arguments: ["ETag", "Last-Modified"])
+    func aURLFeedUnchangedSinceItsLastCompleteReadIsNotSentAgain(validator: String) async throws {
+        let feed = VersionedFeed()
+        var server = TestHTTPServer()
+        server.route("/feed.xml") { request in feed.respond(request, validator: validator) }
+        try await server.run { running in
+            try await TemporaryDirectory.with { directory in
+                let options: JSONValue = [
+                    "url": .string(running.url("/feed.xml")), "record": "/feed/order", "id_field": "id",
+                    "fields": ["id": "@id", "total": "total"],
+                ]
+                let reader = try connector(directory, options)
+                let (first, _) = await read(reader)
+                #expect(Self.records(first).map(\.sourceID) == ["V1-1", "V1-2", "V1-3"])
+
+                // Unchanged: the server answers 304, and nothing is read.
+                let (second, error) = await read(reader, from: Self.lastState(first))
+                #expect(error == nil)
+                #expect(Self.records(second).isEmpty)
+                guard case .part(let part)? = second.first else { Issue.record("no part: \(second)"); return }
+                #expect(part.note?.contains("the server answered 304 Not Modified") == true)
+
+                // A new version is sent and read whole.
+                feed.version.withLock { $0 = 2 }
+                let (third, _) = await read(reader, from: Self.lastState(first))
+                #expect(Self.records(third).map(\.sourceID) == ["V2-1", "V2-2", "V2-3"])
+                let asked = validator == "ETag" ? "\"v1\"" : "Mon, 01 Jun 2026 10:00:00 GMT"
+                #expect(feed.requests.withLock { $0 } == [nil, asked, asked])
+
+                // Switched off, the feed is fetched in full every time.
+                var always = options.objectValue!
+                always["conditional_get"] = false
+                let unconditional = try connector(directory, .object(always))
+                let (fourth, _) = await read(unconditional, from: Self.lastState(third))
+                #expect(Self.records(fourth).count == 3)
+                #expect(feed.requests.withLock { $0.last } == .some(nil))
+            }
+        }
+    }
+
+    @Test func aURLFeedStoppedPartWayIsAskedForInFullAgain() async throws {
+        var server = TestHTTPServer()
+        let asked = Mutex<[String?]>([])
+        server.route("/feed.xml") { request in
+            asked.withLock { $0.append(request.header("If-None-Match")) }
+            return TestHTTPServer.Response(
+                headers: [("ETag", "\"cut\"")], body: "<feed><order id=\"C-1\"><total>1</total></order><order id=")
+        }
+        try await server.run { running in
+            try await TemporaryDirectory.with { directory in
+                let options: JSONValue = [
+                    "url": .string(running.url("/feed.xml")), "record": "/feed/order", "id_field": "id",
+                    "fields": ["id": "@id", "total": "total"],
+                ]
+                let reader = try connector(directory, options)
+                let (first, error) = await read(reader)
+                #expect(error != nil)
+                let (_, again) = await read(reader, from: Self.lastState(first))
+                #expect(again != nil)
+                // A document read part-way keeps no validator: the second request is not conditional.
+                #expect(asked.withLock { $0 } == [nil, nil])
+            }
+        }
+    }
+
     @Test func aURLFeedIsParsedAsItStreamsIn() async throws {
         var server = TestHTTPServer()
         let body =

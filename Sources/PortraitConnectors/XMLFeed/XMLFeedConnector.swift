@@ -48,7 +48,7 @@ public struct XMLFeedConnector: Connector {
             }
         case .folder(let folder):
             try folder.check()
-        case .url(let url, let headers, let http):
+        case .url(let url, let headers, let http, _):
             let stream = try await HTTPClient(configuration: http).stream(url, headers: headers)
             stream.close()
         }
@@ -68,7 +68,7 @@ public struct XMLFeedConnector: Connector {
             }
             input = try XMLFileInput(url: sample.url, display: "\(folder.displayPath)/\(sample.name)")
             document = "\(folder.displayPath)/\(sample.name)"
-        case .url(let url, let headers, let http):
+        case .url(let url, let headers, let http, _):
             input = XMLStreamInput(try await HTTPClient(configuration: http).stream(url, headers: headers))
             document = HTTPClient.redacted(url)
         }
@@ -132,15 +132,35 @@ public struct XMLFeedConnector: Connector {
             }
         case .folder(let folder):
             try await readFolder(folder, since: since, state: &state, output: output)
-        case .url(let url, let headers, let http):
+        case .url(let url, let headers, let http, let conditional):
             let display = HTTPClient.redacted(url)
-            let stream = try await HTTPClient(configuration: http).stream(url, headers: headers)
-            let input = XMLStreamInput(stream)
+            let urlHash = ContentHash.sha256(Array(url.utf8))
+            // Asked with what the server said of the last complete read: an unchanged feed is not sent again.
+            let known = conditional ? state.validators.flatMap { $0.url == urlHash ? $0 : nil } : nil
+            let stream = try await HTTPClient(configuration: http).stream(
+                url, headers: headers + (known?.requestHeaders ?? []))
+            if let known, stream.isNotModified {
+                try await output.part(
+                    display, note: "unchanged since it was read whole at \(known.at) (the server answered 304 Not Modified)")
+                return
+            }
             if let stop = try await importDocument(
-                input, name: display, display: display, hash: .none, since: since, state: &state, output: output)
+                XMLStreamInput(stream), name: display, display: display, hash: .none, since: since, state: &state,
+                output: output)
             {
                 throw PortraitError.connector(stopMessage(stop))
             }
+            // Read whole: what the server said of this version is kept for the next request. (Known once the
+            // transfer ended; a server that gave no validator is asked in full each time.)
+            let etag = stream.finalHeader("ETag")
+            let lastModified = stream.finalHeader("Last-Modified")
+            state.validators =
+                conditional && (etag != nil || lastModified != nil)
+                ? .init(
+                    url: urlHash, etag: etag, lastModified: lastModified,
+                    at: ISO8601DateFormatter().string(from: Date()))
+                : nil
+            try await output.checkpoint(state.connectorState)
         }
     }
 

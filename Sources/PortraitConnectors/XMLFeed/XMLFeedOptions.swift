@@ -10,8 +10,9 @@ struct XMLFeedOptions: Sendable {
         case file(url: URL, display: String)
         /// A drop folder: each complete file matching the glob imported once, then archived.
         case folder(DropFolder)
-        /// An http(s) URL, parsed as its body streams in, fetched with `http` (its timeout, a private CA).
-        case url(String, headers: [(String, String)], http: HTTPClient.Configuration)
+        /// An http(s) URL, parsed as its body streams in, fetched with `http` (its timeout, a private CA);
+        /// `conditional`: asked with the validators of the last complete read whether it changed.
+        case url(String, headers: [(String, String)], http: HTTPClient.Configuration, conditional: Bool)
     }
 
     let source: Source
@@ -75,7 +76,8 @@ struct XMLFeedOptions: Sendable {
                 url, headers: headers,
                 http: HTTPClient.Configuration(
                     timeout: .seconds(max(seconds, 1)), caBundlePath: try context.caBundlePath(),
-                    settingNames: .init(caBundle: "options.ca_bundle")))
+                    settingNames: .init(caBundle: "options.ca_bundle")),
+                conditional: options["conditional_get"]?.boolValue ?? true)
         } else {
             throw PortraitError.configuration("\(prefix): options.path, options.folder and options.url must be text")
         }

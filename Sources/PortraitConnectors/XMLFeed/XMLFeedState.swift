@@ -15,8 +15,24 @@ struct XMLFeedState: Sendable, Equatable {
         var error: String?
     }
 
+    /// What a URL's server said of the feed last read whole from it, to ask next time whether it changed.
+    struct Validators: Sendable, Equatable {
+        /// SHA-256 of the URL the validators are for (the URL may hold a key, so it is not kept itself).
+        var url: String
+        var etag: String?
+        var lastModified: String?
+        /// When the feed was read whole (ISO 8601).
+        var at: String
+
+        /// The conditional request headers that ask whether the feed changed since.
+        var requestHeaders: [(String, String)] {
+            (etag.map { [("If-None-Match", $0)] } ?? []) + (lastModified.map { [("If-Modified-Since", $0)] } ?? [])
+        }
+    }
+
     var imported = ImportedFiles()
     var position: Position?
+    var validators: Validators?
     /// The largest `updated_field` value committed, as the feed wrote it.
     var watermark: String?
 
@@ -33,6 +49,10 @@ struct XMLFeedState: Sendable, Equatable {
                 error: position["error"]?.stringValue)
         }
         watermark = value["watermark"]?.stringValue
+        if let fetched = value["fetched"], let url = fetched["url"]?.stringValue, let at = fetched["at"]?.stringValue {
+            validators = Validators(
+                url: url, etag: fetched["etag"]?.stringValue, lastModified: fetched["last_modified"]?.stringValue, at: at)
+        }
     }
 
     /// Whether a file of `size` bytes is new without its hash being known: large enough to be hashed beside its
@@ -59,6 +79,14 @@ struct XMLFeedState: Sendable, Equatable {
             value["position"] = .object(entry)
         }
         if let watermark { value["watermark"] = .string(watermark) }
+        if let validators {
+            var fetched: [String: JSONValue] = [
+                "url": .string(validators.url), "at": .string(validators.at),
+            ]
+            if let etag = validators.etag { fetched["etag"] = .string(etag) }
+            if let lastModified = validators.lastModified { fetched["last_modified"] = .string(lastModified) }
+            value["fetched"] = .object(fetched)
+        }
         return ConnectorState(.object(value))
     }
 }
