@@ -141,7 +141,8 @@ public struct XMLFeedConnector: Connector {
                 url, headers: headers + (known?.requestHeaders ?? []))
             if let known, stream.isNotModified {
                 try await output.part(
-                    display, note: "unchanged since it was read whole at \(known.at) (the server answered 304 Not Modified)")
+                    display,
+                    note: "unchanged since it was read whole at \(known.at) (the server answered 304 Not Modified)")
                 return
             }
             if let stop = try await importDocument(

@@ -49,7 +49,9 @@ struct XMLFeedState: Sendable, Equatable {
                 error: position["error"]?.stringValue)
         }
         watermark = value["watermark"]?.stringValue
-        if let fetched = value["fetched"], let url = fetched["url"]?.stringValue, let at = fetched["at"]?.stringValue {
+        if let fetched = value["fetched"], let url = fetched["url"]?.stringValue,
+            let at = fetched["at"]?.stringValue
+        {
             validators = Validators(
                 url: url, etag: fetched["etag"]?.stringValue, lastModified: fetched["last_modified"]?.stringValue, at: at)
         }
