@@ -42,6 +42,30 @@ struct RESTConnectorTests {
         .array(ids.map { ["id": .string(String($0)), "email": .string("c\($0)@example.com"), "updatedAt": .string(updated($0))] })
     }
 
+    @Test func anHTTPSAPIIsTrustedThroughItsCABundleAndRefusedWithoutIt() async throws {
+        try await TemporaryDirectory.with { directory in
+            _ = try directory.write(
+                JSONValue.object(["data": Self.contacts(1...3)]).canonicalText, to: "served/contacts.json")
+            try await TestTLSServer.serving(directory.file("served"), keys: directory.file("keys")) { server in
+                let base = server.url("").dropLast()  // https://127.0.0.1:PORT
+                var options: [String: JSONValue] = [
+                    "base_url": .string(String(base)), "path": "/contacts.json", "records": "data",
+                    "pagination": ["type": "none"], "ca_bundle": .string(server.caBundle.path),
+                ]
+                let (messages, error) = await Self.read(try Self.connector(.object(options)))
+                #expect(error == nil, "\(String(describing: error))")
+                #expect(Self.records(messages).map(\.sourceID) == ["1", "2", "3"])
+
+                options["ca_bundle"] = nil
+                let (refused, refusal) = await Self.read(try Self.connector(.object(options)))
+                #expect(Self.records(refused).isEmpty)
+                let message = "\(refusal.map { "\($0)" } ?? "")"
+                #expect(message.contains("could not be verified"), "\(message)")
+                #expect(message.contains("set options.ca_bundle to a PEM file"), "\(message)")
+            }
+        }
+    }
+
     @Test func cursorInTheQueryReadsEveryPageAndCheckpointsTheNextCursor() async throws {
         try await withTestServer({ server in
             server.route("/v1/contacts") { request in
