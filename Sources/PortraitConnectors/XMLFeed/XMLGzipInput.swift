@@ -150,19 +150,22 @@ final class XMLGzipInput: XMLInput {
         return count - Int(stream.pointee.avail_out)
     }
 
-    /// Inflates the rest of the input, up to `limit` more compressed bytes, and says what is wrong with it, if
+    /// Inflates the rest of the input, up to `limit` more inflated bytes, and says what is wrong with it, if
     /// anything: damaged compressed data mostly inflates to garbage before zlib notices, so a parse error in a
     /// gzip document may stand for a corrupt file, which this tells apart. Nil for plain input, for sound data,
-    /// and when the limit is reached first.
-    func damageAfterParseError(limit: Int = 64 << 20) -> String? {
+    /// and when the limit is reached first. (The limit counts inflated bytes: a "zip bomb" that the parser
+    /// stopped at once must not be inflated to its end here.)
+    func damageAfterParseError(limit: Int = 256 << 20) -> String? {
         guard mode == .gzip, failure == nil else { return failure }
-        let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 64 << 10)
+        let scratchSize = 64 << 10
+        let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: scratchSize)
         defer { scratch.deallocate() }
-        let start = compressedBytes
-        while compressedBytes - start <= limit {
-            let length = inflate(into: scratch, count: 64 << 10)
+        var inflated = 0
+        while inflated < limit {
+            let length = inflate(into: scratch, count: scratchSize)
             if length < 0 { return failure }
             if length == 0 { return nil }
+            inflated += length
         }
         return nil
     }
