@@ -145,6 +145,9 @@ public struct XMLFeedConnector: Connector {
                     note: "unchanged since it was read whole at \(known.at) (the server answered 304 Not Modified)")
                 return
             }
+            // The validators stand for a complete read: from here until this one completes they are gone, so a
+            // feed stopped part-way is asked for in full next time, whatever the server's version by then.
+            state.validators = nil
             if let stop = try await importDocument(
                 XMLStreamInput(stream), name: display, display: display, hash: .none, since: since, state: &state,
                 output: output)
