@@ -709,6 +709,11 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    /// Options reading `/feed/order` elements (`id` and `total`) from `url`.
+    static func urlOptions(_ url: String) -> JSONValue {
+        ["url": .string(url), "record": "/feed/order", "id_field": "id", "fields": ["id": "@id", "total": "total"]]
+    }
+
     /// A feed server that honours validators: version `n` of the feed has ETag `"vn"`; a request whose
     /// `If-None-Match` names the current version is answered 304.
     final class VersionedFeed: Sendable {
@@ -738,10 +743,7 @@ struct XMLFeedConnectorTests {
         server.route("/feed.xml") { request in feed.respond(request, validator: validator) }
         try await server.run { running in
             try await TemporaryDirectory.with { directory in
-                let options: JSONValue = [
-                    "url": .string(running.url("/feed.xml")), "record": "/feed/order", "id_field": "id",
-                    "fields": ["id": "@id", "total": "total"],
-                ]
+                let options = Self.urlOptions(running.url("/feed.xml"))
                 let reader = try connector(directory, options)
                 let (first, _) = await read(reader)
                 #expect(Self.records(first).map(\.sourceID) == ["V1-1", "V1-2", "V1-3"])
@@ -784,10 +786,7 @@ struct XMLFeedConnectorTests {
         }
         try await server.run { running in
             try await TemporaryDirectory.with { directory in
-                let options: JSONValue = [
-                    "url": .string(running.url("/feed.xml")), "record": "/feed/order", "id_field": "id",
-                    "fields": ["id": "@id", "total": "total"],
-                ]
+                let options = Self.urlOptions(running.url("/feed.xml"))
                 let reader = try connector(directory, options)
                 let (whole, _) = await read(reader)
                 cut.withLock { $0 = true }
@@ -813,10 +812,7 @@ struct XMLFeedConnectorTests {
         server.route("/missing.xml", TestHTTPServer.Response(status: 404, body: "no such feed"))
         try await server.run { running in
             try await TemporaryDirectory.with { directory in
-                let options: JSONValue = [
-                    "url": .string(running.url("/feed.xml?key=secret")), "record": "/feed/order", "id_field": "id",
-                    "fields": ["id": "@id", "total": "total"],
-                ]
+                let options = Self.urlOptions(running.url("/feed.xml?key=secret"))
                 let (messages, error) = await read(try connector(directory, options))
                 #expect(error == nil)
                 let records = Self.records(messages)
