@@ -169,6 +169,39 @@ struct XMLFeedConnectorTests {
         }
     }
 
+    @Test func recordsTheFeedMarksDeletedAreSentAsDeletions() async throws {
+        try await TemporaryDirectory.with { directory in
+            let xml = """
+                <feed>
+                  <order id="D-1" status="paid"/>
+                  <order id="D-2" status="Removed"/>
+                  <order id="D-3" status="deleted"/>
+                  <order id="D-4"/>
+                </feed>
+                """
+            _ = try directory.write(xml, to: "orders.xml")
+            var options: [String: JSONValue] = [
+                "path": "orders.xml", "record": "/feed/order", "id_field": "id",
+                "fields": ["id": "@id", "status": "@status"],
+                "deleted": ["field": "status", "values": ["deleted", "removed"]],
+            ]
+            let (messages, error) = await read(try connector(directory, .object(options)))
+            #expect(error == nil)
+            let records = Self.records(messages)
+            #expect(records.map(\.sourceID) == ["D-1", "D-2", "D-3", "D-4"])
+            #expect(records.map(\.isDeletion) == [false, true, true, false])
+
+            // A field that is not one of the fields is a config error that names the close one.
+            options["deleted"] = ["field": "state"]
+            #expect {
+                try connector(directory, .object(options))
+            } throws: { error in
+                "\(error)".contains("options.deleted.field 'state' is not one of options.fields (id, status)")
+                    && "\(error)".contains("did you mean 'status'?")
+            }
+        }
+    }
+
     @Test func unprefixedStepsUseTheDefaultNamespaceConfigDeclares() async throws {
         try await TemporaryDirectory.with { directory in
             // Config writes no prefix at all; the file uses the prefix x for the same URI.

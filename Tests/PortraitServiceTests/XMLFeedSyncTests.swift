@@ -135,6 +135,30 @@ struct XMLFeedSyncTests {
         }
     }
 
+    @Test func anOrderTheFeedLaterMarksDeletedIsStoredAsADeletion() async throws {
+        try await withScratchDirectory { directory in
+            let config = Self.config
+                .replacingOccurrences(
+                    of: "      id_field: id\n", with: "      id_field: id\n      deleted: { field: gone }\n")
+                .replacingOccurrences(
+                    of: "        id: \"@id\"\n", with: "        id: \"@id\"\n        gone: \"@gone\"\n")
+            #expect(config.contains("deleted: { field: gone }") && config.contains("gone: \"@gone\""))
+            let store = try SQLiteStore.inMemory()
+            try write(Self.feed([Self.order("SO-1"), Self.order("SO-2")]), in: directory)
+            let first = try await sync(directory, store: store, configText: config)
+            #expect(first.counts == CommitCounts(new: 2))
+
+            // The next export flags SO-2 (default values: true or 1).
+            let flagged = Self.order("SO-2").replacingOccurrences(of: "id=\"SO-2\"", with: "id=\"SO-2\" gone=\"1\"")
+            try write(Self.feed([Self.order("SO-1"), flagged]), in: directory)
+            let second = try await sync(directory, store: store, configText: config)
+            #expect(second.counts == CommitCounts(updated: 1, unchanged: 1))
+            var deleted: [String: Bool] = [:]
+            try await store.forEachRecord(connector: "shop") { deleted[$0.sourceID] = $0.isDeleted }
+            #expect(deleted == ["SO-1": false, "SO-2": true])
+        }
+    }
+
     @Test func aTruncatedFeedKeepsItsEarlierOrdersAndTheCorrectedRerunNeitherDuplicatesNorSkips() async throws {
         try await withScratchDirectory { directory in
             let orders = (1...12).map { Self.order("SO-\($0)") }

@@ -407,15 +407,22 @@ public struct XMLFeedConnector: Connector {
         } else {
             sourceID = "\(document)#\(record.index)"
         }
+        // A record the feed marks deleted is stored as a deletion, so profiles and segments let it go.
+        let isDeletion =
+            options.deletion.map { deletion in
+                record.fields[deletion.field]?.stringValue.map { deletion.values.contains($0.lowercased()) } ?? false
+            } ?? false
         switch record.fields {
         case .slots(let columns, let values, let lists):
             return .record(
                 SourceRecord(
                     stream: options.stream, sourceID: sourceID, columns: columns, slots: values, lists: lists,
-                    location: location))
+                    location: location, isDeletion: isDeletion))
         case .object(let object):
             return .record(
-                SourceRecord(stream: options.stream, sourceID: sourceID, fields: .object(object), location: location))
+                SourceRecord(
+                    stream: options.stream, sourceID: sourceID, fields: .object(object), location: location,
+                    isDeletion: isDeletion))
         }
     }
 }

@@ -22,9 +22,38 @@ struct XMLFeedOptions: Sendable {
     let idField: String?
     /// The field holding the record's last update, for the watermark.
     let updatedField: String?
+    /// How the feed marks a record deleted: its `field`'s text is one of `values` (compared without case).
+    let deletion: (field: String, values: Set<String>)?
     let whitespace: XMLWhitespace
     let limits: XMLLimits
     let checkpointRecords: Int
+
+    /// `deleted: { field: status, values: [deleted, removed] }`; `values` defaults to `["true", "1"]`.
+    private static func deletion(_ option: JSONValue?, fields: Set<String>, prefix: String) throws
+        -> (field: String, values: Set<String>)?
+    {
+        guard let option else { return nil }
+        let usage =
+            "options.deleted must be { field: NAME, values: [TEXT, …] }, NAME a key of options.fields whose text marks a record deleted (values default to true and 1)"
+        guard let field = option["field"]?.stringValue else {
+            throw PortraitError.configuration("\(prefix): \(usage)")
+        }
+        guard fields.contains(field) else {
+            let close = Suggestions.closest(to: field, among: fields).map { "; did you mean '\($0)'?" } ?? ""
+            throw PortraitError.configuration(
+                "\(prefix): options.deleted.field '\(field)' is not one of options.fields (\(fields.sorted().joined(separator: ", ")))\(close)"
+            )
+        }
+        let values = option["values"]?.arrayValue ?? ["true", "1"]
+        let texts = values.compactMap { value -> String? in
+            if case .bool(let flag) = value { return flag ? "true" : "false" }
+            return value.textValue?.lowercased()
+        }
+        guard !texts.isEmpty, texts.count == values.count else {
+            throw PortraitError.configuration("\(prefix): \(usage)")
+        }
+        return (field, Set(texts))
+    }
 
     init(context: ConnectorContext) throws {
         let options = context.options
@@ -107,6 +136,7 @@ struct XMLFeedOptions: Sendable {
         }
         idField = options["id_field"]?.stringValue
         updatedField = options["updated_field"]?.stringValue
+        deletion = try Self.deletion(options["deleted"], fields: fieldNames, prefix: prefix)
         let whitespaceText = options["whitespace"]?.stringValue ?? XMLWhitespace.collapse.rawValue
         guard let whitespace = XMLWhitespace(rawValue: whitespaceText) else {
             throw PortraitError.configuration(
