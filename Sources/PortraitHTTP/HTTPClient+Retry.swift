@@ -60,39 +60,68 @@ extension HTTPClient {
     public func send(
         _ request: HTTPRequest, retry policy: RetryPolicy, onRetry: @Sendable (HTTPRetry) -> Void = { _ in }
     ) async throws -> HTTPResponse {
-        let display = "\(request.method) \(Self.redacted(request.url))"
-        var attempt = 1
+        try await Self.withRetries(
+            "\(request.method) \(Self.redacted(request.url))", policy: policy, onRetry: onRetry
+        ) {
+            let response = try await perform(request)
+            guard RetryPolicy.retryableStatuses.contains(response.status) else { return .done(response) }
+            return .notNow(
+                reason: response.statusText, retryAfter: response.header("Retry-After").flatMap(Self.retryAfter),
+                lastResort: { response })
+        }
+    }
+
+    /// What one attempt came to, as `withRetries` sees it.
+    enum AttemptOutcome<Value> {
+        case done(Value)
+        /// A status that says "not now" (`reason`), with the server's `Retry-After`; `lastResort` gives the
+        /// caller's answer when the policy allows one attempt only.
+        case notNow(reason: String, retryAfter: Duration?, lastResort: () throws -> Value)
+    }
+
+    /// Runs `attempt` until it is done, retrying by `policy` what it reports as "not now" and the transient
+    /// `CurlTransfer.Failure`s it throws; the one loop behind `send` and `stream`.
+    ///
+    /// - Parameter display: The request as messages name it (`GET https://host/path`, no query).
+    static func withRetries<Value>(
+        _ display: String, policy: RetryPolicy, onRetry: @Sendable (HTTPRetry) -> Void,
+        _ attempt: () async throws -> AttemptOutcome<Value>
+    ) async throws -> Value {
+        var number = 1
         while true {
             var reason = ""
             var wait: Duration?
             do {
-                let response = try await perform(request)
-                guard RetryPolicy.retryableStatuses.contains(response.status) else { return response }
-                reason = response.statusText
-                if let retryAfter = response.header("Retry-After").flatMap(Self.retryAfter) {
-                    guard retryAfter <= policy.maxRetryAfter else {
-                        throw PortraitError.connector(
-                            "\(display) returned \(reason) asking to wait \(Self.seconds(retryAfter)) s, more than the \(Self.seconds(policy.maxRetryAfter)) s allowed; run again later"
-                        )
+                switch try await attempt() {
+                case .done(let value):
+                    return value
+                case .notNow(let why, let retryAfter, let lastResort):
+                    reason = why
+                    if let retryAfter {
+                        guard retryAfter <= policy.maxRetryAfter else {
+                            throw PortraitError.connector(
+                                "\(display) returned \(reason) asking to wait \(seconds(retryAfter)) s, more than the \(seconds(policy.maxRetryAfter)) s allowed; run again later"
+                            )
+                        }
+                        wait = retryAfter
                     }
-                    wait = retryAfter
-                }
-                guard attempt < policy.maxAttempts else {
-                    if policy.maxAttempts == 1 { return response }
-                    throw PortraitError.connector("\(display) returned \(reason) on all \(attempt) attempts; gave up")
+                    guard number < policy.maxAttempts else {
+                        if policy.maxAttempts == 1 { return try lastResort() }
+                        throw PortraitError.connector("\(display) returned \(reason) on all \(number) attempts; gave up")
+                    }
                 }
             } catch let failure as CurlTransfer.Failure {
                 guard failure.isTransient else { throw failure.error }
-                guard attempt < policy.maxAttempts else {
+                guard number < policy.maxAttempts else {
                     if policy.maxAttempts == 1 { throw failure.error }
-                    throw PortraitError.connector("\(failure.error.message) (on all \(attempt) attempts; gave up)")
+                    throw PortraitError.connector("\(failure.error.message) (on all \(number) attempts; gave up)")
                 }
                 reason = failure.error.message
             }
-            let delay = wait ?? policy.backoff(beforeRetry: attempt)
-            onRetry(HTTPRetry(attempt: attempt, delay: delay, reason: reason))
+            let delay = wait ?? policy.backoff(beforeRetry: number)
+            onRetry(HTTPRetry(attempt: number, delay: delay, reason: reason))
             try await Task.sleep(for: delay)
-            attempt += 1
+            number += 1
         }
     }
 

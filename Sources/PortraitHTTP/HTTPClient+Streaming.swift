@@ -8,15 +8,44 @@ extension HTTPClient {
     /// behind, the transfer waits, so memory stays flat whatever the body's size. `maxResponseBytes` does not
     /// apply; `timeout` does (set it for the whole feed).
     ///
+    /// Until the body starts, what a retry may fix is retried by `policy`, as `send(_:retry:onRetry:)` does:
+    /// statuses 408, 429 and 5xx (`Retry-After` honoured), timeouts, refused or reset connections. Once body bytes
+    /// are handed out, a failure is the reader's to handle: the stream cannot start over.
+    ///
     /// A conditional request (with `If-None-Match` or `If-Modified-Since`) may be answered `304 Not Modified`:
     /// the stream is then returned empty, with ``HTTPBodyStream/isNotModified`` set.
     ///
     /// - Returns: Once the response status is known, a stream of its body.
     /// - Throws: `PortraitError.connector` when the transfer fails before the body starts, or when the status is
-    ///   not 2xx (as `HTTPResponse.requireSuccess()` words it); `CancellationError` when the task is cancelled.
-    public func stream(_ url: String, headers: [(String, String)] = [], bufferBytes: Int = 1 << 20) async throws
-        -> HTTPBodyStream
-    {
+    ///   not 2xx (as `HTTPResponse.requireSuccess()` words it), after the retries `policy` allows;
+    ///   `CancellationError` when the task is cancelled.
+    public func stream(
+        _ url: String, headers: [(String, String)] = [], bufferBytes: Int = 1 << 20, retry policy: RetryPolicy = .never,
+        onRetry: @Sendable (HTTPRetry) -> Void = { _ in }
+    ) async throws -> HTTPBodyStream {
+        try await Self.withRetries("GET \(Self.redacted(url))", policy: policy, onRetry: onRetry) {
+            let (stream, failed) = try await streamAttempt(url, headers: headers, bufferBytes: bufferBytes)
+            guard let failed else { return .done(stream) }
+            guard RetryPolicy.retryableStatuses.contains(failed.status) else {
+                try failed.requireSuccess()
+                return .done(stream)  // Not reached: a failed response is not 2xx.
+            }
+            return .notNow(
+                reason: failed.statusText, retryAfter: stream.finalHeader("Retry-After").flatMap(Self.retryAfter),
+                lastResort: {
+                    try failed.requireSuccess()
+                    return stream
+                })
+        }
+    }
+
+    /// One transfer until its status is known: the stream, and for a status that is not 2xx (nor a 304 to a
+    /// conditional request) the response with the start of its body, the transfer stopped.
+    ///
+    /// - Throws: `CurlTransfer.Failure` when the transfer fails before the status is known; `CancellationError`.
+    private func streamAttempt(_ url: String, headers: [(String, String)], bufferBytes: Int) async throws -> (
+        HTTPBodyStream, HTTPResponse?
+    ) {
         try Task.checkCancellation()
         let request = HTTPRequest(url: url, headers: headers)
         try CurlTransfer.validate(request)
@@ -42,9 +71,11 @@ extension HTTPClient {
         }
         if status == 304 && conditional {
             stream.close()
-            return stream
+            return (stream, nil)
         }
-        if !(200..<300).contains(status) {
+        guard (200..<300).contains(status) else {
+            // The start of the body says why; reading it to its end (most error bodies are short) also leaves the
+            // final headers (`Retry-After`) to read.
             var body: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 4096)
             while body.count < 4096,
@@ -53,9 +84,9 @@ extension HTTPClient {
                 body.append(contentsOf: chunk[..<count])
             }
             stream.close()
-            try HTTPResponse(url: stream.url, status: status, body: body).requireSuccess()
+            return (stream, HTTPResponse(url: stream.url, status: status, body: body))
         }
-        return stream
+        return (stream, nil)
     }
 }
 
@@ -115,7 +146,7 @@ public final class HTTPBodyStream: @unchecked Sendable {
         defer { condition.unlock() }
         while head == chunks.count && !finished && !closed { condition.wait() }
         if head == chunks.count {
-            if let failure { throw failure }
+            if let failure { throw (failure as? CurlTransfer.Failure)?.error ?? failure }
             return 0
         }
         var copied = 0
@@ -216,9 +247,10 @@ public final class HTTPBodyStream: @unchecked Sendable {
 
     /// The transfer, on its own thread.
     func run(_ request: HTTPRequest, configuration: HTTPClient.Configuration) {
+        // `attempt`, not `run`: a failure keeps libcurl's code, so `stream` can tell a transient one.
         let result = Result {
-            try CurlTransfer.run(request, configuration: configuration, cancellation: cancellation) { status, bytes in
-                self.deliver(status: status, bytes: bytes)
+            try CurlTransfer.attempt(request, configuration: configuration, cancellation: cancellation) {
+                status, bytes in self.deliver(status: status, bytes: bytes)
             }
         }
         condition.lock()

@@ -136,15 +136,7 @@ public struct RESTConnector: Connector {
         _ endpoint: RESTEndpoint, cursor: RESTPageCursor?, state: RESTState, retry: RetryPolicy
     ) async throws -> (HTTPResponse, JSONValue) {
         let request = endpoint.request(base: options.base, cursor: cursor, values: options.values(since: state.since))
-        let onRetry: @Sendable (HTTPRetry) -> Void = { [logger, name] event in
-            logger.warning(
-                "retrying a request",
-                metadata: [
-                    "connector": .string(name), "url": .string(HTTPClient.redacted(request.url)),
-                    "attempt": .stringConvertible(event.attempt), "reason": .string(event.reason),
-                    "delay_ms": .stringConvertible(event.delay.components.seconds * 1000 + event.delay.components.attoseconds / 1_000_000_000_000_000),
-                ])
-        }
+        let onRetry = logger.retryLogger(connector: name, url: request.url)
         do {
             var (authorized, token) = try await options.auth.authorize(request, client: client, retry: retry)
             var response = try await client.send(authorized, retry: retry, onRetry: onRetry)

@@ -88,15 +88,10 @@ struct RESTOptions: Sendable {
         }
 
         auth = try RESTAuth(options["auth"], at: "\(prefix).auth")
-        let retryOptions = options["retry"]
+        retry = RetryPolicy(option: options["retry"])
         func number(_ value: JSONValue?, _ fallback: Int) -> Int {
             value?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? fallback
         }
-        retry = RetryPolicy(
-            maxAttempts: number(retryOptions?["max_attempts"], 6),
-            baseDelay: .milliseconds(number(retryOptions?["base_delay_ms"], 500)),
-            maxDelay: .milliseconds(number(retryOptions?["max_delay_ms"], 30_000)),
-            maxRetryAfter: .seconds(number(retryOptions?["max_retry_after_seconds"], 300)))
         http = HTTPClient.Configuration(
             connectTimeout: .seconds(number(options["connect_timeout_seconds"], 10)),
             timeout: .seconds(number(options["timeout_seconds"], 60)),

@@ -1,5 +1,6 @@
 public import PortraitCore
 import Foundation
+import Logging
 import PortraitHTTP
 import Synchronization
 
@@ -25,6 +26,7 @@ public struct XMLFeedConnector: Connector {
 
     let name: String
     let options: XMLFeedOptions
+    let logger: Logger
 
     public var watchedFolder: WatchedFolder? {
         if case .folder(let folder) = options.source { return folder.watched }
@@ -34,6 +36,7 @@ public struct XMLFeedConnector: Connector {
     public init(context: ConnectorContext) throws {
         name = context.name
         options = try XMLFeedOptions(context: context)
+        logger = context.logger
     }
 
     public var streamNames: [String] { [options.stream] }
@@ -48,7 +51,7 @@ public struct XMLFeedConnector: Connector {
             }
         case .folder(let folder):
             try folder.check()
-        case .url(let url, let headers, let http, _):
+        case .url(let url, let headers, let http, _, _):
             let stream = try await HTTPClient(configuration: http).stream(url, headers: headers)
             stream.close()
         }
@@ -68,7 +71,7 @@ public struct XMLFeedConnector: Connector {
             }
             input = try XMLFileInput(url: sample.url, display: "\(folder.displayPath)/\(sample.name)")
             document = "\(folder.displayPath)/\(sample.name)"
-        case .url(let url, let headers, let http, _):
+        case .url(let url, let headers, let http, _, _):
             input = XMLStreamInput(try await HTTPClient(configuration: http).stream(url, headers: headers))
             document = HTTPClient.redacted(url)
         }
@@ -132,13 +135,14 @@ public struct XMLFeedConnector: Connector {
             }
         case .folder(let folder):
             try await readFolder(folder, since: since, state: &state, output: output)
-        case .url(let url, let headers, let http, let conditional):
+        case .url(let url, let headers, let http, let conditional, let retry):
             let display = HTTPClient.redacted(url)
             let urlHash = ContentHash.sha256(Array(url.utf8))
             // Asked with what the server said of the last complete read: an unchanged feed is not sent again.
             let known = conditional ? state.validators.flatMap { $0.url == urlHash ? $0 : nil } : nil
             let stream = try await HTTPClient(configuration: http).stream(
-                url, headers: headers + (known?.requestHeaders ?? []))
+                url, headers: headers + (known?.requestHeaders ?? []), retry: retry,
+                onRetry: logger.retryLogger(connector: name, url: url))
             if let known, stream.isNotModified {
                 try await output.part(
                     display,

@@ -11,8 +11,10 @@ struct XMLFeedOptions: Sendable {
         /// A drop folder: each complete file matching the glob imported once, then archived.
         case folder(DropFolder)
         /// An http(s) URL, parsed as its body streams in, fetched with `http` (its timeout, a private CA);
-        /// `conditional`: asked with the validators of the last complete read whether it changed.
-        case url(String, headers: [(String, String)], http: HTTPClient.Configuration, conditional: Bool)
+        /// `conditional`: asked with the validators of the last complete read whether it changed; `retry`: until
+        /// the body starts.
+        case url(
+            String, headers: [(String, String)], http: HTTPClient.Configuration, conditional: Bool, retry: RetryPolicy)
     }
 
     let source: Source
@@ -106,7 +108,8 @@ struct XMLFeedOptions: Sendable {
                 http: HTTPClient.Configuration(
                     timeout: .seconds(max(seconds, 1)), caBundlePath: try context.caBundlePath(),
                     settingNames: .init(caBundle: "options.ca_bundle")),
-                conditional: options["conditional_get"]?.boolValue ?? true)
+                conditional: options["conditional_get"]?.boolValue ?? true,
+                retry: RetryPolicy(option: options["retry"]))
         } else {
             throw PortraitError.configuration("\(prefix): options.path, options.folder and options.url must be text")
         }
