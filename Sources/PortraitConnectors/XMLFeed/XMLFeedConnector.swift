@@ -203,7 +203,7 @@ public struct XMLFeedConnector: Connector {
     private func readFolder(
         _ folder: DropFolder, since: String?, state: inout XMLFeedState, output: ConnectorOutput
     ) async throws {
-        if let advice = try folder.globAdvice(suffixes: [".xml", ".xml.gz"]) {
+        if let advice = try folder.globAdvice(suffixes: [".xml", ".xml.gz", ".zip"]) {
             try await output.warning(advice, location: folder.displayPath)
         }
         for file in try folder.candidates() {

@@ -90,7 +90,7 @@ final class XMLRecordReader {
     /// libxml2's warnings so far (the first 20).
     var warnings: [String] { errors.warnings }
 
-    private let input: XMLGzipInput
+    private let input: XMLDecompressingInput
     private let context: ReaderContext
     private let errors: XMLErrorCollector
     private let reader: xmlTextReaderPtr
@@ -129,13 +129,14 @@ final class XMLRecordReader {
             | XML_PARSE_NOXINCNODE.rawValue)
 
     /// - Parameters:
-    ///   - input: The document's bytes; gzip-compressed ones are inflated as they are read (`XMLGzipInput`).
+    ///   - input: The document's bytes; gzip files and zip archives are inflated as they are read
+    ///     (`XMLDecompressingInput`).
     ///   - document: The document's name for messages (a path or a URL without its query).
     /// - Throws: `XMLDocumentError` when libxml2 cannot create a reader.
     init(input: any XMLInput, document: String, selection: XMLSelection, limits: XMLLimits, whitespace: XMLWhitespace)
         throws(XMLDocumentError)
     {
-        let input = XMLGzipInput(input)
+        let input = XMLDecompressingInput(input)
         self.input = input
         self.document = document
         self.selection = selection
@@ -218,6 +219,13 @@ final class XMLRecordReader {
             }
         }
         finished = true
+        // An input may end a document early on purpose and say why (a zip archive with a second feed in it):
+        // the records before are handed out first, then this.
+        if let failure = input.failure {
+            throw XMLDocumentError(
+                document: document, line: Int(xmlTextReaderGetParserLineNumber(reader)),
+                column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: failure)
+        }
         return nil
     }
 

@@ -3,16 +3,16 @@ import Testing
 
 @testable import PortraitConnectors
 
-/// `XMLGzipInput` on its own: how far it looks for damage after a parse error.
-struct XMLGzipInputTests {
+/// `XMLDecompressingInput` on its own: how far it looks for damage after a parse error.
+struct XMLDecompressingInputTests {
     /// About 2 MiB of inflated text whose gzip form is cut short near its end.
     static func cutShortGzip() throws -> [UInt8] {
         let whole = try XMLFeedGzipTests.gzip(XMLFeedGzipTests.orders(20_000))
         return Array(whole.dropLast(100))
     }
 
-    static func startedReading(_ bytes: [UInt8]) -> XMLGzipInput {
-        let input = XMLGzipInput(XMLBytesInput(bytes))
+    static func startedReading(_ bytes: [UInt8]) -> XMLDecompressingInput {
+        let input = XMLDecompressingInput(XMLBytesInput(bytes))
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 4096)
         defer { buffer.deallocate() }
         #expect(input.read(into: buffer, count: 4096) == 4096)

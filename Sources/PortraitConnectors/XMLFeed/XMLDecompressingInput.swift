@@ -1,29 +1,37 @@
 import CZlib
 
 /// Inflates an input whose first bytes are gzip's magic number (`orders.xml.gz`, a URL that serves the compressed
-/// file itself), and passes any other input through as it is: feeds are often delivered compressed, and an
-/// operator should not have to unpack them first. Detected by content, not by name, so a folder's glob and a URL
-/// need no option. (A body sent with `Content-Encoding: gzip` is already inflated by libcurl.)
+/// file itself), reads the XML file inside one that starts as a zip archive does (`XMLZipInput`), and passes any
+/// other input through as it is: feeds are often delivered compressed, and an operator should not have to unpack
+/// them first. Detected by content, not by name, so a folder's glob and a URL need no option. (A body sent with
+/// `Content-Encoding: gzip` is already inflated by libcurl.)
 ///
 /// zlib checks each member's CRC-32 and length; a stream that ends before its trailer is a failure (the file was
 /// cut short), not a silent end of the document. Concatenated members (`cat a.gz b.gz`) are read one after the
 /// other, as `gzip -d` does.
-final class XMLGzipInput: XMLInput {
+final class XMLDecompressingInput: XMLInput {
     private static let chunkSize = 256 << 10
 
     private enum Mode {
         /// Nothing read yet.
         case undecided
-        /// Not gzip: the bytes of `compressed` at `pending`, then the source's own.
+        /// Not compressed: the bytes of `compressed` at `pending`, then the source's own.
         case plain
         case gzip
+        case zip(XMLZipInput)
     }
 
     private let source: any XMLInput
     private var mode = Mode.undecided
-    private(set) var failure: String?
+    private var ownFailure: String?
+    /// Why `read` returned -1; for a zip archive, also why it ended early with 0 (a second feed in it).
+    var failure: String? {
+        if case .zip(let archive) = mode { return ownFailure ?? archive.failure }
+        return ownFailure
+    }
     /// Bytes from the source: gzip data, or the first plain bytes read to detect the format.
-    private let compressed = UnsafeMutableRawBufferPointer.allocate(byteCount: XMLGzipInput.chunkSize, alignment: 16)
+    private let compressed = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: XMLDecompressingInput.chunkSize, alignment: 16)
     /// The unread part of `compressed` (plain mode; gzip mode keeps it in the stream's `next_in`/`avail_in`).
     private var pending = 0..<0
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
@@ -46,8 +54,13 @@ final class XMLGzipInput: XMLInput {
         compressed.deallocate()
     }
 
-    /// Whether the input was found to be gzip (known after the first `read`).
-    var isCompressed: Bool { mode == .gzip }
+    /// Whether the input was found to be gzip or zip (known after the first `read`).
+    var isCompressed: Bool {
+        switch mode {
+        case .gzip, .zip: true
+        case .undecided, .plain: false
+        }
+    }
 
     func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
         switch mode {
@@ -63,22 +76,26 @@ final class XMLGzipInput: XMLInput {
                 return length
             }
             let length = source.read(into: buffer, count: count)
-            if length < 0 { failure = source.failure }
+            if length < 0 { ownFailure = source.failure }
             return length
         case .gzip:
             return inflate(into: buffer, count: count)
+        case .zip(let archive):
+            let length = archive.read(into: buffer, count: count)
+            return length
         }
     }
 
-    /// Reads the first bytes and decides: gzip when they are 0x1f 0x8b.
+    /// Reads the first bytes and decides: gzip when they are 0x1f 0x8b, zip when they are a local header's
+    /// `PK\u{3}\u{4}`.
     private func detect() -> Bool {
         var filled = 0
-        while filled < 2 {
+        while filled < 4 {
             let length = source.read(
                 into: (compressed.baseAddress! + filled).assumingMemoryBound(to: CChar.self),
                 count: compressed.count - filled)
             if length < 0 {
-                failure = source.failure
+                ownFailure = source.failure
                 return false
             }
             if length == 0 {
@@ -88,6 +105,10 @@ final class XMLGzipInput: XMLInput {
             filled += length
         }
         compressedBytes = filled
+        if filled >= 4, compressed[0] == 0x50, compressed[1] == 0x4b, compressed[2] == 0x03, compressed[3] == 0x04 {
+            mode = .zip(XMLZipInput(source: source, prefix: UnsafeRawBufferPointer(rebasing: compressed[0..<filled])))
+            return true
+        }
         guard filled >= 2, compressed[0] == 0x1f, compressed[1] == 0x8b else {
             mode = .plain
             pending = 0..<filled
@@ -96,7 +117,7 @@ final class XMLGzipInput: XMLInput {
         // 15 + 16: a gzip wrapper (header and CRC-32 trailer checked) around a window of up to 32 KiB.
         let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
-            failure = "zlib could not start inflating the gzip data (\(Self.describe(status)))"
+            ownFailure = "zlib could not start inflating the gzip data (\(Self.describe(status)))"
             return false
         }
         streamReady = true
@@ -127,7 +148,7 @@ final class XMLGzipInput: XMLInput {
                     guard refill() else { return -1 }
                 }
                 guard stream.pointee.avail_in > 0 else {
-                    failure =
+                    ownFailure =
                         "the gzip data ends early, after \(compressedBytes) compressed bytes: the file looks cut short, as a file still being written or an interrupted download is"
                     return -1
                 }
@@ -142,7 +163,7 @@ final class XMLGzipInput: XMLInput {
                 let consumed = compressedBytes - Int(stream.pointee.avail_in)
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? Self.describe(status)
                 // Where zlib found the damage, which may lie before (a wrong CRC-32 is found at the member's end).
-                failure =
+                ownFailure =
                     "the gzip data is corrupt (zlib: \(message), found at compressed byte \(consumed)); fetch or export the file again"
                 return -1
             }
@@ -156,13 +177,13 @@ final class XMLGzipInput: XMLInput {
     /// and when the limit is reached first. (The limit counts inflated bytes: a "zip bomb" that the parser
     /// stopped at once must not be inflated to its end here.)
     func damageAfterParseError(limit: Int = 256 << 20) -> String? {
-        guard mode == .gzip, failure == nil else { return failure }
+        guard isCompressed, failure == nil else { return failure }
         let scratchSize = 64 << 10
         let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: scratchSize)
         defer { scratch.deallocate() }
         var inflated = 0
         while inflated < limit {
-            let length = inflate(into: scratch, count: scratchSize)
+            let length = read(into: scratch, count: scratchSize)
             if length < 0 { return failure }
             if length == 0 { return nil }
             inflated += length
@@ -175,7 +196,7 @@ final class XMLGzipInput: XMLInput {
         let length = source.read(
             into: compressed.baseAddress!.assumingMemoryBound(to: CChar.self), count: compressed.count)
         if length < 0 {
-            failure = source.failure
+            ownFailure = source.failure
             return false
         }
         if length == 0 { sourceEnded = true }

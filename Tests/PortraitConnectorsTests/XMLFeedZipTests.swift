@@ -1,0 +1,157 @@
+import Foundation
+import PortraitConnectors
+import PortraitCore
+import PortraitTesting
+import Testing
+
+/// `xml_feed` on zip archives holding the feed: read from the archive's bytes front to back, the one `.xml`
+/// entry inflated as it is parsed, other entries passed over; archives it cannot read faithfully are refused.
+struct XMLFeedZipTests {
+    let feeds = XMLFeedConnectorTests()
+
+    /// A zip archive made by Python's `zipfile`: `entries` as (name, text), deflated or stored; `streamed` writes
+    /// it to a pipe, so each entry's sizes and CRC-32 follow its data (a data descriptor), as a zip streamed by a
+    /// web server is.
+    static func zip(
+        _ entries: [(String, String)], stored: Bool = false, streamed: Bool = false, method: String? = nil
+    ) throws -> [UInt8] {
+        let script = """
+            import io, json, sys, zipfile
+            entries = json.load(sys.stdin)
+            method = zipfile.ZIP_STORED if \(stored ? "True" : "False") else zipfile.ZIP_DEFLATED
+            method = getattr(zipfile, "\(method ?? "")", method)
+            class Pipe(io.RawIOBase):
+                def __init__(self): self.data = bytearray()
+                def writable(self): return True
+                def write(self, b): self.data += b; return len(b)
+            out = Pipe() if \(streamed ? "True" : "False") else io.BytesIO()
+            with zipfile.ZipFile(out, "w", method) as archive:
+                for name, text in entries:
+                    info = zipfile.ZipInfo(name, (2026, 11, 27, 0, 0, 0))
+                    info.compress_type = method
+                    with archive.open(info, "w") as entry:
+                        entry.write(text.encode())
+            sys.stdout.buffer.write(bytes(out.data) if \(streamed ? "True" : "False") else out.getvalue())
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        let json = try JSONSerialization.data(withJSONObject: entries.map { [$0.0, $0.1] })
+        let writer = Thread {
+            input.fileHandleForWriting.write(json)
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return Array(bytes)
+    }
+
+    func read(_ bytes: [UInt8], in directory: TemporaryDirectory) async throws -> ([ConnectorMessage], String?) {
+        _ = try directory.write(Data(bytes), to: "orders.zip")
+        let (messages, error) = await feeds.read(
+            try feeds.connector(directory, XMLFeedGzipTests.options(("path", "orders.zip"))))
+        return (messages, error.map { "\($0)" })
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true)])
+    func theXMLFileOfAZipIsReadWhateverElseTheArchiveHolds(stored: Bool, streamed: Bool) async throws {
+        try await TemporaryDirectory.with { directory in
+            let archive = try Self.zip(
+                [
+                    ("README.txt", "Orders of 27 November"), ("__MACOSX/._orders.xml", "metadata"),
+                    ("export/orders.xml", XMLFeedGzipTests.orders(3000)),
+                ], stored: stored, streamed: streamed)
+            let (messages, error) = try await read(archive, in: directory)
+            #expect(error == nil)
+            let records = XMLFeedConnectorTests.records(messages)
+            #expect(records.count == 3000)
+            #expect(records.last?.fields == ["id": "G-3000", "total": "3000.50"])
+        }
+    }
+
+    @Test func aZipOfTwoFeedsStopsAtTheSecondAfterTheFirstsRecords() async throws {
+        try await TemporaryDirectory.with { directory in
+            let archive = try Self.zip([
+                ("a.xml", XMLFeedGzipTests.orders(2)), ("b.XML", XMLFeedGzipTests.orders(2)),
+            ])
+            let (messages, error) = try await read(archive, in: directory)
+            #expect(XMLFeedConnectorTests.records(messages).map(\.sourceID) == ["G-1", "G-2"])
+            #expect(
+                error?.contains(
+                    "the zip archive holds more than one .xml file (a.xml, b.XML); put one feed in each zip file") == true,
+                "\(error ?? "")")
+        }
+    }
+
+    @Test func aZipWithoutAnXMLFileSaysWhatItHolds() async throws {
+        try await TemporaryDirectory.with { directory in
+            let archive = try Self.zip([("orders.csv", "id,total\n1,2\n"), ("notes.txt", "none")])
+            let (_, error) = try await read(archive, in: directory)
+            #expect(
+                error?.contains("the zip archive holds no .xml file (it holds orders.csv, notes.txt)") == true,
+                "\(error ?? "")")
+        }
+    }
+
+    @Test func entriesThatCannotBeStreamedAreRefusedNamingThem() async throws {
+        try await TemporaryDirectory.with { directory in
+            let bzip2 = try Self.zip([("orders.xml", XMLFeedGzipTests.orders(2))], method: "ZIP_BZIP2")
+            let (_, methodError) = try await read(bzip2, in: directory)
+            #expect(
+                methodError?.contains(
+                    "the zip entry orders.xml is compressed with method 12, which Portrait does not read (deflate or stored only)")
+                    == true, "\(methodError ?? "")")
+            // Stored, with its size only after its data: nothing tells where it ends.
+            let streamedStored = try Self.zip(
+                [("orders.xml", XMLFeedGzipTests.orders(2))], stored: true, streamed: true)
+            let (_, storedError) = try await read(streamedStored, in: directory)
+            #expect(
+                storedError?.contains("the zip entry orders.xml is stored without its size in its header") == true,
+                "\(storedError ?? "")")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func aZipCutShortOrDamagedIsSaidToBe(stored: Bool) async throws {
+        try await TemporaryDirectory.with { directory in
+            let archive = try Self.zip([("orders.xml", XMLFeedGzipTests.orders(3000))], stored: stored)
+            let (_, cutError) = try await read(Array(archive[..<(archive.count / 2)]), in: directory)
+            #expect(cutError?.contains("the zip archive ends early") == true, "\(cutError ?? "")")
+
+            // One digit of a total changed: still well-formed XML, so only the CRC-32 can tell.
+            var damaged = archive
+            if stored {
+                let digit = try #require(damaged.firstIndex(of: UInt8(ascii: "7")))
+                damaged[digit] = UInt8(ascii: "8")
+            } else {
+                for offset in (archive.count / 2)..<(archive.count / 2 + 16) { damaged[offset] ^= 0x21 }
+            }
+            let (_, damageError) = try await read(damaged, in: directory)
+            let said = damageError ?? ""
+            #expect(said.contains("does not match its CRC-32") || said.contains("is corrupt (zlib: "), "\(said)")
+        }
+    }
+
+    @Test func aURLServingAZipIsParsedAsItStreamsIn() async throws {
+        var server = TestHTTPServer()
+        let archive = try Self.zip([("orders.xml", XMLFeedGzipTests.orders(500))], streamed: true)
+        server.route(
+            "/orders.zip",
+            TestHTTPServer.Response(headers: [("Content-Type", "application/zip")], bytes: archive, chunked: true))
+        try await server.run { running in
+            try await TemporaryDirectory.with { directory in
+                let (messages, error) = await feeds.read(
+                    try feeds.connector(directory, XMLFeedGzipTests.options(("url", running.url("/orders.zip")))))
+                #expect(error == nil)
+                #expect(XMLFeedConnectorTests.records(messages).count == 500)
+            }
+        }
+    }
+}
