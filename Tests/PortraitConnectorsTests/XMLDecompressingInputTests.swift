@@ -36,4 +36,27 @@ struct XMLDecompressingInputTests {
         #expect(!plain.isCompressed)
         #expect(plain.damageAfterParseError() == nil)
     }
+
+    @Test func anEntryBeforeTheFeedThatInflatesWithoutEndIsNotPassedOverForever() throws {
+        // Streamed, so the entry's size follows its data and it must be inflated to find its end.
+        let archive = try XMLFeedZipTests.zip(
+            [("padding.bin", String(repeating: " ", count: 1 << 20)), ("orders.xml", XMLFeedGzipTests.orders(2))],
+            streamed: true)
+        func firstRead(limit: Int) -> (Int, String?) {
+            let zip = archive.withUnsafeBytes { bytes in
+                XMLZipInput(
+                    source: XMLBytesInput(Array(archive[4...])), prefix: UnsafeRawBufferPointer(rebasing: bytes[..<4]),
+                    maxPassedOverBytes: limit)
+            }
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 4096)
+            defer { buffer.deallocate() }
+            return (zip.read(into: buffer, count: 4096), zip.failure)
+        }
+        let (refused, reason) = firstRead(limit: 64 << 10)
+        #expect(refused == -1)
+        #expect(reason?.hasPrefix("the zip entry padding.bin, before the feed, inflates to more than 65536 bytes") == true)
+        let (read, none) = firstRead(limit: 4 << 20)
+        #expect(read > 0)
+        #expect(none == nil)
+    }
 }

@@ -10,8 +10,6 @@ import CZlib
 /// its CRC-32; encrypted entries and other methods are refused, naming the entry.
 final class XMLZipInput {
     private static let bufferSize = 256 << 10
-    /// The most an entry that is not the feed may inflate to while it is passed over.
-    static let maxPassedOverBytes = 1 << 30
 
     private enum State {
         /// Before a local header (or the central directory, which ends the entries).
@@ -46,10 +44,16 @@ final class XMLZipInput {
     private var expectedCRC: UInt32 = 0
     /// The names of entries passed over, for saying what the archive holds when it has no `.xml` entry.
     private var passedOver: [String] = []
+    /// The most an entry that is not the feed may inflate to while it is passed over.
+    private let maxPassedOverBytes: Int
 
-    /// - Parameter prefix: The archive's first bytes, already read from `source` to recognise it.
-    init(source: any XMLInput, prefix: UnsafeRawBufferPointer) {
+    /// - Parameters:
+    ///   - prefix: The archive's first bytes, already read from `source` to recognise it.
+    ///   - maxPassedOverBytes: The most an entry before the feed, whose size follows its data, may inflate to
+    ///     while it is passed over.
+    init(source: any XMLInput, prefix: UnsafeRawBufferPointer, maxPassedOverBytes: Int = 1 << 30) {
         self.source = source
+        self.maxPassedOverBytes = maxPassedOverBytes
         stream.initialize(to: z_stream())
         buffer.baseAddress!.copyMemory(from: prefix.baseAddress!, byteCount: prefix.count)
         end = prefix.count
@@ -175,9 +179,9 @@ final class XMLZipInput {
             if status.failed { return false }
             if status.ended { break }
             inflated += status.produced
-            guard inflated <= Self.maxPassedOverBytes else {
+            guard inflated <= maxPassedOverBytes else {
                 return fail(
-                    "the zip entry \(name), before the feed, inflates to more than \(Self.maxPassedOverBytes >> 30) GiB; zip the feed's XML file on its own"
+                    "the zip entry \(name), before the feed, inflates to more than \(maxPassedOverBytes) bytes; zip the feed's XML file on its own"
                 )
             }
         }
