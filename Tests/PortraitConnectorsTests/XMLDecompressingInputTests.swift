@@ -54,7 +54,8 @@ struct XMLDecompressingInputTests {
         }
         let (refused, reason) = firstRead(limit: 64 << 10)
         #expect(refused == -1)
-        #expect(reason?.hasPrefix("the zip entry padding.bin, before the feed, inflates to more than 65536 bytes") == true)
+        #expect(
+            reason?.hasPrefix("the zip entry padding.bin, before the feed, inflates to more than 65536 bytes") == true)
         let (read, none) = firstRead(limit: 4 << 20)
         #expect(read > 0)
         #expect(none == nil)
