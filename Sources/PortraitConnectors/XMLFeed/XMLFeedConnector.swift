@@ -136,40 +136,48 @@ public struct XMLFeedConnector: Connector {
         case .folder(let folder):
             try await readFolder(folder, since: since, state: &state, output: output)
         case .url(let url, let headers, let http, let conditional, let retry):
-            let display = HTTPClient.redacted(url)
-            let urlHash = ContentHash.sha256(Array(url.utf8))
-            // Asked with what the server said of the last complete read: an unchanged feed is not sent again.
-            let known = conditional ? state.validators.flatMap { $0.url == urlHash ? $0 : nil } : nil
-            let stream = try await HTTPClient(configuration: http).stream(
-                url, headers: headers + (known?.requestHeaders ?? []), retry: retry,
-                onRetry: logger.retryLogger(connector: name, url: url))
-            if let known, stream.isNotModified {
-                try await output.part(
-                    display,
-                    note: "unchanged since it was read whole at \(known.at) (the server answered 304 Not Modified)")
-                return
-            }
-            // The validators stand for a complete read: from here until this one completes they are gone, so a
-            // feed stopped part-way is asked for in full next time, whatever the server's version by then.
-            state.validators = nil
-            if let stop = try await importDocument(
-                XMLStreamInput(stream), name: display, display: display, hash: .none, since: since, state: &state,
+            try await readURL(
+                url, headers: headers, http: http, conditional: conditional, retry: retry, since: since, state: &state,
                 output: output)
-            {
-                throw PortraitError.connector(stopMessage(stop))
-            }
-            // Read whole: what the server said of this version is kept for the next request. (Known once the
-            // transfer ended; a server that gave no validator is asked in full each time.)
-            let etag = stream.finalHeader("ETag")
-            let lastModified = stream.finalHeader("Last-Modified")
-            state.validators =
-                conditional && (etag != nil || lastModified != nil)
-                ? .init(
-                    url: urlHash, etag: etag, lastModified: lastModified,
-                    at: ISO8601DateFormatter().string(from: Date()))
-                : nil
-            try await output.checkpoint(state.connectorState)
         }
+    }
+
+    /// The feed at `url`, streamed into the parser; asked with the validators of its last complete read, so an
+    /// unchanged feed is not sent again.
+    private func readURL(
+        _ url: String, headers: [(String, String)], http: HTTPClient.Configuration, conditional: Bool,
+        retry: RetryPolicy, since: String?, state: inout XMLFeedState, output: ConnectorOutput
+    ) async throws {
+        let display = HTTPClient.redacted(url)
+        let urlHash = ContentHash.sha256(Array(url.utf8))
+        let known = conditional ? state.validators.flatMap { $0.url == urlHash ? $0 : nil } : nil
+        let stream = try await HTTPClient(configuration: http).stream(
+            url, headers: headers + (known?.requestHeaders ?? []), retry: retry,
+            onRetry: logger.retryLogger(connector: name, url: url))
+        if let known, stream.isNotModified {
+            try await output.part(
+                display, note: "unchanged since it was read whole at \(known.at) (the server answered 304 Not Modified)")
+            return
+        }
+        // The validators stand for a complete read: from here until this one completes they are gone, so a feed
+        // stopped part-way is asked for in full next time, whatever the server's version by then.
+        state.validators = nil
+        if let stop = try await importDocument(
+            XMLStreamInput(stream), name: display, display: display, hash: .none, since: since, state: &state,
+            output: output)
+        {
+            throw PortraitError.connector(stopMessage(stop))
+        }
+        // Read whole: what the server said of this version is kept for the next request. (Known once the transfer
+        // ended; a server that gave no validator is asked in full each time.)
+        let etag = stream.finalHeader("ETag")
+        let lastModified = stream.finalHeader("Last-Modified")
+        state.validators =
+            conditional && (etag != nil || lastModified != nil)
+            ? .init(
+                url: urlHash, etag: etag, lastModified: lastModified, at: ISO8601DateFormatter().string(from: Date()))
+            : nil
+        try await output.checkpoint(state.connectorState)
     }
 
     private static func hash(_ url: URL, display: String) throws -> String {
