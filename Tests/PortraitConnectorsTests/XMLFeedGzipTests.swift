@@ -9,26 +9,31 @@ import Testing
 struct XMLFeedGzipTests {
     let feeds = XMLFeedConnectorTests()
 
-    /// `bytes` compressed by the `gzip` program (no name or time in the header, so the output is the same each run).
-    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// What `command` writes given `input` (a program found on PATH, such as `gzip` or `python3`).
+    static func output(of command: [String], input: Data) throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-c", "-n"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
+        process.arguments = command
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
         try process.run()
-        // Written from another thread: gzip's output pipe would fill while this one still writes its input.
+        // Written from another thread: the program's output pipe would fill while this one still writes its input.
         let writer = Thread {
-            input.fileHandleForWriting.write(Data(bytes))
-            try? input.fileHandleForWriting.close()
+            stdin.fileHandleForWriting.write(input)
+            try? stdin.fileHandleForWriting.close()
         }
         writer.start()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        return Array(compressed)
+        try #require(process.terminationStatus == 0, "\(command[0]) failed")
+        return Array(output)
+    }
+
+    /// `bytes` compressed by the `gzip` program (no name or time in the header, so the output is the same each run).
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        try output(of: ["gzip", "-c", "-n"], input: Data(bytes))
     }
 
     static func gzip(_ text: String) throws -> [UInt8] { try gzip(Array(text.utf8)) }

@@ -33,24 +33,8 @@ struct XMLFeedZipTests {
                         entry.write(text.encode())
             sys.stdout.buffer.write(bytes(out.data) if \(streamed ? "True" : "False") else out.getvalue())
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
         let json = try JSONSerialization.data(withJSONObject: entries.map { [$0.0, $0.1] })
-        let writer = Thread {
-            input.fileHandleForWriting.write(json)
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        return Array(bytes)
+        return try XMLFeedGzipTests.output(of: ["python3", "-c", script], input: json)
     }
 
     func read(_ bytes: [UInt8], in directory: TemporaryDirectory) async throws -> ([ConnectorMessage], String?) {
