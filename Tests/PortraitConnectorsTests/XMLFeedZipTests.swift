@@ -13,7 +13,8 @@ struct XMLFeedZipTests {
     /// it to a pipe, so each entry's sizes and CRC-32 follow its data (a data descriptor), as a zip streamed by a
     /// web server is.
     static func zip(
-        _ entries: [(String, String)], stored: Bool = false, streamed: Bool = false, method: String? = nil
+        _ entries: [(String, String)], stored: Bool = false, streamed: Bool = false, method: String? = nil,
+        zip64: Bool = false
     ) throws -> [UInt8] {
         let script = """
             import io, json, sys, zipfile
@@ -29,7 +30,7 @@ struct XMLFeedZipTests {
                 for name, text in entries:
                     info = zipfile.ZipInfo(name, (2026, 11, 27, 0, 0, 0))
                     info.compress_type = method
-                    with archive.open(info, "w") as entry:
+                    with archive.open(info, "w", force_zip64=\(zip64 ? "True" : "False")) as entry:
                         entry.write(text.encode())
             sys.stdout.buffer.write(bytes(out.data) if \(streamed ? "True" : "False") else out.getvalue())
             """
@@ -57,6 +58,18 @@ struct XMLFeedZipTests {
             let records = XMLFeedConnectorTests.records(messages)
             #expect(records.count == 3000)
             #expect(records.last?.fields == ["id": "G-3000", "total": "3000.50"])
+        }
+    }
+
+    @Test func zip64EntriesArePassedOverAndReadByInflatingThem() async throws {
+        try await TemporaryDirectory.with { directory in
+            // Sizes in zip64 extra fields: the local header's own say 0xFFFFFFFF.
+            let archive = try Self.zip(
+                [("README.txt", String(repeating: "notes ", count: 5000)), ("orders.xml", XMLFeedGzipTests.orders(700))],
+                zip64: true)
+            let (messages, error) = try await read(archive, in: directory)
+            #expect(error == nil)
+            #expect(XMLFeedConnectorTests.records(messages).count == 700)
         }
     }
 

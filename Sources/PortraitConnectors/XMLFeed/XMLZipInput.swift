@@ -148,7 +148,9 @@ final class XMLZipInput {
         }
         guard isXML else {
             passedOver.append(name)
-            return passOver(name, deflated: method == 8, size: Int(compressedSize), descriptor: descriptor)
+            // A zip64 header's size is in its extra field: such an entry is inflated to find its end instead.
+            let size = zip64 ? nil : Int(compressedSize)
+            return passOver(name, size: size, descriptor: descriptor)
         }
         document = name
         crc = crc32(0, nil, 0)
@@ -157,9 +159,11 @@ final class XMLZipInput {
         return true
     }
 
-    /// Skips an entry that is not the document. False after a failure.
-    private func passOver(_ name: String, deflated: Bool, size: Int, descriptor: Descriptor?) -> Bool {
-        if descriptor == nil {
+    /// Skips an entry that is not the document: `size` bytes, or when its size is not at hand (it follows the data,
+    /// or sits in a zip64 field) by inflating it (stored entries without a size were refused before). False after
+    /// a failure.
+    private func passOver(_ name: String, size: Int?, descriptor: Descriptor?) -> Bool {
+        if descriptor == nil, let size {
             var left = size
             while left > 0 {
                 guard fill(1) else { return fail(truncated: "inside the entry \(name)") }
@@ -169,8 +173,8 @@ final class XMLZipInput {
             }
             return true
         }
-        // Deflated with its size after it: inflated into nothing to find its end, up to a bound (an entry that
-        // inflates without end must not keep the import busy).
+        // Inflated into nothing to find its end, up to a bound (an entry that inflates without end must not keep
+        // the import busy).
         let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 64 << 10)
         defer { scratch.deallocate() }
         var inflated = 0
@@ -185,7 +189,8 @@ final class XMLZipInput {
                 )
             }
         }
-        return skipDescriptor(descriptor!, checking: nil)
+        guard let descriptor else { return true }
+        return skipDescriptor(descriptor, checking: nil)
     }
 
     // MARK: The document's bytes
