@@ -64,9 +64,10 @@ struct XMLFeedZipTests {
     @Test func zip64EntriesArePassedOverAndReadByInflatingThem() async throws {
         try await TemporaryDirectory.with { directory in
             // Sizes in zip64 extra fields: the local header's own say 0xFFFFFFFF.
-            let archive = try Self.zip(
-                [("README.txt", String(repeating: "notes ", count: 5000)), ("orders.xml", XMLFeedGzipTests.orders(700))],
-                zip64: true)
+            let entries = [
+                ("README.txt", String(repeating: "notes ", count: 5000)), ("orders.xml", XMLFeedGzipTests.orders(700)),
+            ]
+            let archive = try Self.zip(entries, zip64: true)
             let (messages, error) = try await read(archive, in: directory)
             #expect(error == nil)
             #expect(XMLFeedConnectorTests.records(messages).count == 700)
