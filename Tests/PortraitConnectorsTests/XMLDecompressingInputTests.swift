@@ -43,11 +43,7 @@ struct XMLDecompressingInputTests {
             [("padding.bin", String(repeating: " ", count: 1 << 20)), ("orders.xml", XMLFeedGzipTests.orders(2))],
             streamed: true)
         func firstRead(limit: Int) -> (Int, String?) {
-            let zip = archive.withUnsafeBytes { bytes in
-                XMLZipInput(
-                    source: XMLBytesInput(Array(archive[4...])), prefix: UnsafeRawBufferPointer(rebasing: bytes[..<4]),
-                    maxPassedOverBytes: limit)
-            }
+            let zip = XMLZipInput(source: XMLBytesInput(archive), maxPassedOverBytes: limit)
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 4096)
             defer { buffer.deallocate() }
             return (zip.read(into: buffer, count: 4096), zip.failure)

@@ -103,3 +103,34 @@ final class XMLBytesInput: XMLInput {
 
     func close() {}
 }
+
+/// Bytes already read from `source` (to tell its format), handed out again, then the rest of `source`.
+final class XMLPrefixedInput: XMLInput {
+    private let prefix: [UInt8]
+    private var offset = 0
+    private let source: any XMLInput
+    private(set) var failure: String?
+
+    init(_ prefix: [UInt8], then source: any XMLInput) {
+        self.prefix = prefix
+        self.source = source
+    }
+
+    func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
+        guard offset == prefix.count else {
+            let length = min(count, prefix.count - offset)
+            prefix.withUnsafeBytes { bytes in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + offset, byteCount: length)
+            }
+            offset += length
+            return length
+        }
+        let length = source.read(into: buffer, count: count)
+        if length < 0 { failure = source.failure }
+        return length
+    }
+
+    func close() { source.close() }
+
+    func prefetch() async { await source.prefetch() }
+}

@@ -8,7 +8,7 @@ import CZlib
 /// `__MACOSX/` metadata) are passed over. A second `.xml` entry stops the document: an archive of several feeds
 /// would otherwise have all but one dropped in silence. Deflated and stored entries are read, each checked against
 /// its CRC-32; encrypted entries and other methods are refused, naming the entry.
-final class XMLZipInput {
+final class XMLZipInput: XMLInput {
     private static let bufferSize = 256 << 10
 
     private enum State {
@@ -47,16 +47,12 @@ final class XMLZipInput {
     /// The most an entry that is not the feed may inflate to while it is passed over.
     private let maxPassedOverBytes: Int
 
-    /// - Parameters:
-    ///   - prefix: The archive's first bytes, already read from `source` to recognise it.
-    ///   - maxPassedOverBytes: The most an entry before the feed, whose size follows its data, may inflate to
-    ///     while it is passed over.
-    init(source: any XMLInput, prefix: UnsafeRawBufferPointer, maxPassedOverBytes: Int = 1 << 30) {
+    /// - Parameter maxPassedOverBytes: The most an entry before the feed, whose size follows its data, may inflate
+    ///   to while it is passed over.
+    init(source: any XMLInput, maxPassedOverBytes: Int = 1 << 30) {
         self.source = source
         self.maxPassedOverBytes = maxPassedOverBytes
         stream.initialize(to: z_stream())
-        buffer.baseAddress!.copyMemory(from: prefix.baseAddress!, byteCount: prefix.count)
-        end = prefix.count
     }
 
     deinit {
@@ -349,4 +345,8 @@ final class XMLZipInput {
     private func fail(checksumOf name: String) -> Bool {
         fail("the zip entry \(name) does not match its CRC-32: the archive is damaged; fetch or export the file again")
     }
+
+    func close() { source.close() }
+
+    func prefetch() async { await source.prefetch() }
 }
