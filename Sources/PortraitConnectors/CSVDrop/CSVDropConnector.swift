@@ -106,10 +106,11 @@ public struct CSVDropConnector: Connector {
     public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
         try await check()
         var state = CSVDropState(state)
-        if let advice = try folder.globAdvice(suffixes: [".csv", ".tsv"]) {
+        let files = try folder.candidates()
+        if files.isEmpty, let advice = try folder.globAdvice(suffixes: [".csv", ".tsv"]) {
             try await output.warning(advice, location: folder.displayPath)
         }
-        for file in try folder.candidates() {
+        for file in files {
             try Task.checkCancellation()
             guard let sha256 = try await folder.pickUp(file, imported: state.imported, output: output) else { continue }
             try await importFile(file, sha256: sha256, state: &state, output: output)

@@ -77,13 +77,13 @@ struct DropFolder: Sendable {
         return found.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
     }
 
-    /// When no file matches the glob but some look like this kind's files (their name ends with one of
-    /// `suffixes`, such as `.xml` and `.xml.gz`, in any case): a warning naming them and the glob that would match.
+    /// For a folder with no `candidates()`: when some files look like this kind's (their name ends with one of
+    /// `suffixes`, such as `.xml` and `.xml.gz`, in any case), a warning naming them and the glob that would match.
     /// A glob is case-sensitive, so `ORDERS.XML` and `orders.xml.gz` pass `*.xml` by, and without this a folder of
     /// them imported nothing, silently. Files of other kinds are not mentioned: connectors may share a folder.
+    /// (Asked only when nothing matched, so a folder is listed twice only then.)
     func globAdvice(suffixes: [String]) throws -> String? {
         let names = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-        guard !names.contains(where: matches) else { return nil }
         var nearMisses: [String] = []
         // Globs that would match them: `*` and the name's suffix as written (`*.XML`, `*.xml.gz`).
         var globs: [String] = []

@@ -211,10 +211,11 @@ public struct XMLFeedConnector: Connector {
     private func readFolder(
         _ folder: DropFolder, since: String?, state: inout XMLFeedState, output: ConnectorOutput
     ) async throws {
-        if let advice = try folder.globAdvice(suffixes: [".xml", ".xml.gz", ".zip"]) {
+        let files = try folder.candidates()
+        if files.isEmpty, let advice = try folder.globAdvice(suffixes: [".xml", ".xml.gz", ".zip"]) {
             try await output.warning(advice, location: folder.displayPath)
         }
-        for file in try folder.candidates() {
+        for file in files {
             try Task.checkCancellation()
             let display = "\(folder.displayPath)/\(file.name)"
             let hash: DocumentHash
