@@ -31,20 +31,16 @@ struct XMLFeedOptions: Sendable {
     let checkpointRecords: Int
 
     /// `deleted: { field: status, values: [deleted, removed] }`; `values` defaults to `["true", "1"]`.
-    private static func deletion(_ option: JSONValue?, fields: Set<String>, prefix: String) throws
+    ///
+    /// - Parameter field: `deleted.field`, already checked to name one of the fields.
+    private static func deletion(_ option: JSONValue?, field: String?, prefix: String) throws
         -> (field: String, values: Set<String>)?
     {
         guard let option else { return nil }
         let usage =
             "options.deleted must be { field: NAME, values: [TEXT, …] }, NAME a key of options.fields whose text marks a record deleted (values default to true and 1)"
-        guard let field = option["field"]?.stringValue else {
+        guard let field else {
             throw PortraitError.configuration("\(prefix): \(usage)")
-        }
-        guard fields.contains(field) else {
-            let close = Suggestions.closest(to: field, among: fields).map { "; did you mean '\($0)'?" } ?? ""
-            throw PortraitError.configuration(
-                "\(prefix): options.deleted.field '\(field)' is not one of options.fields (\(fields.sorted().joined(separator: ", ")))\(close)"
-            )
         }
         let values = option["values"]?.arrayValue ?? ["true", "1"]
         let texts = values.compactMap { value -> String? in
@@ -129,17 +125,18 @@ struct XMLFeedOptions: Sendable {
         selection = try XMLSelection(record: record, fields: options["fields"], namespaces: namespaces, prefix: prefix)
         stream = options["stream"]?.stringValue ?? selection.recordPath.last!.local
         let fieldNames = Set((options["fields"]?.objectValue ?? [:]).keys)
-        for key in ["id_field", "updated_field"] {
-            if let name = options[key]?.stringValue, !fieldNames.contains(name) {
-                let close = Suggestions.closest(to: name, among: fieldNames).map { "; did you mean '\($0)'?" } ?? ""
-                throw PortraitError.configuration(
-                    "\(prefix): options.\(key) '\(name)' is not one of options.fields (\(fieldNames.sorted().joined(separator: ", ")))\(close)"
-                )
-            }
+        /// The option at `key` (`id_field`, `deleted.field`), which must name one of `fields`.
+        func fieldName(_ value: JSONValue?, key: String) throws -> String? {
+            guard let name = value?.stringValue, !fieldNames.contains(name) else { return value?.stringValue }
+            let close = Suggestions.closest(to: name, among: fieldNames).map { "; did you mean '\($0)'?" } ?? ""
+            throw PortraitError.configuration(
+                "\(prefix): options.\(key) '\(name)' is not one of options.fields (\(fieldNames.sorted().joined(separator: ", ")))\(close)"
+            )
         }
-        idField = options["id_field"]?.stringValue
-        updatedField = options["updated_field"]?.stringValue
-        deletion = try Self.deletion(options["deleted"], fields: fieldNames, prefix: prefix)
+        idField = try fieldName(options["id_field"], key: "id_field")
+        updatedField = try fieldName(options["updated_field"], key: "updated_field")
+        deletion = try Self.deletion(
+            options["deleted"], field: fieldName(options["deleted"]?["field"], key: "deleted.field"), prefix: prefix)
         let whitespaceText = options["whitespace"]?.stringValue ?? XMLWhitespace.collapse.rawValue
         guard let whitespace = XMLWhitespace(rawValue: whitespaceText) else {
             throw PortraitError.configuration(
