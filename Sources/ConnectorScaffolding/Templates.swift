@@ -57,7 +57,7 @@ enum Templates {
                 // TODO: sample the real source; a couple of hundred records is enough to write a mapping.
                 var fields: [String: StreamDescription.Field] = [:]
                 for record in records.prefix(200) {
-                    for (path, leaf) in record.sampleLeaves() where fields[path] == nil {
+                    for (path, leaf) in record.leaves(listElements: true) where fields[path] == nil {
                         fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
                     }
                 }

@@ -67,12 +67,12 @@ struct JSONValueTests {
         #expect(value.leaves().map(\.0) == ["a", "b.c", "b.d.e", "f"])
     }
 
-    @Test func sampleLeavesAlsoListTheFieldsOfEveryElementOfAListOfObjects() {
+    @Test func leavesWithListElementsAlsoListTheFieldsOfEveryElementOfAListOfObjects() {
         let value: JSONValue = [
             "id": "O-1", "tags": ["a", "b"],
             "lines": [["sku": "S-1", "qty": "2"], ["sku": "S-2", "gift": ["wrap": true]], "not an object"],
         ]
-        let leaves = value.sampleLeaves()
+        let leaves = value.leaves(listElements: true)
         #expect(
             leaves.map(\.0) == ["id", "lines", "lines[].qty", "lines[].sku", "lines[].gift.wrap", "tags"])
         // The first element that has a field gives its example.

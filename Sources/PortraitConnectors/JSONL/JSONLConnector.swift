@@ -47,7 +47,7 @@ public struct JSONLConnector: Connector {
         var lines = 0
         try LineReader.forEachLineSync(in: file) { line, _ in
             guard let value = try? JSONValue(parsing: line) else { return true }
-            for (path, leaf) in value.sampleLeaves() where fields[path] == nil {
+            for (path, leaf) in value.leaves(listElements: true) where fields[path] == nil {
                 fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
             }
             lines += 1

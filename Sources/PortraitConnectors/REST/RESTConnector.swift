@@ -41,7 +41,7 @@ public struct RESTConnector: Connector {
         let page = try options.records.page(from: response, body: body, cursor: nil, base: options.base, pageSize: options.pageSize)
         var fields: [String: StreamDescription.Field] = [:]
         for record in page.records {
-            for (path, leaf) in record.sampleLeaves() where fields[path] == nil {
+            for (path, leaf) in record.leaves(listElements: true) where fields[path] == nil {
                 fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
             }
         }

@@ -83,7 +83,8 @@ public struct XMLFeedConnector: Connector {
         var note: String?
         do {
             while count < 200, case .record(let record)? = try reader.next() {
-                for (path, leaf) in JSONValue.object(record.fields.object).sampleLeaves() where fields[path] == nil {
+                let sample = JSONValue.object(record.fields.object)
+                for (path, leaf) in sample.leaves(listElements: true) where fields[path] == nil {
                     fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
                 }
                 count += 1
