@@ -26,16 +26,15 @@ extension HTTPClient {
         try await Self.withRetries("GET \(Self.redacted(url))", policy: policy, onRetry: onRetry) {
             let (stream, failed) = try await streamAttempt(url, headers: headers, bufferBytes: bufferBytes)
             guard let failed else { return .done(stream) }
-            guard RetryPolicy.retryableStatuses.contains(failed.status) else {
+            // `requireSuccess` throws for any status that is not 2xx, as `failed`'s is.
+            let refusal = { () throws -> HTTPBodyStream in
                 try failed.requireSuccess()
-                return .done(stream)  // Not reached: a failed response is not 2xx.
+                return stream
             }
+            guard RetryPolicy.retryableStatuses.contains(failed.status) else { return .done(try refusal()) }
             return .notNow(
                 reason: failed.statusText, retryAfter: stream.finalHeader("Retry-After").flatMap(Self.retryAfter),
-                lastResort: {
-                    try failed.requireSuccess()
-                    return stream
-                })
+                lastResort: refusal)
         }
     }
 
