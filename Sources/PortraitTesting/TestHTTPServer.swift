@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
 /// A loopback HTTP server for tests: register routes, then run a test body against `http://127.0.0.1:<port>`.
 ///
@@ -102,6 +103,23 @@ public struct TestHTTPServer: Sendable {
     /// Answers `method` requests to `path` with whatever `handler` returns (pagination, checking headers, errors).
     public mutating func route(_ path: String, method: String = "GET", handler: @escaping Handler) {
         routes.append(Route(method: method, path: path, handler: handler))
+    }
+
+    /// Answers the `n`th request to `path` (1 for the first) with `answer(n)`: a server that is busy at first, or
+    /// changes between requests, without a counter in each test.
+    public mutating func route(
+        _ path: String, method: String = "GET", byCall answer: @escaping @Sendable (Int) -> Response
+    ) {
+        let calls = Mutex(0)
+        route(
+            path, method: method,
+            handler: { _ in
+                answer(
+                    calls.withLock { calls in
+                        calls += 1
+                        return calls
+                    })
+            })
     }
 
     /// Starts the server, runs `body` with it, then stops it, whether `body` returned or threw.

@@ -808,16 +808,11 @@ struct XMLFeedConnectorTests {
 
     @Test func aURLFeedThatIsBusyAtFirstIsReadOnRetryUnlessRetriesAreOff() async throws {
         var server = TestHTTPServer()
-        let calls = Mutex(0)
-        server.route("/feed.xml") { _ in
-            let call = calls.withLock { calls in
-                calls += 1
-                return calls
-            }
-            return call % 2 == 1
+        server.route("/feed.xml", byCall: { call in
+            call % 2 == 1
                 ? TestHTTPServer.Response(status: 503, headers: [("Retry-After", "0")], body: "busy")
                 : TestHTTPServer.Response(body: "<feed><order id=\"R-1\"><total>1</total></order></feed>")
-        }
+        })
         try await server.run { running in
             try await TemporaryDirectory.with { directory in
                 var options = Self.urlOptions(running.url("/feed.xml")).objectValue!
@@ -829,7 +824,7 @@ struct XMLFeedConnectorTests {
                 let (none, refusal) = await read(try connector(directory, .object(options)))
                 #expect(Self.records(none).isEmpty)
                 #expect("\(refusal.map { "\($0)" } ?? "")".contains("HTTP 503"))
-                #expect(calls.withLock { $0 } == 3)
+                #expect(running.requests.filter { $0.path == "/feed.xml" }.count == 3)
             }
         }
     }

@@ -58,16 +58,11 @@ struct HTTPClientStreamingTests {
 
     @Test func aStatusThatSaysNotNowIsRetriedBeforeTheBodyStarts() async throws {
         var server = TestHTTPServer()
-        let calls = Mutex(0)
-        server.route("/feed.xml") { _ in
-            let call = calls.withLock { calls in
-                calls += 1
-                return calls
-            }
-            return call == 1
+        server.route("/feed.xml", byCall: { call in
+            call == 1
                 ? TestHTTPServer.Response(status: 503, headers: [("Retry-After", "0")], body: "warming up")
                 : TestHTTPServer.Response(body: "<feed/>", chunked: true)
-        }
+        })
         try await server.run { running in
             let retries = Mutex<[HTTPRetry]>([])
             let stream = try await HTTPClient().stream(
