@@ -14,8 +14,10 @@ final class XMLZipInput: XMLInput {
     private enum State {
         /// Before a local header (or the central directory, which ends the entries).
         case header
-        /// Inside the document's entry: inflating (`deflated`) or copying `remaining` stored bytes.
-        case document(deflated: Bool, remaining: Int, descriptor: Descriptor?)
+        /// Inside the document's entry, deflated; its CRC-32 and sizes follow it when `descriptor` is given.
+        case deflated(descriptor: Descriptor?)
+        /// Inside the document's entry, stored, with `remaining` bytes to copy (its size is in its header).
+        case stored(remaining: Int)
         /// The document is read and no other `.xml` entry follows.
         case finished
     }
@@ -71,11 +73,11 @@ final class XMLZipInput: XMLInput {
                 return 0
             case .header:
                 guard readHeader() else { return -1 }
-            case .document(let deflated, let remaining, let descriptor):
-                let length =
-                    deflated
-                    ? inflate(into: output, count: count, descriptor: descriptor)
-                    : copyStored(into: output, count: count, remaining: remaining, descriptor: descriptor)
+            case .deflated(let descriptor):
+                let length = inflate(into: output, count: count, descriptor: descriptor)
+                if length != 0 { return length }
+            case .stored(let remaining):
+                let length = copyStored(into: output, count: count, remaining: remaining)
                 if length != 0 { return length }
             }
         }
@@ -151,7 +153,7 @@ final class XMLZipInput: XMLInput {
         document = name
         crc = crc32(0, nil, 0)
         expectedCRC = headerCRC
-        state = .document(deflated: method == 8, remaining: Int(compressedSize), descriptor: descriptor)
+        state = method == 8 ? .deflated(descriptor: descriptor) : .stored(remaining: Int(compressedSize))
         return true
     }
 
@@ -203,11 +205,9 @@ final class XMLZipInput: XMLInput {
         return step.produced
     }
 
-    private func copyStored(
-        into output: UnsafeMutablePointer<CChar>, count: Int, remaining: Int, descriptor: Descriptor?
-    ) -> Int {
+    private func copyStored(into output: UnsafeMutablePointer<CChar>, count: Int, remaining: Int) -> Int {
         guard remaining > 0 else {
-            return finishDocument(descriptor: descriptor) ? 0 : -1
+            return finishDocument(descriptor: nil) ? 0 : -1
         }
         guard fill(1) else {
             _ = fail(truncated: "inside the entry \(document ?? "")")
@@ -217,7 +217,7 @@ final class XMLZipInput: XMLInput {
         UnsafeMutableRawPointer(output).copyMemory(from: buffer.baseAddress! + start, byteCount: length)
         consume(length)
         crc = crc32(crc, UnsafeRawPointer(output).assumingMemoryBound(to: Bytef.self), uInt(length))
-        state = .document(deflated: false, remaining: remaining - length, descriptor: descriptor)
+        state = .stored(remaining: remaining - length)
         return length
     }
 
