@@ -1,0 +1,282 @@
+// The floor under an xml_feed import, end to end, in C: libxml2's streaming reader (the parse options the
+// connector uses) pulls each order of the benchmark feed, its attributes and element texts are written out as a
+// JSON-like raw text and a second, longer "canonical" text (plain copies: no transforms, no validation, no
+// escaping, no content hash), and batches of 1,024 orders go, two in flight, to a writer thread that inserts them
+// into the records table of migration v4 with the statement `portrait sync` uses, while a third thread copies the
+// log back into the database (passive checkpoints on its own connection), as the store's `WALCheckpointer` does.
+//
+// It is the least any implementation of the issue can do on this machine: whatever `portrait sync` takes beyond
+// this is mapping, validation, hashing and Swift. Usage: floor FEED DB   (benchmarks/xml-floor/run.sh)
+#include <libxml/xmlreader.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { batchSize = 1024, textBytes = 2048 };
+
+typedef struct {
+    char id[32];
+    char location[48];
+    char raw[textBytes];
+    char canonical[textBytes];
+    int rawLength, canonicalLength;
+} Row;
+
+typedef struct {
+    Row rows[batchSize];
+    int count;
+    int last;
+} Batch;
+
+// Two batches in flight: the reader fills one while the writer inserts the other.
+static Batch batches[2];
+static int filled[2];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+static int checkpointWanted, writerDone;
+static const char *databasePath;
+static int checkpoints;
+static double readerWaited, writerWaited, finalCheckpoint;
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void check(int code, sqlite3 *db, const char *what) {
+    if (code != SQLITE_OK && code != SQLITE_DONE && code != SQLITE_ROW) {
+        fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
+        exit(1);
+    }
+}
+
+static void append(char *buffer, int *length, const char *text, int count) {
+    if (*length + count < textBytes) {
+        memcpy(buffer + *length, text, count);
+        *length += count;
+    }
+}
+
+// Appends `"name":"value",` for one attribute or element text.
+static void appendField(char *buffer, int *length, const xmlChar *name, const xmlChar *value) {
+    append(buffer, length, "\"", 1);
+    append(buffer, length, (const char *)name, (int)strlen((const char *)name));
+    append(buffer, length, "\":\"", 3);
+    append(buffer, length, (const char *)value, (int)strlen((const char *)value));
+    append(buffer, length, "\",", 2);
+}
+
+// Like the store's `WALCheckpointer`: every 16 MiB of log the writer's commit asks for a passive checkpoint
+// beside it; past 256 MiB the writer finishes the copy itself so that the log starts over.
+static int walHook(void *unused, sqlite3 *db, const char *name, int frames) {
+    (void)unused;
+    static int requestedAt;
+    if (frames >= (256 << 20) / 4096) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, 0, 0);
+        requestedAt = 0;
+    } else if (frames - requestedAt >= (16 << 20) / 4096 || frames < requestedAt) {
+        requestedAt = frames;
+        pthread_mutex_lock(&lock);
+        checkpointWanted = 1;
+        pthread_cond_broadcast(&changed);
+        pthread_mutex_unlock(&lock);
+    }
+    return SQLITE_OK;
+}
+
+static void *writer(void *unused) {
+    (void)unused;
+    sqlite3 *db;
+    check(sqlite3_open(databasePath, &db), db, "open");
+    check(sqlite3_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;", 0, 0, 0), db, "pragma");
+    sqlite3_stmt *insert;
+    check(sqlite3_prepare_v2(db,
+              "INSERT INTO records (connector, stream, source_id, entity, raw, canonical, location, deleted, "
+              "content_hash, first_seen_at, updated_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT (connector, stream, source_id) DO NOTHING",
+              -1, &insert, 0),
+        db, "prepare");
+    sqlite3_wal_hook(db, walHook, 0);
+    const char *hash = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
+    for (int slot = 0;; slot ^= 1) {
+        double waitStart = now();
+        pthread_mutex_lock(&lock);
+        while (!filled[slot]) pthread_cond_wait(&changed, &lock);
+        pthread_mutex_unlock(&lock);
+        writerWaited += now() - waitStart;
+        Batch *batch = &batches[slot];
+        check(sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0), db, "begin");
+        for (int i = 0; i < batch->count; i++) {
+            Row *row = &batch->rows[i];
+            sqlite3_bind_text(insert, 1, "shop", 4, SQLITE_STATIC);
+            sqlite3_bind_text(insert, 2, "order", 5, SQLITE_STATIC);
+            sqlite3_bind_text(insert, 3, row->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(insert, 4, "order", 5, SQLITE_STATIC);
+            sqlite3_bind_text(insert, 5, row->raw, row->rawLength, SQLITE_STATIC);
+            sqlite3_bind_text(insert, 6, row->canonical, row->canonicalLength, SQLITE_STATIC);
+            sqlite3_bind_text(insert, 7, row->location, -1, SQLITE_STATIC);
+            sqlite3_bind_int(insert, 8, 0);
+            sqlite3_bind_text(insert, 9, hash, 64, SQLITE_STATIC);
+            sqlite3_bind_double(insert, 10, 1.0);
+            sqlite3_bind_double(insert, 11, 1.0);
+            sqlite3_bind_int(insert, 12, 1);
+            check(sqlite3_step(insert), db, "insert");
+            sqlite3_reset(insert);
+        }
+        check(sqlite3_exec(db, "COMMIT", 0, 0, 0), db, "commit");
+        int last = batch->last;
+        pthread_mutex_lock(&lock);
+        filled[slot] = 0;
+        pthread_cond_broadcast(&changed);
+        pthread_mutex_unlock(&lock);
+        if (last) break;
+    }
+    // What the background checkpoints left is copied back at the end, as the store does when a sync finishes.
+    double checkpointStart = now();
+    check(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", 0, 0, 0), db, "checkpoint");
+    finalCheckpoint = now() - checkpointStart;
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+    pthread_mutex_lock(&lock);
+    writerDone = 1;
+    pthread_cond_broadcast(&changed);
+    pthread_mutex_unlock(&lock);
+    return 0;
+}
+
+static void *checkpointer(void *unused) {
+    (void)unused;
+    sqlite3 *db;
+    check(sqlite3_open(databasePath, &db), db, "open");
+    // A connection opens the database (and learns it is in WAL mode) lazily, at its first statement.
+    check(sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", 0, 0, 0), db, "open the log");
+    for (;;) {
+        pthread_mutex_lock(&lock);
+        while (!checkpointWanted && !writerDone) pthread_cond_wait(&changed, &lock);
+        int done = writerDone;
+        checkpointWanted = 0;
+        pthread_mutex_unlock(&lock);
+        if (done) break;
+        int logFrames = 0, copied = 0;
+        check(sqlite3_wal_checkpoint_v2(db, 0, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied), db, "checkpoint");
+        checkpoints++;
+    }
+    sqlite3_close(db);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: floor FEED DB\n");
+        return 2;
+    }
+    databasePath = argv[2];
+    char path[1024];
+    unlink(databasePath);
+    snprintf(path, sizeof path, "%s-wal", databasePath);
+    unlink(path);
+    sqlite3 *db;
+    check(sqlite3_open(databasePath, &db), db, "open");
+    check(sqlite3_exec(db,
+              "PRAGMA journal_mode = WAL;"
+              "CREATE TABLE records (connector TEXT NOT NULL CHECK (connector <> ''), stream TEXT NOT NULL CHECK "
+              "(stream <> ''), source_id TEXT NOT NULL CHECK (source_id <> ''), entity TEXT NOT NULL, raw TEXT NOT "
+              "NULL, canonical TEXT NOT NULL, location TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0 CHECK "
+              "(deleted IN (0, 1)), content_hash TEXT NOT NULL, profile_id TEXT, first_seen_at REAL NOT NULL, "
+              "updated_at REAL NOT NULL, run_id INTEGER, UNIQUE (connector, stream, source_id));"
+              "CREATE INDEX records_by_profile ON records(profile_id) WHERE profile_id IS NOT NULL;",
+              0, 0, 0),
+        db, "schema");
+    sqlite3_close(db);
+
+    double start = now();
+    pthread_t writerThread, checkpointerThread;
+    pthread_create(&writerThread, 0, writer, 0);
+    pthread_create(&checkpointerThread, 0, checkpointer, 0);
+
+    xmlTextReaderPtr reader = xmlReaderForFile(argv[1], 0,
+        XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE);
+    if (!reader) {
+        fprintf(stderr, "cannot open %s\n", argv[1]);
+        return 1;
+    }
+    int slot = 0, orders = 0;
+    Batch *batch = &batches[0];
+    batch->count = 0;
+    Row *row = 0;
+    const xmlChar *element = 0;
+    while (xmlTextReaderRead(reader) == 1) {
+        int type = xmlTextReaderNodeType(reader), depth = xmlTextReaderDepth(reader);
+        if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
+            if (batch->count == batchSize) {
+                double waitStart = now();
+                pthread_mutex_lock(&lock);
+                filled[slot] = 1;
+                pthread_cond_broadcast(&changed);
+                slot ^= 1;
+                while (filled[slot]) pthread_cond_wait(&changed, &lock);
+                pthread_mutex_unlock(&lock);
+                readerWaited += now() - waitStart;
+                batch = &batches[slot];
+                batch->count = 0;
+            }
+            row = &batch->rows[batch->count++];
+            row->rawLength = 0;
+            row->canonicalLength = 0;
+            append(row->raw, &row->rawLength, "{", 1);
+            append(row->canonical, &row->canonicalLength, "{\"channel\":\"online\",\"customer\":{", 32);
+            snprintf(row->location, sizeof row->location, "orders.xml:%d /o:feed/o:order[%d]",
+                xmlTextReaderGetParserLineNumber(reader), ++orders);
+            xmlChar *id = xmlTextReaderGetAttribute(reader, BAD_CAST "id");
+            snprintf(row->id, sizeof row->id, "%s", id ? (const char *)id : "");
+            xmlFree(id);
+        }
+        if (!row || depth < 1) continue;
+        if (type == XML_READER_TYPE_ELEMENT) {
+            element = xmlTextReaderConstLocalName(reader);
+            while (xmlTextReaderMoveToNextAttribute(reader) == 1) {
+                appendField(row->raw, &row->rawLength, xmlTextReaderConstLocalName(reader),
+                    xmlTextReaderConstValue(reader));
+                appendField(row->canonical, &row->canonicalLength, xmlTextReaderConstLocalName(reader),
+                    xmlTextReaderConstValue(reader));
+            }
+        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) && element) {
+            appendField(row->raw, &row->rawLength, element, xmlTextReaderConstValue(reader));
+            appendField(row->canonical, &row->canonicalLength, element, xmlTextReaderConstValue(reader));
+        } else if (type == XML_READER_TYPE_END_ELEMENT && depth == 1) {
+            append(row->raw, &row->rawLength, "}", 1);
+            append(row->canonical, &row->canonicalLength, "}}", 2);
+        }
+    }
+    xmlFreeTextReader(reader);
+    double readerDone = now() - start;
+    pthread_mutex_lock(&lock);
+    batch->last = 1;
+    filled[slot] = 1;
+    pthread_cond_broadcast(&changed);
+    pthread_mutex_unlock(&lock);
+    pthread_join(writerThread, 0);
+    pthread_join(checkpointerThread, 0);
+    double seconds = now() - start;
+
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    double cpu = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec
+        + usage.ru_stime.tv_usec / 1e6;
+    FILE *feed = fopen(argv[1], "rb");
+    fseek(feed, 0, SEEK_END);
+    double megabytes = ftell(feed) / 1e6;
+    fclose(feed);
+    printf("xml floor: %d orders, %.0f MB in %.2f s = %.1f MB/s (CPU %.2f s)\n", orders, megabytes, seconds,
+        megabytes / seconds, cpu);
+    printf("  reader done after %.2f s (waited %.2f s for the writer); writer waited %.2f s for the reader; last "
+           "checkpoint %.2f s; %d background checkpoints\n",
+        readerDone, readerWaited, writerWaited, finalCheckpoint, checkpoints);
+    return 0;
+}
