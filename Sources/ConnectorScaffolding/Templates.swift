@@ -66,7 +66,7 @@ enum Templates {
 
             public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
                 try await check()
-                let start = state?.value["offset"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
+                let start = state?.value["offset"]?.intValue ?? 0
                 // TODO: read the real source from `state` here, page by page or line by line, sending each record as it
                 // is read and a checkpoint whenever everything before it may be committed. Periodic checkpoints are not
                 // waited for (the read goes on while they commit); use `output.checkpoint` where the connector then acts

@@ -137,8 +137,8 @@ extension HubConfig {
         var service = ServiceConfig()
         if let section = root["service"] {
             if let host = section["host"]?.stringValue { service.host = host }
-            if let port = section["port"]?.numberValue { service.port = NSDecimalNumber(decimal: port).intValue }
-            if let bytes = section["max_body_bytes"]?.numberValue { service.maxBodyBytes = NSDecimalNumber(decimal: bytes).intValue }
+            if let port = section["port"]?.numberValue { service.port = port.clampedInt }
+            if let bytes = section["max_body_bytes"]?.numberValue { service.maxBodyBytes = bytes.clampedInt }
         }
         return HubConfig(
             file: file, directory: directory, storePath: storePath, connectors: connectors, redactor: resolver.redactor,

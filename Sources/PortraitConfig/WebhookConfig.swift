@@ -149,9 +149,9 @@ extension WebhookConfig {
                 }
             }
             guard valid, let secret = resolvedItem?["secret"]?.stringValue, !secret.isEmpty else { continue }
-            let maxAttempts = item["max_attempts"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue }
+            let maxAttempts = item["max_attempts"]?.intValue
             let timeout = item["timeout_seconds"]?.numberValue.map {
-                Duration.milliseconds(NSDecimalNumber(decimal: $0 * 1000).intValue)
+                Duration.milliseconds(($0 * 1000).clampedInt)
             }
             webhooks.append(
                 WebhookConfig(

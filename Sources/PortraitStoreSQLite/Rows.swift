@@ -61,7 +61,7 @@ enum Rows {
 
     static func parts(_ text: String?, _ what: String, _ location: String) throws -> [RunPart] {
         guard let text else { return [] }
-        func int(_ value: JSONValue?) -> Int { value?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0 }
+        func int(_ value: JSONValue?) -> Int { value?.intValue ?? 0 }
         return try json(text, what, location).arrayValue?.map { part in
             RunPart(
                 name: part["name"]?.stringValue ?? "", note: part["note"]?.stringValue, read: int(part["read"]),

@@ -86,4 +86,20 @@ struct JSONValueTests {
         #expect(Suggestions.closest(to: "optoins", among: ["enabled", "options"]) == "options")
         #expect(Suggestions.closest(to: "zzz", among: ["enabled", "options"]) == nil)
     }
+
+    /// Config and state numbers are read through `intValue`: one too large for `Int` must not come out as 0 or
+    /// negative (`NSDecimalNumber.intValue` does both), or a limit set very high would become the lowest one.
+    @Test func intValueRoundsTowardZeroAndClampsToIntsRange() throws {
+        #expect(JSONValue.number(Decimal(string: "2.7")!).intValue == 2)
+        #expect(JSONValue.number(Decimal(string: "-2.7")!).intValue == -2)
+        #expect(JSONValue.number(Decimal(string: "1e40")!).intValue == Int.max)
+        #expect(JSONValue.number(Decimal(string: "-1e40")!).intValue == Int.min)
+        #expect(JSONValue.number(Decimal(string: "9223372036854775808")!).intValue == Int.max)
+        #expect(JSONValue.number(Decimal(string: "9223372036854775807")!).intValue == Int.max)
+        #expect(JSONValue.number(Decimal(string: "-9223372036854775808")!).intValue == Int.min)
+        #expect(JSONValue.number(1_048_576).intValue == 1_048_576)
+        #expect(JSONValue.string("12").intValue == nil)
+        #expect(JSONValue.number(Decimal(string: "2.5")!).doubleValue == 2.5)
+        #expect(JSONValue.bool(true).doubleValue == nil)
+    }
 }

@@ -44,7 +44,7 @@ public struct CSVDropConnector: Connector {
         folder = DropFolder(
             url: context.url(forPath: folderPath), displayPath: folderPath,
             glob: options["glob"]?.stringValue ?? "*.csv", completion: completion,
-            stableSeconds: options["stable_seconds"]?.numberValue.map { NSDecimalNumber(decimal: $0).doubleValue } ?? 5,
+            stableSeconds: options["stable_seconds"]?.doubleValue ?? 5,
             archiveName: options["archive_folder"]?.stringValue ?? "archive",
             rejectedName: options["rejected_folder"]?.stringValue ?? "rejected")
         for (key, value) in [("archive_folder", folder.archiveName), ("rejected_folder", folder.rejectedName)]
@@ -76,7 +76,7 @@ public struct CSVDropConnector: Connector {
         }
         idColumn = options["id_field"]?.stringValue.map(CSVHeader.normalize)
         requiredColumns = (options["required_columns"]?.arrayValue ?? []).compactMap(\.stringValue).map(CSVHeader.normalize)
-        checkpointRows = options["checkpoint_rows"]?.numberValue.map { max(NSDecimalNumber(decimal: $0).intValue, 1) } ?? 50_000
+        checkpointRows = options["checkpoint_rows"]?.intValue.map { max($0, 1) } ?? 50_000
     }
 
     public var streamNames: [String] { [stream] }

@@ -27,8 +27,8 @@ struct CSVDropState: Sendable, Equatable {
             let line = position["line"]?.numberValue
         {
             self.position = Position(
-                name: name, sha256: sha256, offset: NSDecimalNumber(decimal: offset).int64Value,
-                line: NSDecimalNumber(decimal: line).intValue)
+                name: name, sha256: sha256, offset: Int64(offset.clampedInt),
+                line: line.clampedInt)
         }
     }
 

@@ -59,8 +59,8 @@ public struct JSONLConnector: Connector {
     public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
         try await check()
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-        var skip = state?.value["line"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
-        let committedSize = state?.value["size"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
+        var skip = state?.value["line"]?.intValue ?? 0
+        let committedSize = state?.value["size"]?.intValue ?? 0
         if size < committedSize { skip = 0 }  // Replaced by a shorter file: read it all again.
 
         var pending: [ConnectorMessage] = []

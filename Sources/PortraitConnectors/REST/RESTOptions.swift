@@ -45,7 +45,7 @@ struct RESTOptions: Sendable {
         let idField = options["id_field"]?.stringValue ?? "id"
         records = try Self.endpoint(
             options, path: path, idField: idField, listsDeletions: false, at: prefix)
-        pageSize = options["page_size"]?.numberValue.map { max(NSDecimalNumber(decimal: $0).intValue, 1) } ?? 100
+        pageSize = options["page_size"]?.intValue.map { max($0, 1) } ?? 100
         stream = options["stream"]?.stringValue ?? "records"
         updatedField = options["updated_field"]?.stringValue
 
@@ -90,7 +90,7 @@ struct RESTOptions: Sendable {
         auth = try RESTAuth(options["auth"], at: "\(prefix).auth")
         retry = RetryPolicy(option: options["retry"])
         func number(_ value: JSONValue?, _ fallback: Int) -> Int {
-            value?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? fallback
+            value?.intValue ?? fallback
         }
         http = HTTPClient.Configuration(
             connectTimeout: .seconds(number(options["connect_timeout_seconds"], 10)),

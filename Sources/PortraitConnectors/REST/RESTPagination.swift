@@ -45,7 +45,7 @@ enum RESTPagination: Sendable, Equatable {
         case "next_link": self = .nextLink(path: try text("path"), done: value["done"]?.stringValue)
         case "link_header": self = .linkHeader
         case "page":
-            let start = value["start"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 1
+            let start = value["start"]?.intValue ?? 1
             self = .page(parameter: try text("parameter", default: "page"), sizeParameter: value["size_parameter"]?.stringValue, start: start)
         case "offset":
             self = .offset(
@@ -82,9 +82,9 @@ enum RESTPageCursor: Sendable, Equatable {
         } else if let url = state["url"]?.stringValue {
             self = .url(url)
         } else if let page = state["page"]?.numberValue {
-            self = .number(NSDecimalNumber(decimal: page).intValue)
+            self = .number(page.clampedInt)
         } else if let offset = state["offset"]?.numberValue {
-            self = .offset(NSDecimalNumber(decimal: offset).intValue)
+            self = .offset(offset.clampedInt)
         } else {
             return nil
         }

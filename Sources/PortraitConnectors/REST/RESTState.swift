@@ -34,7 +34,7 @@ struct RESTState: Equatable {
         newest = value?["newest"].flatMap(RESTTimestamp.milliseconds)
         phase = value?["phase"]?.stringValue.flatMap(Phase.init) ?? .records
         page = RESTPageCursor(state: value?["page"])
-        pagesRead = page == nil ? 0 : value?["pages_read"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
+        pagesRead = page == nil ? 0 : value?["pages_read"]?.intValue ?? 0
     }
 
     /// The state after a whole run: the next run asks for what changed since the newest record seen.

@@ -23,7 +23,7 @@ enum RESTTimestamp {
     static func milliseconds(_ value: JSONValue) -> Int64? {
         switch value {
         case .number(let number):
-            return epoch(NSDecimalNumber(decimal: number).int64Value)
+            return epoch(Int64(number.clampedInt))
         case .string(let text):
             if let number = Int64(text) { return epoch(number) }
             return parse(Array(text.utf8))

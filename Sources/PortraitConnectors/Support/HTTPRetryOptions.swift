@@ -8,7 +8,7 @@ extension RetryPolicy {
     /// HTTP-reading kinds (`rest`, `xml_feed`) share it; defaults where not set.
     init(option retry: JSONValue?) {
         func number(_ value: JSONValue?, _ fallback: Int) -> Int {
-            value?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? fallback
+            value?.intValue ?? fallback
         }
         self.init(
             maxAttempts: number(retry?["max_attempts"], 6),

@@ -25,7 +25,7 @@ struct ImportedFiles: Sendable, Equatable {
     init(_ value: JSONValue?) {
         for (hash, entry) in value?.objectValue ?? [:] {
             guard let name = entry["name"]?.stringValue, let at = entry["at"]?.stringValue else { continue }
-            let size = entry["size"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue }
+            let size = entry["size"]?.intValue
             files[hash] = File(name: name, at: at, size: size)
         }
     }

@@ -72,8 +72,8 @@ public struct SurveyConnector: Connector {
         }
         try await check()
         let size = (try? FileManager.default.attributesOfItem(atPath: export.url.path)[.size] as? Int) ?? 0
-        var skip = state?.value["line"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
-        let committedSize = state?.value["size"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
+        var skip = state?.value["line"]?.intValue ?? 0
+        let committedSize = state?.value["size"]?.intValue ?? 0
         if size < committedSize { skip = 0 }  // Replaced by a shorter export: read it all again.
 
         // Rows without submitted_at are dated by the export file, so importing it again changes nothing.

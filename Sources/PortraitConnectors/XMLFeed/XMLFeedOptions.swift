@@ -73,7 +73,7 @@ struct XMLFeedOptions: Sendable {
             let folder = DropFolder(
                 url: context.url(forPath: folderPath), displayPath: folderPath,
                 glob: options["glob"]?.stringValue ?? "*.xml", completion: completion,
-                stableSeconds: options["stable_seconds"]?.numberValue.map { NSDecimalNumber(decimal: $0).doubleValue }
+                stableSeconds: options["stable_seconds"]?.doubleValue
                     ?? 5,
                 archiveName: options["archive_folder"]?.stringValue ?? "archive",
                 rejectedName: options["rejected_folder"]?.stringValue ?? "rejected")
@@ -98,7 +98,7 @@ struct XMLFeedOptions: Sendable {
                 }
                 headers.append((name, text))
             }
-            let seconds = options["timeout_seconds"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 3600
+            let seconds = options["timeout_seconds"]?.intValue ?? 3600
             source = .url(
                 url, headers: headers,
                 http: HTTPClient.Configuration(
@@ -145,10 +145,10 @@ struct XMLFeedOptions: Sendable {
         self.whitespace = whitespace
         var limits = XMLLimits()
         if let depth = options["max_depth"]?.numberValue {
-            limits.maxDepth = max(NSDecimalNumber(decimal: depth).intValue, 2)
+            limits.maxDepth = max(depth.clampedInt, 2)
         }
         if let bytes = options["max_record_bytes"]?.numberValue {
-            limits.maxRecordBytes = max(NSDecimalNumber(decimal: bytes).intValue, 1024)
+            limits.maxRecordBytes = max(bytes.clampedInt, 1024)
         }
         guard limits.maxDepth > selection.recordPath.count else {
             throw PortraitError.configuration(
@@ -157,6 +157,6 @@ struct XMLFeedOptions: Sendable {
         }
         self.limits = limits
         checkpointRecords =
-            options["checkpoint_records"]?.numberValue.map { max(NSDecimalNumber(decimal: $0).intValue, 1) } ?? 10_000
+            options["checkpoint_records"]?.intValue.map { max($0, 1) } ?? 10_000
     }
 }

@@ -45,7 +45,7 @@ struct XMLFeedState: Sendable, Equatable {
             let sha256 = position["sha256"]?.stringValue, let records = position["records"]?.numberValue
         {
             self.position = Position(
-                name: name, sha256: sha256, records: NSDecimalNumber(decimal: records).intValue,
+                name: name, sha256: sha256, records: records.clampedInt,
                 error: position["error"]?.stringValue)
         }
         watermark = value["watermark"]?.stringValue

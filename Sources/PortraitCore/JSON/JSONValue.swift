@@ -21,6 +21,9 @@ extension JSONValue {
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
     public var numberValue: Decimal? { if case .number(let n) = self { return n } else { return nil } }
+    /// The number as an `Int`, rounded toward zero and clamped to `Int`'s range (``Foundation/Decimal/clampedInt``).
+    public var intValue: Int? { numberValue?.clampedInt }
+    public var doubleValue: Double? { numberValue.map { NSDecimalNumber(decimal: $0).doubleValue } }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
 
@@ -141,5 +144,16 @@ extension JSONValue: Codable {
         case .array(let a): try container.encode(a)
         case .object(let o): try container.encode(o)
         }
+    }
+}
+
+extension Decimal {
+    /// This number as an `Int`, rounded toward zero and clamped to `Int`'s range. `NSDecimalNumber.intValue` gives
+    /// 0 for `1e40` and wraps `2^63` around to a negative number, so a limit of "at least 1,024 bytes" set to
+    /// `1e40` became the smallest one.
+    public var clampedInt: Int {
+        if self >= Decimal(Int.max) { return Int.max }
+        if self <= Decimal(Int.min) { return Int.min }
+        return NSDecimalNumber(decimal: self).intValue
     }
 }

@@ -86,7 +86,7 @@ enum SurveyNumbers {
     /// The number as an `Int` when it is whole and of a size a score or setting could have.
     static func wholeNumber(_ value: Decimal) -> Int? {
         guard value.isWholeNumber, value.magnitude < 1_000_000_000 else { return nil }
-        return NSDecimalNumber(decimal: value).intValue
+        return value.clampedInt
     }
 
     /// A whole number written as text: `9`, ` 9 `, `９` (full-width), `9.0`.

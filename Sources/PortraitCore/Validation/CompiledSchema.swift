@@ -261,7 +261,7 @@ struct CountLimits: Sendable {
         NSDecimalRound(&rounded, &value, 0, mode)
         if rounded > Decimal(1 << 52) { return 1 << 52 }
         if rounded < Decimal(-(1 << 52)) { return -(1 << 52) }
-        return NSDecimalNumber(decimal: rounded).intValue
+        return rounded.clampedInt
     }
 }
 

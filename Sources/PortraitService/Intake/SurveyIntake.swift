@@ -44,7 +44,7 @@ public struct SurveyIntake: Sendable {
                     unserved.append(formID)
                     continue
                 }
-                let rate = formOptions?["rate_limit_per_minute"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue }
+                let rate = formOptions?["rate_limit_per_minute"]?.intValue
                 owners[formID] = connector.name
                 intakeForms.append(IntakeForm(id: formID, secret: secret, ratePerMinute: rate))
                 routes[formID] = SurveySink.Route(connector: connector, survey: survey, committer: committer)
