@@ -4,8 +4,8 @@ import PortraitCore
 import PortraitTesting
 import Testing
 
-/// `xml_feed` on zip archives holding the feed: read from the archive's bytes front to back, the one `.xml`
-/// entry inflated as it is parsed, other entries passed over; archives it cannot read faithfully are refused.
+/// `xml_feed` on zip archives holding feeds: read from the archive's bytes front to back, each `.xml` entry
+/// inflated as it is parsed, other entries passed over; archives it cannot read faithfully are refused.
 struct XMLFeedZipTests {
     let feeds = XMLFeedConnectorTests()
 
@@ -38,10 +38,15 @@ struct XMLFeedZipTests {
         return try XMLFeedGzipTests.output(of: ["python3", "-c", script], input: json)
     }
 
+    func connector(in directory: TemporaryDirectory, extra: [String: JSONValue] = [:]) throws -> XMLFeedConnector {
+        var options = XMLFeedGzipTests.options(("path", "orders.zip")).objectValue ?? [:]
+        for (key, value) in extra { options[key] = value.isNull ? nil : value }
+        return try feeds.connector(directory, .object(options))
+    }
+
     func read(_ bytes: [UInt8], in directory: TemporaryDirectory) async throws -> ([ConnectorMessage], String?) {
         _ = try directory.write(Data(bytes), to: "orders.zip")
-        let (messages, error) = await feeds.read(
-            try feeds.connector(directory, XMLFeedGzipTests.options(("path", "orders.zip"))))
+        let (messages, error) = await feeds.read(try connector(in: directory))
         return (messages, error.map { "\($0)" })
     }
 
@@ -74,17 +79,69 @@ struct XMLFeedZipTests {
         }
     }
 
-    @Test func aZipOfTwoFeedsStopsAtTheSecondAfterTheFirstsRecords() async throws {
+    static func feed(_ ids: [String], cutShort: Bool = false) -> String {
+        "<feed>\n" + ids.map { "<order id=\"\($0)\"><total>1.50</total></order>\n" }.joined()
+            + (cutShort ? "<order id=\"X\"><total>1.5" : "</feed>\n")
+    }
+
+    @Test func aZipOfSeveralFeedsIsReadFeedByFeedInTheArchivesOrder() async throws {
         try await TemporaryDirectory.with { directory in
             let archive = try Self.zip([
-                ("a.xml", XMLFeedGzipTests.orders(2)), ("b.XML", XMLFeedGzipTests.orders(2)),
+                ("a.xml", Self.feed(["A-1", "A-2"])), ("README.txt", "two days of orders"),
+                ("b.XML", Self.feed(["B-1", "B-2", "B-3"])),
             ])
             let (messages, error) = try await read(archive, in: directory)
-            #expect(XMLFeedConnectorTests.records(messages).map(\.sourceID) == ["G-1", "G-2"])
+            #expect(error == nil)
+            let records = XMLFeedConnectorTests.records(messages)
+            #expect(records.map(\.sourceID) == ["A-1", "A-2", "B-1", "B-2", "B-3"])
+            // The first feed is located by the archive's name, as a zip of one feed; a later one by its entry too.
+            #expect(records.first?.location == "orders.zip:2 /feed/order[1]")
+            #expect(records.last?.location == "orders.zip/b.XML:4 /feed/order[3]")
+
+            // Without an id field, a record is known by its place: the entry is part of it after the first feed.
+            let byPlace = try connector(in: directory, extra: ["id_field": .null])
+            let (placed, _) = await feeds.read(byPlace)
             #expect(
-                error?.contains(
-                    "the zip archive holds more than one .xml file (a.xml, b.XML); put one feed in each zip file") == true,
-                "\(error ?? "")")
+                XMLFeedConnectorTests.records(placed).map(\.sourceID) == [
+                    "orders.zip#1", "orders.zip#2", "orders.zip/b.XML#1", "orders.zip/b.XML#2", "orders.zip/b.XML#3",
+                ])
+        }
+    }
+
+    @Test func aMalformedLaterFeedKeepsEveryRecordBeforeItAndTheRerunResumesInsideIt() async throws {
+        try await TemporaryDirectory.with { directory in
+            let broken = try Self.zip([
+                ("a.xml", Self.feed(["A-1", "A-2", "A-3"])), ("b.xml", Self.feed(["B-1", "B-2"], cutShort: true)),
+            ])
+            let (first, error) = try await read(broken, in: directory)
+            #expect(XMLFeedConnectorTests.records(first).map(\.sourceID) == ["A-1", "A-2", "A-3", "B-1", "B-2"])
+            #expect(error?.hasPrefix("orders.zip/b.xml:4:") == true, "\(error ?? "")")
+            #expect(error?.contains("the 5 records before it are imported") == true, "\(error ?? "")")
+            let stopped = try #require(XMLFeedConnectorTests.lastState(first))
+            #expect(stopped.value["position"]?["records"] == 5)
+
+            // The same archive again: nothing is sent twice, across both feeds, and the error is said again.
+            let feed = try connector(in: directory)
+            let (again, againError) = await feeds.read(feed, from: stopped)
+            #expect(XMLFeedConnectorTests.records(again).isEmpty)
+            #expect(againError != nil)
+
+            // A position inside the later feed (a run killed after B-1 was committed) resumes inside it.
+            var state = try #require(stopped.value.objectValue)
+            var position = try #require(state["position"]?.objectValue)
+            position["records"] = 4
+            state["position"] = .object(position)
+            let (resumed, _) = await feeds.read(feed, from: ConnectorState(.object(state)))
+            #expect(XMLFeedConnectorTests.records(resumed).map(\.sourceID) == ["B-2"])
+
+            // The corrected archive is read whole.
+            let fixed = try Self.zip([
+                ("a.xml", Self.feed(["A-1", "A-2", "A-3"])), ("b.xml", Self.feed(["B-1", "B-2", "B-3"])),
+            ])
+            _ = try directory.write(Data(fixed), to: "orders.zip")
+            let (whole, wholeError) = await feeds.read(feed, from: XMLFeedConnectorTests.lastState(again))
+            #expect(wholeError == nil)
+            #expect(XMLFeedConnectorTests.records(whole).count == 6)
         }
     }
 

@@ -8,7 +8,7 @@ final class XMLDecompressingInput: XMLInput {
     private var decoded: (any XMLInput)?
     private var detectionFailure: String?
 
-    /// Why `read` returned -1; for a zip archive also why it ended early with 0 (a second feed in it).
+    /// Why `read` returned -1.
     var failure: String? { detectionFailure ?? decoded?.failure }
 
     init(_ source: any XMLInput) {
@@ -25,6 +25,10 @@ final class XMLDecompressingInput: XMLInput {
         }
         return decoded!.read(into: buffer, count: count)
     }
+
+    /// For a zip archive of several feeds, once the current one is read: moves on to the next and returns its entry
+    /// name. Nil for anything else, at the archive's end, and after a failure (`failure` then says why).
+    func nextDocument() -> String? { (decoded as? XMLZipInput)?.nextDocument() }
 
     /// Reads the first bytes and chooses: gzip when they are 0x1f 0x8b, zip when they are a local header's
     /// `PK\u{3}\u{4}`, plain otherwise; the bytes read are handed on first. Nil after a failure of the source.

@@ -247,7 +247,7 @@ public struct XMLFeedConnector: Connector {
                 try folder.reject(file, sha256: sha256, reason: stopMessage(stop))
                 try await output.warning(
                     "\(error.message); the \(stop.records) record(s) before it are imported, and the file moved to \(folder.rejectedName)/ with a .reason file. Drop the corrected file again: records already imported stay unchanged",
-                    location: "\(display):\(error.line):\(error.column)")
+                    location: "\(error.document):\(error.line):\(error.column)")
                 state.position = nil
                 try await output.checkpoint(state.connectorState)
             } else if case .pending = hash, !folder.isUnchanged(file) {
@@ -279,14 +279,15 @@ public struct XMLFeedConnector: Connector {
         case pending(PendingHash, size: Int)
     }
 
-    /// Reads one document's records into `output`, checkpointing as it goes.
+    /// Reads one document's records into `output`, checkpointing as it goes: a file's or a URL's, each feed of
+    /// a zip archive in turn.
     ///
     /// - Parameter since: The watermark committed when the run started; `state.watermark` moves past it only
     ///   once the document is read to its end.
     /// - Returns: nil when the document was read to its end; the error that stopped it otherwise, after the
     ///   records before it and a checkpoint are committed.
     private func importDocument(
-        _ input: any XMLInput, name: String, display: String, hash: DocumentHash, since: String?,
+        _ source: any XMLInput, name: String, display: String, hash: DocumentHash, since: String?,
         state: inout XMLFeedState, output: ConnectorOutput
     ) async throws -> Stop? {
         try await output.part(name)
@@ -308,11 +309,11 @@ public struct XMLFeedConnector: Connector {
             return sha256
         }
         let resumeAt = sha256.flatMap { sha in state.position.flatMap { $0.sha256 == sha ? $0.records : nil } } ?? 0
-        let reader = try XMLRecordReader(
-            input: input, document: display, selection: options.selection, limits: options.limits,
-            whitespace: options.whitespace)
+        // A zip archive may hold several feeds: they are read in turn from one input, and their records counted on
+        // from one to the next, so the position to resume from counts the archive's records.
+        let input = XMLDecompressingInput(source)
+        defer { input.close() }
         var watermark = XMLWatermark(committed: since)
-        let locationFormat = RecordLocationFormat(document: display, recordPath: options.selection.recordPathText)
         var handled = resumeAt
         var sinceCheckpoint = 0
         var skippedOld = 0
@@ -332,52 +333,75 @@ public struct XMLFeedConnector: Connector {
             sinceCheckpoint = 0
         }
 
+        // The first feed goes by the document's name; a later one of the same archive by `archive/entry`.
+        var feed = (display: display, id: name)
+        /// Records of the archive's feeds before this one.
+        var earlierRecords = 0
         while true {
-            try Task.checkCancellation()
-            await input.prefetch()
-            let item: XMLRecordReader.Item?
-            do {
-                item = try reader.next(skippingUntil: resumeAt)
-            } catch {
-                try await checkpoint(error: error)
-                try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
-                return Stop(error: error, records: handled)
-            }
-            guard let item else { break }
-            // A periodic checkpoint waits for no pending hash: it is taken a little later instead.
-            if sinceCheckpoint >= options.checkpointRecords, pending?.isFinished != false {
-                try await checkpoint(error: nil)
-            }
-            sinceCheckpoint += 1
-            switch item {
-            case .record(let record):
-                let location = locationFormat.text(line: record.line, index: record.index)
-                if let updatedField = options.updatedField {
-                    switch watermark.decide(record.fields[updatedField]?.stringValue) {
-                    case .keep: break
-                    case .skip:
-                        skippedOld += 1
-                        handled = record.index
-                        continue
-                    case .unreadable: undated += 1
-                    }
+            let reader = try XMLRecordReader(
+                input: input, document: feed.display, selection: options.selection, limits: options.limits,
+                whitespace: options.whitespace, closesInput: false)
+            let locationFormat = RecordLocationFormat(
+                document: feed.display, recordPath: options.selection.recordPathText)
+            let skipTo = max(resumeAt - earlierRecords, 0)
+            while true {
+                try Task.checkCancellation()
+                await input.prefetch()
+                let item: XMLRecordReader.Item?
+                do {
+                    item = try reader.next(skippingUntil: skipTo)
+                } catch {
+                    try await checkpoint(error: error)
+                    try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
+                    return Stop(error: error, records: handled)
                 }
-                try await output.send(message(for: record, document: name, location: location))
-                handled = record.index
-            case .invalid(let invalid):
-                let location = locationFormat.text(line: invalid.line, index: invalid.index)
-                try await output.unreadable(
-                    UnreadableRecord(stream: options.stream, location: location, raw: "", reasons: invalid.reasons))
-                handled = invalid.index
+                guard let item else { break }
+                // A periodic checkpoint waits for no pending hash: it is taken a little later instead.
+                if sinceCheckpoint >= options.checkpointRecords, pending?.isFinished != false {
+                    try await checkpoint(error: nil)
+                }
+                sinceCheckpoint += 1
+                switch item {
+                case .record(let record):
+                    let location = locationFormat.text(line: record.line, index: record.index)
+                    if let updatedField = options.updatedField {
+                        switch watermark.decide(record.fields[updatedField]?.stringValue) {
+                        case .keep: break
+                        case .skip:
+                            skippedOld += 1
+                            handled = earlierRecords + record.index
+                            continue
+                        case .unreadable: undated += 1
+                        }
+                    }
+                    try await output.send(message(for: record, document: feed.id, location: location))
+                    handled = earlierRecords + record.index
+                case .invalid(let invalid):
+                    let location = locationFormat.text(line: invalid.line, index: invalid.index)
+                    try await output.unreadable(
+                        UnreadableRecord(stream: options.stream, location: location, raw: "", reasons: invalid.reasons))
+                    handled = earlierRecords + invalid.index
+                }
             }
+            for warning in reader.warnings { try await output.warning(warning, location: feed.display) }
+            if reader.recordCount == 0 {
+                let root =
+                    reader.rootElement.map { "the document's root element is \($0)" }
+                    ?? "the document has no root element"
+                try await output.warning(
+                    "no element matched options.record (\(options.selection.recordPathText)); \(root). Check options.record and options.namespaces: names match by namespace URI ({URI}name), not by prefix",
+                    location: feed.display)
+            }
+            guard let entry = input.nextDocument() else { break }
+            earlierRecords += reader.recordCount
+            feed = (display: "\(display)/\(entry)", id: "\(name)/\(entry)")
         }
-        for warning in reader.warnings { try await output.warning(warning, location: display) }
-        if reader.recordCount == 0 {
-            let root =
-                reader.rootElement.map { "the document's root element is \($0)" } ?? "the document has no root element"
-            try await output.warning(
-                "no element matched options.record (\(options.selection.recordPathText)); \(root). Check options.record and options.namespaces: names match by namespace URI ({URI}name), not by prefix",
-                location: display)
+        if let failure = input.failure {
+            // The archive failed between two feeds (the reader reports a failure inside one itself).
+            let error = XMLDocumentError(document: feed.display, line: 0, column: 0, message: failure)
+            try await checkpoint(error: error)
+            try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
+            return Stop(error: error, records: handled)
         }
         try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
         watermark.consider(state.watermark)

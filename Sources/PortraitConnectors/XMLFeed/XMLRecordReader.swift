@@ -91,6 +91,7 @@ final class XMLRecordReader {
     var warnings: [String] { errors.warnings }
 
     private let input: XMLDecompressingInput
+    private let closesInput: Bool
     private let context: ReaderContext
     private let errors: XMLErrorCollector
     private let reader: xmlTextReaderPtr
@@ -132,12 +133,16 @@ final class XMLRecordReader {
     ///   - input: The document's bytes; gzip files and zip archives are inflated as they are read
     ///     (`XMLDecompressingInput`).
     ///   - document: The document's name for messages (a path or a URL without its query).
+    ///   - closesInput: Whether the reader closes `input` when it goes (not when the next document of a zip archive
+    ///     is read from it after this one).
     /// - Throws: `XMLDocumentError` when libxml2 cannot create a reader.
-    init(input: any XMLInput, document: String, selection: XMLSelection, limits: XMLLimits, whitespace: XMLWhitespace)
-        throws(XMLDocumentError)
-    {
-        let input = XMLDecompressingInput(input)
+    init(
+        input: any XMLInput, document: String, selection: XMLSelection, limits: XMLLimits, whitespace: XMLWhitespace,
+        closesInput: Bool = true
+    ) throws(XMLDocumentError) {
+        let input = input as? XMLDecompressingInput ?? XMLDecompressingInput(input)
         self.input = input
+        self.closesInput = closesInput
         self.document = document
         self.selection = selection
         self.limits = limits
@@ -173,7 +178,7 @@ final class XMLRecordReader {
 
     deinit {
         xmlFreeTextReader(reader)
-        input.close()
+        if closesInput { input.close() }
     }
 
     // MARK: Reading
@@ -219,8 +224,8 @@ final class XMLRecordReader {
             }
         }
         finished = true
-        // An input may end a document early on purpose and say why (a zip archive with a second feed in it):
-        // the records before are handed out first, then this.
+        // An input may fail once libxml2 has the whole document (a gzip file whose trailer is missing, a zip
+        // archive cut short after the feed's entry), which libxml2 does not report: said after the records.
         if let failure = input.failure {
             throw XMLDocumentError(
                 document: document, line: Int(xmlTextReaderGetParserLineNumber(reader)),

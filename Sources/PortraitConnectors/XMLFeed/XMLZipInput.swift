@@ -1,13 +1,14 @@
 import CZlib
 
-/// The one XML file inside a zip archive (`orders.zip` holding `orders.xml`), read straight from the archive's
-/// bytes as they stream in and inflated as libxml2 pulls them: no temporary file, no whole archive in memory.
+/// The XML files inside a zip archive (`orders.zip` holding `orders.xml`, or a day's `orders-1.xml`,
+/// `orders-2.xml`), read straight from the archive's bytes as they stream in and inflated as libxml2 pulls them:
+/// no temporary file, no whole archive in memory.
 ///
 /// A zip is read front to back by its local headers (a streamed URL has no end to seek to for the central
-/// directory). The document is the first entry whose name ends in `.xml` (any case); other entries (a readme,
-/// `__MACOSX/` metadata) are passed over. A second `.xml` entry stops the document: an archive of several feeds
-/// would otherwise have all but one dropped in silence. Deflated and stored entries are read, each checked against
-/// its CRC-32; encrypted entries and other methods are refused, naming the entry.
+/// directory). Each entry whose name ends in `.xml` (any case) is a document, in the archive's order; other entries
+/// (a readme, `__MACOSX/` metadata) are passed over. `read` hands out one document's bytes and ends with 0; once
+/// libxml2 has read it, `nextDocument()` moves on to the next one. Deflated and stored entries are read, each
+/// checked against its CRC-32; encrypted entries and other methods are refused, naming the entry.
 final class XMLZipInput: XMLInput {
     private static let bufferSize = 256 << 10
 
@@ -18,6 +19,9 @@ final class XMLZipInput: XMLInput {
         case deflated(descriptor: Descriptor?)
         /// Inside the document's entry, stored, with `remaining` bytes to copy (its size is in its header).
         case stored(remaining: Int)
+        /// The current document is read, and the next `.xml` entry's header too: `read` ends the document until
+        /// `nextDocument()` goes on, in this state.
+        indirect case waiting(next: State)
         /// The document is read and no other `.xml` entry follows.
         case finished
     }
@@ -40,8 +44,8 @@ final class XMLZipInput: XMLInput {
     private var state = State.header
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private var streamReady = false
-    /// The document entry's name, and its CRC-32 as read so far and as its header gives it.
-    private var document: String?
+    /// The current document's entry name, and its CRC-32 as read so far and as its header gives it.
+    private(set) var document: String?
     private var crc: uLong = 0
     private var expectedCRC: UInt32 = 0
     /// The names of entries passed over, for saying what the archive holds when it has no `.xml` entry.
@@ -64,12 +68,11 @@ final class XMLZipInput: XMLInput {
         buffer.deallocate()
     }
 
-    /// The document's bytes, like `XMLInput.read`: up to `count`, 0 at its end, -1 after a failure. A second
-    /// `.xml` entry ends the document with 0 and sets `failure`: the reader reports it after the records.
+    /// The current document's bytes, like `XMLInput.read`: up to `count`, 0 at its end, -1 after a failure.
     func read(into output: UnsafeMutablePointer<CChar>, count: Int) -> Int {
         while true {
             switch state {
-            case .finished:
+            case .finished, .waiting:
                 return 0
             case .header:
                 guard readHeader() else { return -1 }
@@ -81,6 +84,22 @@ final class XMLZipInput: XMLInput {
                 if length != 0 { return length }
             }
         }
+    }
+
+    /// Moves on to the archive's next `.xml` entry once the current one is read (what of it libxml2 left unread,
+    /// nothing after a clean end, is read past); returns its name, or nil when no other follows or the archive
+    /// failed first (`failure` then says why).
+    func nextDocument() -> String? {
+        let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 64 << 10)
+        defer { scratch.deallocate() }
+        while true {
+            let length = read(into: scratch, count: 64 << 10)
+            if length < 0 { return nil }
+            if length == 0 { break }
+        }
+        guard case .waiting(let next) = state else { return nil }
+        state = next
+        return document
     }
 
     // MARK: Entries
@@ -117,13 +136,6 @@ final class XMLZipInput: XMLInput {
 
         let descriptor = flags & 0x08 != 0 ? Descriptor(wide: zip64) : nil
         let isXML = name.lowercased().hasSuffix(".xml") && !name.hasPrefix("__MACOSX/")
-        if isXML, let document {
-            // Said once the document's records are handed out: the input ends here, and `failure` says why.
-            _ = fail(
-                "the zip archive holds more than one .xml file (\(document), \(name)); put one feed in each zip file")
-            state = .finished
-            return true
-        }
         guard flags & 0x01 == 0 else { return fail("the zip entry \(name) is encrypted; export it unencrypted") }
         guard method == 8 || method == 0 else {
             return fail(
@@ -150,10 +162,12 @@ final class XMLZipInput: XMLInput {
             let size = zip64 ? nil : Int(compressedSize)
             return passOver(name, size: size, descriptor: descriptor)
         }
+        let entry = method == 8 ? State.deflated(descriptor: descriptor) : .stored(remaining: Int(compressedSize))
+        // The first document starts at once; a later one once the reader of the one before asks for it.
+        state = document == nil ? entry : .waiting(next: entry)
         document = name
         crc = crc32(0, nil, 0)
         expectedCRC = headerCRC
-        state = method == 8 ? .deflated(descriptor: descriptor) : .stored(remaining: Int(compressedSize))
         return true
     }
 
@@ -221,8 +235,8 @@ final class XMLZipInput: XMLInput {
         return length
     }
 
-    /// The document's entry is read: its CRC-32 checked, and the entries after it looked at (a second `.xml` file
-    /// is refused). False after a failure.
+    /// The document's entry is read: its CRC-32 checked; the entries after it are looked at next. False after a
+    /// failure.
     private func finishDocument(descriptor: Descriptor?) -> Bool {
         if let descriptor {
             guard skipDescriptor(descriptor, checking: UInt32(truncatingIfNeeded: crc)) else { return false }
