@@ -55,13 +55,9 @@ enum Templates {
             public func discover() async throws -> [StreamDescription] {
                 try await check()
                 // TODO: sample the real source; a couple of hundred records is enough to write a mapping.
-                var fields: [String: StreamDescription.Field] = [:]
-                for record in records.prefix(200) {
-                    for (path, leaf) in record.leaves(listElements: true) where fields[path] == nil {
-                        fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
-                    }
-                }
-                return [StreamDescription(name: stream, fields: fields.values.sorted { $0.path < $1.path })]
+                var sample = StreamDescription.FieldSample()
+                for record in records.prefix(200) { sample.add(record) }
+                return [StreamDescription(name: stream, fields: sample.fields)]
             }
 
             public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {

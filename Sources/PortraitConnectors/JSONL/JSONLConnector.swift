@@ -43,17 +43,15 @@ public struct JSONLConnector: Connector {
 
     public func discover() async throws -> [StreamDescription] {
         try await check()
-        var fields: [String: StreamDescription.Field] = [:]
+        var sample = StreamDescription.FieldSample()
         var lines = 0
         try LineReader.forEachLineSync(in: file) { line, _ in
             guard let value = try? JSONValue(parsing: line) else { return true }
-            for (path, leaf) in value.leaves(listElements: true) where fields[path] == nil {
-                fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
-            }
+            sample.add(value)
             lines += 1
             return lines < 200  // A sample is enough to write a mapping.
         }
-        return [StreamDescription(name: stream, fields: fields.values.sorted { $0.path < $1.path })]
+        return [StreamDescription(name: stream, fields: sample.fields)]
     }
 
     public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {

@@ -39,13 +39,9 @@ public struct RESTConnector: Connector {
         let state = RESTState(nil, initialSince: options.initialSince)
         let (response, body) = try await fetch(options.records, cursor: nil, state: state, retry: options.retry)
         let page = try options.records.page(from: response, body: body, cursor: nil, base: options.base, pageSize: options.pageSize)
-        var fields: [String: StreamDescription.Field] = [:]
-        for record in page.records {
-            for (path, leaf) in record.leaves(listElements: true) where fields[path] == nil {
-                fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
-            }
-        }
-        return [StreamDescription(name: options.stream, fields: fields.values.sorted { $0.path < $1.path })]
+        var sample = StreamDescription.FieldSample()
+        for record in page.records { sample.add(record) }
+        return [StreamDescription(name: options.stream, fields: sample.fields)]
     }
 
     public func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {

@@ -78,15 +78,12 @@ public struct XMLFeedConnector: Connector {
         let reader = try XMLRecordReader(
             input: input, document: document, selection: options.selection, limits: options.limits,
             whitespace: options.whitespace)
-        var fields: [String: StreamDescription.Field] = [:]
+        var sample = StreamDescription.FieldSample()
         var count = 0
         var note: String?
         do {
             while count < 200, case .record(let record)? = try reader.next() {
-                let sample = JSONValue.object(record.fields.object)
-                for (path, leaf) in sample.leaves(listElements: true) where fields[path] == nil {
-                    fields[path] = .init(path: path, type: leaf.typeName, example: leaf.textValue)
-                }
+                sample.add(.object(record.fields.object))
                 count += 1
             }
         } catch {
@@ -98,7 +95,7 @@ public struct XMLFeedConnector: Connector {
         let entity: Entity = options.stream.lowercased().contains("order") ? .order : .customer
         return [
             StreamDescription(
-                name: options.stream, fields: fields.values.sorted { $0.path < $1.path }, suggestedEntity: entity,
+                name: options.stream, fields: sample.fields, suggestedEntity: entity,
                 note: note)
         ]
     }

@@ -324,3 +324,21 @@ public struct StreamDescription: Sendable, Hashable, Codable {
         self.note = note
     }
 }
+
+extension StreamDescription {
+    /// The fields of sample records as `discover` shows them to write a mapping from: each path once (a list as
+    /// itself and its elements' fields as `lines[].sku`), with its type and the first value seen, sorted by path.
+    public struct FieldSample: Sendable {
+        private var byPath: [String: Field] = [:]
+
+        public init() {}
+
+        public mutating func add(_ record: JSONValue) {
+            for (path, leaf) in record.leaves(listElements: true) where byPath[path] == nil {
+                byPath[path] = Field(path: path, type: leaf.typeName, example: leaf.textValue)
+            }
+        }
+
+        public var fields: [Field] { byPath.values.sorted { $0.path < $1.path } }
+    }
+}
