@@ -93,4 +93,75 @@ struct WebhookCommandLineTests {
             #expect(both.status == 2 && both.stderr.contains("give exactly one of --dead or --from CHANGE_ID"), "\(both.stderr)")
         }
     }
+
+    /// SIGHUP applies a changed `webhooks:` list: a removed webhook stops, an added one starts, a changed one goes
+    /// on from its cursor under its new URL, and `/metrics` follows.
+    @Test func aReloadAddsChangesAndRemovesWebhooksWithoutARestart() async throws {
+        try await withScratchDirectory { directory in
+            try Data("whsec-reload-1".utf8).write(to: directory.appendingPathComponent("hook-secret"))
+            let store = try SQLiteStore.open(path: directory.appendingPathComponent(".portrait/portrait.db"))
+            let at = Date(timeIntervalSince1970: 1_790_000_000)
+            @Sendable func append(_ count: Int, from first: Int) async throws -> [Int] {
+                try await store.appendChangesForTesting(
+                    (first..<(first + count)).map { ProfileChange(at: at, kind: .updated, profile: "P\($0)") }
+                ).map(Int.init)
+            }
+            let early = try await append(3, from: 1)
+            let received = Mutex<[String: [Int]]>([:])
+            try await withTestServer({ routes in
+                for path in ["/a", "/b", "/c"] {
+                    routes.route(path, method: "POST") { request in
+                        let change = try JSONValue(parsing: request.body)["id"]?.intValue ?? 0
+                        received.withLock { $0[path, default: []].append(change) }
+                        return TestHTTPServer.Response(status: 200)
+                    }
+                }
+            }) { server in
+                let file = directory.appendingPathComponent("portrait.yml")
+                func write(_ hooks: [(String, String)]) throws {
+                    let entries = hooks.map { name, path in
+                        "  - name: \(name)\n    url: \(server.url(path))\n    secret: ${file:hook-secret}\n"
+                    }
+                    try Data(("service: { port: 0 }\nconnectors: []\nwebhooks:\n" + entries.joined()).utf8).write(to: file)
+                }
+                func delivered(_ path: String) -> [Int] { received.withLock { $0[path] ?? [] } }
+
+                try write([("first", "/a")])
+                #expect(try await cli.run(["webhooks", "replay", "first", "--from", "1"], in: directory).status == 0)
+                let service = try ServiceProcess.start(["run", "--log-level", "info"], in: directory)
+                defer { service.stop() }
+                #expect(await ServiceProcess.wait(timeout: .seconds(30)) { delivered("/a") == early }, "\(service.output)")
+
+                // One webhook removed, one added (rewound to the start of the feed before the reload).
+                try write([("second", "/b")])
+                #expect(try await cli.run(["webhooks", "replay", "second", "--from", "1"], in: directory).status == 0)
+                service.signal(SIGHUP)
+                #expect(
+                    await service.waitForOutput("Reloaded webhooks: added second; removed first"), "\(service.output)")
+                #expect(service.output.contains("Webhook: second → \(server.url("/b"))"))
+                #expect(await ServiceProcess.wait(timeout: .seconds(30)) { delivered("/b") == early }, "\(service.output)")
+                let later = try await append(2, from: 4)
+                #expect(await ServiceProcess.wait(timeout: .seconds(30)) { delivered("/b") == early + later })
+                #expect(delivered("/a") == early, "the removed webhook receives nothing more")
+
+                let base = try #require(
+                    service.output.firstMatch(of: /Portrait service on (http:\/\/127\.0\.0\.1:\d+)/).map { String($0.output.1) })
+                let metrics = try await HTTPClient().get(base + "/metrics").text
+                #expect(metrics.contains(#"portrait_webhook_deliveries_total{webhook="second",outcome="delivered"} 5"#), "\(metrics)")
+                #expect(!metrics.contains(#"webhook="first""#), "\(metrics)")
+
+                // The same webhook at a new URL: it goes on from its cursor, at the new address only.
+                try write([("second", "/c")])
+                service.signal(SIGHUP)
+                #expect(await service.waitForOutput("Reloaded webhooks: changed second"), "\(service.output)")
+                let last = try await append(2, from: 6)
+                #expect(await ServiceProcess.wait(timeout: .seconds(30)) { delivered("/c") == last }, "\(service.output)")
+                #expect(delivered("/b") == early + later)
+
+                service.signal(SIGTERM)
+                #expect(await service.waitForExit(), "\(service.output)")
+                #expect(service.process.terminationStatus == 0, "\(service.errors)")
+            }
+        }
+    }
 }

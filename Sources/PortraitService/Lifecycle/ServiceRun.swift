@@ -57,7 +57,7 @@ public struct ServiceRun: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then stops as the type's documentation says; SIGHUP reloads the config
-    /// (``reload(from:into:metrics:intake:)``).
+    /// (``reload(from:into:webhooks:metrics:intake:)``).
     ///
     /// - Throws: `ConfigError` or `PortraitError.configuration` for a config that cannot run (nothing scheduled and
     ///   no form to serve, an unparsable schedule), the store's errors, and `PortraitError.io` when the port is taken.
@@ -78,11 +78,9 @@ public struct ServiceRun: Sendable {
         }
         let webhookCounters = WebhookCounters()
         let webhooks = try WebhookService(workspace: workspace, counters: webhookCounters, logger: logger)
-        if !workspace.config.webhooks.isEmpty {
-            metrics.observe(webhooks: webhookCounters)
-            for webhook in workspace.config.webhooks {
-                say("Webhook: \(webhook.name) → \(webhook.displayURL)")
-            }
+        metrics.observe(webhooks: webhookCounters)
+        for webhook in workspace.config.webhooks {
+            say("Webhook: \(webhook.name) → \(webhook.displayURL)")
         }
         for form in intake.formsWithoutSecret {
             say("Not served: form \(form) has no secret (imported from exports only)")
@@ -108,8 +106,8 @@ public struct ServiceRun: Sendable {
         logger.info(
             "profiles kept current",
             metadata: ["catch_up_seconds": "\(workspace.config.profiles.catchUpSeconds)", "refresh": "\(refresh)"])
-        // A service that returns before the shutdown ends the group: the webhooks run only when there are some.
-        let services: [any Service] = [http, syncs, profiles] + (workspace.config.webhooks.isEmpty ? [] : [webhooks])
+        // The webhooks' service runs with none configured too: a reload may add some.
+        let services: [any Service] = [http, syncs, profiles, webhooks]
         var group = ServiceGroupConfiguration(services: services, logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGrace
         let serviceGroup = ServiceGroup(configuration: group)
@@ -125,7 +123,8 @@ public struct ServiceRun: Sendable {
                 for await signal in signals {
                     if signal == .sighup {
                         guard !stopping else { continue }
-                        current = await reload(from: current, into: syncs, metrics: metrics, intake: intake)
+                        current = await reload(
+                            from: current, into: syncs, webhooks: webhooks, metrics: metrics, intake: intake)
                         continue
                     }
                     if stopping {
@@ -149,16 +148,18 @@ public struct ServiceRun: Sendable {
         say(forced ? "Stopped (forced)" : "Stopped: every sync ended at a checkpoint and released its lease")
     }
 
-    /// SIGHUP: loads and validates `portrait.yml` again and, when it is valid, replaces the schedules with its own
-    /// (runs in progress finish under the config they started with). On any error the running config stays and
-    /// the error, with its file and line, is logged.
+    /// SIGHUP: loads and validates `portrait.yml` again and, when it is valid, replaces the schedules and the
+    /// webhooks with its own (runs in progress finish under the config they started with; a removed or changed
+    /// webhook stops between deliveries, and a changed one goes on under its new settings). On any error the
+    /// running config stays and the error, with its file and line, is logged.
     ///
     /// The store, `service:` and the survey forms are read once, at start: a change to them is refused (the
     /// store) or reported as waiting for a restart.
     ///
     /// - Returns: The workspace now running.
     func reload(
-        from current: Workspace, into syncs: SyncService, metrics: ServiceMetrics, intake: SurveyIntake
+        from current: Workspace, into syncs: SyncService, webhooks: WebhookService, metrics: ServiceMetrics,
+        intake: SurveyIntake
     ) async -> Workspace {
         let file = configuration.configFile.lastPathComponent
         do {
@@ -177,8 +178,19 @@ public struct ServiceRun: Sendable {
             let what = schedules.isEmpty ? "nothing scheduled" : "scheduled " + schedules.joined(separator: ", ")
             say("Reloaded \(file): \(what)")
             logger.notice("config reloaded", metadata: ["file": "\(file)", "scheduled": "\(schedules.count)"])
-            if config.webhooks != current.config.webhooks {
-                say("Not reloaded: webhooks: take effect when `portrait run` restarts")
+            let changes = webhooks.apply(config.webhooks)
+            if !changes.isEmpty {
+                let parts = [("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)]
+                    .filter { !$0.1.isEmpty }.map { "\($0.0) \($0.1.joined(separator: ", "))" }
+                say("Reloaded webhooks: " + parts.joined(separator: "; "))
+                logger.notice(
+                    "webhooks reloaded",
+                    metadata: [
+                        "added": "\(changes.added)", "changed": "\(changes.changed)", "removed": "\(changes.removed)",
+                    ])
+                for webhook in config.webhooks where changes.added.contains(webhook.name) {
+                    say("Webhook: \(webhook.name) → \(webhook.displayURL)")
+                }
             }
             if IntakeSettings(config) != IntakeSettings(current.config) {
                 say("Not reloaded: service: and the survey forms take effect when `portrait run` restarts")

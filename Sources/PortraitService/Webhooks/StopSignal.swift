@@ -36,8 +36,9 @@ public final class StopSignal: Sendable {
         }
     }
 
-    /// Returns when a stop is requested or the task is cancelled.
-    private func waitForRequest() async {
+    /// Returns when a stop is requested or the task is cancelled (also how one task waits until another has
+    /// stopped, when that one requests a signal of its own as it ends).
+    func waitForRequest() async {
         let id = state.withLock { state -> Int in
             state.nextWaiter += 1
             return state.nextWaiter

@@ -33,6 +33,11 @@ public final class WebhookCounters: Sendable {
         }
     }
 
+    /// Stops reporting `webhook` (removed from the config by a reload).
+    func forget(_ webhook: String) {
+        _ = values.withLock { $0.removeValue(forKey: webhook) }
+    }
+
     func count(_ webhook: String, _ event: Event) {
         values.withLock { values in
             switch event {

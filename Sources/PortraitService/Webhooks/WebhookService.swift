@@ -3,6 +3,7 @@ import Logging
 import PortraitConfig
 import PortraitCore
 import ServiceLifecycle
+import Synchronization
 
 /// The webhooks' part of `portrait run`, one service of its group: a ``WebhookDispatcher`` per configured webhook,
 /// each in its own task, so a receiver that is down holds up only its own webhook.
@@ -10,8 +11,42 @@ import ServiceLifecycle
 /// Graceful shutdown stops each webhook between deliveries (a backoff wait ends at once; an attempt in flight
 /// finishes, bounded by the webhook's `timeout_seconds`); a delivery not yet answered stays pending and is sent
 /// first by the next run. Nothing is lost: the cursor only moves past a change with its delivery row written.
-struct WebhookService: Service, CustomStringConvertible {
-    let dispatchers: [WebhookDispatcher]
+///
+/// A reloaded config's webhooks replace the running ones (``apply(_:)``): a removed or changed webhook stops the same
+/// way, and a changed one starts again under its new settings once the old dispatcher has stopped, so two never
+/// deliver one webhook at once.
+final class WebhookService: Service, CustomStringConvertible, Sendable {
+    /// A webhook being delivered: its settings, how to stop it, and a signal raised once it has stopped.
+    private struct Running {
+        var webhook: WebhookConfig
+        var stop: StopSignal
+        var stopped: StopSignal
+    }
+
+    /// A dispatcher to start, once `after` (the previous dispatcher of the same webhook) has stopped.
+    private struct Start: Sendable {
+        var dispatcher: WebhookDispatcher
+        var stop: StopSignal
+        var stopped: StopSignal
+        var after: StopSignal?
+    }
+
+    /// What ``apply(_:)`` changed, by webhook name.
+    struct Changes: Equatable {
+        var added: [String] = []
+        var changed: [String] = []
+        var removed: [String] = []
+        var isEmpty: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
+    }
+
+    private let store: any WebhookDeliveryStore
+    private let counters: WebhookCounters
+    private let logger: Logger
+    private let timing: WebhookDispatcher.Timing
+    private let holder = Scheduler.makeHolder(role: "webhooks")
+    private let running = Mutex<[String: Running]>([:])
+    private let starts: AsyncStream<Start>
+    private let startsContinuation: AsyncStream<Start>.Continuation
 
     /// The group logs services by description: names only, never the URLs' queries or the secrets.
     var description: String { "webhooks" }
@@ -21,13 +56,12 @@ struct WebhookService: Service, CustomStringConvertible {
         workspace: Workspace, counters: WebhookCounters, logger: Logger,
         timing: WebhookDispatcher.Timing = WebhookDispatcher.Timing()
     ) throws {
-        let store = try Self.store(of: workspace)
-        let holder = Scheduler.makeHolder(role: "webhooks")
-        dispatchers = workspace.config.webhooks.map { webhook in
-            counters.register(webhook.name)
-            return WebhookDispatcher(
-                webhook: webhook, store: store, timing: timing, counters: counters, logger: logger, holder: holder)
-        }
+        store = try Self.store(of: workspace)
+        self.counters = counters
+        self.logger = logger
+        self.timing = timing
+        (starts, startsContinuation) = AsyncStream.makeStream(of: Start.self)
+        _ = apply(workspace.config.webhooks)
     }
 
     /// The store as webhook delivery sees it; every store Portrait ships implements it.
@@ -38,21 +72,59 @@ struct WebhookService: Service, CustomStringConvertible {
         return store
     }
 
-    func run() async throws {
-        guard !dispatchers.isEmpty else {
-            // Returning early would end the service group; wait for the shutdown like the others.
-            try? await gracefulShutdown()
-            return
+    /// Makes `webhooks` the ones delivered: starts the new ones, stops the removed ones between deliveries, and
+    /// restarts a changed one under its new settings once its old dispatcher has stopped. Cursors and pending
+    /// deliveries are the store's, so a webhook that comes back goes on where it was.
+    func apply(_ webhooks: [WebhookConfig]) -> Changes {
+        var changes = Changes()
+        let toStart = running.withLock { running -> [Start] in
+            var toStart: [Start] = []
+            let names = Set(webhooks.map(\.name))
+            for (name, old) in running where !names.contains(name) {
+                old.stop.request()
+                running[name] = nil
+                counters.forget(name)
+                changes.removed.append(name)
+            }
+            for webhook in webhooks {
+                let old = running[webhook.name]
+                if let old, old.webhook == webhook { continue }
+                old?.stop.request()
+                if old == nil { changes.added.append(webhook.name) } else { changes.changed.append(webhook.name) }
+                counters.register(webhook.name)
+                let start = Start(
+                    dispatcher: WebhookDispatcher(
+                        webhook: webhook, store: store, timing: timing, counters: counters, logger: logger,
+                        holder: holder),
+                    stop: StopSignal(), stopped: StopSignal(), after: old?.stopped)
+                running[webhook.name] = Running(webhook: webhook, stop: start.stop, stopped: start.stopped)
+                toStart.append(start)
+            }
+            return toStart
         }
-        let stop = StopSignal()
+        for start in toStart { startsContinuation.yield(start) }
+        changes.added.sort()
+        changes.changed.sort()
+        changes.removed.sort()
+        return changes
+    }
+
+    func run() async throws {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { tasks in
-                for dispatcher in dispatchers {
-                    tasks.addTask { await dispatcher.run(stop: stop) }
+                for await start in starts {
+                    tasks.addTask {
+                        if let previous = start.after { await previous.waitForRequest() }
+                        await start.dispatcher.run(stop: start.stop)
+                        start.stopped.request()
+                    }
                 }
             }
         } onGracefulShutdown: {
-            stop.request()
+            self.running.withLock { running in
+                for webhook in running.values { webhook.stop.request() }
+            }
+            self.startsContinuation.finish()
         }
     }
 }
