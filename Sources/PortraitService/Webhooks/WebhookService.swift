@@ -44,7 +44,14 @@ final class WebhookService: Service, CustomStringConvertible, Sendable {
     private let logger: Logger
     private let timing: WebhookDispatcher.Timing
     private let holder = Scheduler.makeHolder(role: "webhooks")
-    private let running = Mutex<[String: Running]>([:])
+    /// The webhooks delivered now, and the "stopped" signals of those removed, for one added back before its
+    /// old dispatcher has stopped.
+    private struct Webhooks {
+        var running: [String: Running] = [:]
+        var removed: [String: StopSignal] = [:]
+    }
+
+    private let state = Mutex(Webhooks())
     private let starts: AsyncStream<Start>
     private let startsContinuation: AsyncStream<Start>.Continuation
 
@@ -77,17 +84,18 @@ final class WebhookService: Service, CustomStringConvertible, Sendable {
     /// deliveries are the store's, so a webhook that comes back goes on where it was.
     func apply(_ webhooks: [WebhookConfig]) -> Changes {
         var changes = Changes()
-        let toStart = running.withLock { running -> [Start] in
+        let toStart = state.withLock { state -> [Start] in
             var toStart: [Start] = []
             let names = Set(webhooks.map(\.name))
-            for (name, old) in running where !names.contains(name) {
+            for (name, old) in state.running where !names.contains(name) {
                 old.stop.request()
-                running[name] = nil
+                state.running[name] = nil
+                state.removed[name] = old.stopped
                 counters.forget(name)
                 changes.removed.append(name)
             }
             for webhook in webhooks {
-                let old = running[webhook.name]
+                let old = state.running[webhook.name]
                 if let old, old.webhook == webhook { continue }
                 old?.stop.request()
                 if old == nil { changes.added.append(webhook.name) } else { changes.changed.append(webhook.name) }
@@ -96,8 +104,9 @@ final class WebhookService: Service, CustomStringConvertible, Sendable {
                     dispatcher: WebhookDispatcher(
                         webhook: webhook, store: store, timing: timing, counters: counters, logger: logger,
                         holder: holder),
-                    stop: StopSignal(), stopped: StopSignal(), after: old?.stopped)
-                running[webhook.name] = Running(webhook: webhook, stop: start.stop, stopped: start.stopped)
+                    stop: StopSignal(), stopped: StopSignal(),
+                    after: old?.stopped ?? state.removed.removeValue(forKey: webhook.name))
+                state.running[webhook.name] = Running(webhook: webhook, stop: start.stop, stopped: start.stopped)
                 toStart.append(start)
             }
             return toStart
@@ -121,8 +130,8 @@ final class WebhookService: Service, CustomStringConvertible, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            self.running.withLock { running in
-                for webhook in running.values { webhook.stop.request() }
+            self.state.withLock { state in
+                for webhook in state.running.values { webhook.stop.request() }
             }
             self.startsContinuation.finish()
         }
