@@ -8,7 +8,8 @@ import PortraitStore
 extension Portrait {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "What each connector last did, and how many records and quarantined records it has.",
+            abstract:
+                "What each connector last did, how many records and quarantined records it has, and where each webhook's delivery stands.",
             discussion: "Options are shown as written in portrait.yml: secrets stay ${references}.")
 
         @OptionGroup var options: GlobalOptions
@@ -34,6 +35,7 @@ extension Portrait {
             var config: String
             var store: String
             var connectors: [ConnectorStatus]
+            var webhooks: [WebhookAdmin.Summary]
         }
 
         func run() async throws {
@@ -47,7 +49,8 @@ extension Portrait {
                         name: connector.name, kind: connector.kind, enabled: connector.enabled, options: connector.writtenOptions,
                         records: total?.records ?? 0, deleted: total?.deleted ?? 0, quarantined: total?.quarantined ?? 0,
                         lastRun: total?.lastRun)
-                })
+                },
+                webhooks: workspace.config.webhooks.isEmpty ? [] : try await WebhookAdmin.list(workspace))
             if json { return try Terminal.printJSON(report) }
             print("config: \(report.config)\nstore:  \(report.store)\n")
             if report.connectors.isEmpty { print("No connectors configured.") }
@@ -65,6 +68,10 @@ extension Portrait {
                 } else {
                     print("  never run: `portrait sync \(connector.name)`")
                 }
+            }
+            for webhook in report.webhooks {
+                print("\nwebhook \(webhook.name) → \(webhook.url)")
+                print("  " + webhook.deliveryLine)
             }
         }
     }

@@ -37,12 +37,7 @@ extension Portrait {
                         "  events: \(summary.events.count == 7 ? "all" : summary.events.joined(separator: ", "))"
                     if let segments = summary.segments { filters += " · segments: \(segments.joined(separator: ", "))" }
                     print(filters)
-                    let cursor =
-                        summary.cursor.map { "change \($0) of \(summary.latestChange)" }
-                        ?? "not started (starts at the end of the feed)"
-                    print(
-                        "  cursor: \(cursor) · pending \(summary.pending) · delivered \(summary.delivered) · dead \(summary.dead)"
-                    )
+                    print("  " + summary.deliveryLine)
                 }
             }
         }

@@ -72,6 +72,15 @@ struct WebhookCommandLineTests {
             #expect(list.stdout.contains("crm-sync  http://127.0.0.1:"), "\(list.stdout)")
             #expect(list.stdout.contains("cursor: change \(ids[4]) of \(ids[4]) · pending 0 · delivered 4 · dead 1"), "\(list.stdout)")
 
+            // `portrait status` shows where delivery stands beside the connectors.
+            let status = try await cli.run(["status"], in: directory)
+            #expect(status.stdout.contains("webhook crm-sync → http://127.0.0.1:"), "\(status.stdout)")
+            #expect(status.stdout.contains("  cursor: change \(ids[4]) of \(ids[4]) · pending 0 · delivered 4 · dead 1"))
+            let statusJSON = try await cli.run(["status", "--json"], in: directory)
+            let report = try JSONSerialization.jsonObject(with: Data(statusJSON.stdout.utf8)) as? [String: Any]
+            let webhooks = try #require(report?["webhooks"] as? [[String: Any]], "\(statusJSON.stdout)")
+            #expect(webhooks.first?["name"] as? String == "crm-sync" && webhooks.first?["delivered"] as? Int == 4)
+
             let dead = try await cli.run(["webhooks", "deliveries", "crm-sync", "--status", "dead"], in: directory)
             #expect(dead.status == 0, "\(dead.stderr)")
             #expect(dead.stdout.contains("change \(ids[2])  dead  1 attempt  HTTP 410"), "\(dead.stdout)")

@@ -19,6 +19,14 @@ public enum WebhookAdmin {
         public var pending: Int
         public var delivered: Int
         public var dead: Int
+
+        /// `cursor: change 5 of 5 · pending 0 · delivered 4 · dead 1`, as `portrait webhooks list` and
+        /// `portrait status` print it.
+        public var deliveryLine: String {
+            let cursor =
+                self.cursor.map { "change \($0) of \(latestChange)" } ?? "not started (starts at the end of the feed)"
+            return "cursor: \(cursor) · pending \(pending) · delivered \(delivered) · dead \(dead)"
+        }
     }
 
     /// Every configured webhook with its cursor and delivery counts.
