@@ -7,24 +7,12 @@
 //
 // Usage: floor DB ROWS RAW_BYTES CANONICAL_BYTES   (benchmarks/sqlite-floor/run.sh builds and runs it)
 #include <sqlite3.h>
+#include "records.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void check(int code, sqlite3 *db, const char *what) {
-    if (code != SQLITE_OK && code != SQLITE_DONE && code != SQLITE_ROW) {
-        fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
-        exit(1);
-    }
-}
 
 int main(int argc, char **argv) {
     if (argc != 5) {
@@ -42,23 +30,9 @@ int main(int argc, char **argv) {
     check(sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;",
               0, 0, 0),
         db, "pragma");
-    // The records table as migration v4-records-appended creates it.
-    check(sqlite3_exec(db,
-              "CREATE TABLE records (connector TEXT NOT NULL CHECK (connector <> ''), stream TEXT NOT NULL CHECK "
-              "(stream <> ''), source_id TEXT NOT NULL CHECK (source_id <> ''), entity TEXT NOT NULL, raw TEXT NOT "
-              "NULL, canonical TEXT NOT NULL, location TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0 CHECK "
-              "(deleted IN (0, 1)), content_hash TEXT NOT NULL, profile_id TEXT, first_seen_at REAL NOT NULL, "
-              "updated_at REAL NOT NULL, run_id INTEGER, UNIQUE (connector, stream, source_id));"
-              "CREATE INDEX records_by_profile ON records(profile_id) WHERE profile_id IS NOT NULL;",
-              0, 0, 0),
-        db, "schema");
+    check(sqlite3_exec(db, recordsTable, 0, 0, 0), db, "schema");
     sqlite3_stmt *insert;
-    check(sqlite3_prepare_v2(db,
-              "INSERT INTO records (connector, stream, source_id, entity, raw, canonical, location, deleted, "
-              "content_hash, first_seen_at, updated_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-              "ON CONFLICT (connector, stream, source_id) DO NOTHING",
-              -1, &insert, 0),
-        db, "prepare");
+    check(sqlite3_prepare_v2(db, recordsInsert, -1, &insert, 0), db, "prepare");
     const char *hash = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
     char id[32], location[64];
     double start = now();

@@ -10,6 +10,7 @@
 #include <libxml/xmlreader.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include "../sqlite-floor/records.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,19 +43,6 @@ static int checkpointWanted, writerDone;
 static const char *databasePath;
 static int checkpoints;
 static double readerWaited, writerWaited, finalCheckpoint;
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void check(int code, sqlite3 *db, const char *what) {
-    if (code != SQLITE_OK && code != SQLITE_DONE && code != SQLITE_ROW) {
-        fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
-        exit(1);
-    }
-}
 
 static void append(char *buffer, int *length, const char *text, int count) {
     if (*length + count < textBytes) {
@@ -96,12 +84,7 @@ static void *writer(void *unused) {
     check(sqlite3_open(databasePath, &db), db, "open");
     check(sqlite3_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;", 0, 0, 0), db, "pragma");
     sqlite3_stmt *insert;
-    check(sqlite3_prepare_v2(db,
-              "INSERT INTO records (connector, stream, source_id, entity, raw, canonical, location, deleted, "
-              "content_hash, first_seen_at, updated_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-              "ON CONFLICT (connector, stream, source_id) DO NOTHING",
-              -1, &insert, 0),
-        db, "prepare");
+    check(sqlite3_prepare_v2(db, recordsInsert, -1, &insert, 0), db, "prepare");
     sqlite3_wal_hook(db, walHook, 0);
     const char *hash = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
     for (int slot = 0;; slot ^= 1) {
@@ -183,16 +166,8 @@ int main(int argc, char **argv) {
     unlink(path);
     sqlite3 *db;
     check(sqlite3_open(databasePath, &db), db, "open");
-    check(sqlite3_exec(db,
-              "PRAGMA journal_mode = WAL;"
-              "CREATE TABLE records (connector TEXT NOT NULL CHECK (connector <> ''), stream TEXT NOT NULL CHECK "
-              "(stream <> ''), source_id TEXT NOT NULL CHECK (source_id <> ''), entity TEXT NOT NULL, raw TEXT NOT "
-              "NULL, canonical TEXT NOT NULL, location TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0 CHECK "
-              "(deleted IN (0, 1)), content_hash TEXT NOT NULL, profile_id TEXT, first_seen_at REAL NOT NULL, "
-              "updated_at REAL NOT NULL, run_id INTEGER, UNIQUE (connector, stream, source_id));"
-              "CREATE INDEX records_by_profile ON records(profile_id) WHERE profile_id IS NOT NULL;",
-              0, 0, 0),
-        db, "schema");
+    check(sqlite3_exec(db, "PRAGMA journal_mode = WAL;", 0, 0, 0), db, "pragma");
+    check(sqlite3_exec(db, recordsTable, 0, 0, 0), db, "schema");
     sqlite3_close(db);
 
     double start = now();

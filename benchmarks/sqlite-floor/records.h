@@ -1,0 +1,38 @@
+// What both C floors share (sqlite-floor/floor.c, xml-floor/floor.c): the clock, error checks, and the store's
+// records table and insert statement as `portrait sync` has them (migration v4-records-appended: a rowid table
+// with the key in a unique index; an insert-first upsert).
+#ifndef PORTRAIT_FLOOR_RECORDS_H
+#define PORTRAIT_FLOOR_RECORDS_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void check(int code, sqlite3 *db, const char *what) {
+    if (code != SQLITE_OK && code != SQLITE_DONE && code != SQLITE_ROW) {
+        fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
+        exit(1);
+    }
+}
+
+static const char *const recordsTable =
+    "CREATE TABLE records (connector TEXT NOT NULL CHECK (connector <> ''), stream TEXT NOT NULL CHECK "
+    "(stream <> ''), source_id TEXT NOT NULL CHECK (source_id <> ''), entity TEXT NOT NULL, raw TEXT NOT "
+    "NULL, canonical TEXT NOT NULL, location TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0 CHECK "
+    "(deleted IN (0, 1)), content_hash TEXT NOT NULL, profile_id TEXT, first_seen_at REAL NOT NULL, "
+    "updated_at REAL NOT NULL, run_id INTEGER, UNIQUE (connector, stream, source_id));"
+    "CREATE INDEX records_by_profile ON records(profile_id) WHERE profile_id IS NOT NULL;";
+
+static const char *const recordsInsert =
+    "INSERT INTO records (connector, stream, source_id, entity, raw, canonical, location, deleted, "
+    "content_hash, first_seen_at, updated_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (connector, stream, source_id) DO NOTHING";
+
+#endif
