@@ -33,7 +33,6 @@ int main(int argc, char **argv) {
     check(sqlite3_exec(db, recordsTable, 0, 0, 0), db, "schema");
     sqlite3_stmt *insert;
     check(sqlite3_prepare_v2(db, recordsInsert, -1, &insert, 0), db, "prepare");
-    const char *hash = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
     char id[32], location[64];
     double start = now();
     for (int first = 0; first < rows; first += 1024) {
@@ -41,20 +40,7 @@ int main(int argc, char **argv) {
         for (int i = first; i < first + 1024 && i < rows; i++) {
             snprintf(id, sizeof id, "R%08d", i);
             snprintf(location, sizeof location, "drop/pos_0001.csv:%d", i + 2);
-            sqlite3_bind_text(insert, 1, "pos", 3, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 2, "receipts", 8, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 3, id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 4, "order", 5, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 5, raw, rawBytes, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 6, canonical, canonicalBytes, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 7, location, -1, SQLITE_STATIC);
-            sqlite3_bind_int(insert, 8, 0);
-            sqlite3_bind_text(insert, 9, hash, 64, SQLITE_STATIC);
-            sqlite3_bind_double(insert, 10, 1.0);
-            sqlite3_bind_double(insert, 11, 1.0);
-            sqlite3_bind_int(insert, 12, 1);
-            check(sqlite3_step(insert), db, "insert");
-            sqlite3_reset(insert);
+            insertRecord(db, insert, "pos", "receipts", id, raw, rawBytes, canonical, canonicalBytes, location);
         }
         check(sqlite3_exec(db, "COMMIT", 0, 0, 0), db, "commit");
     }

@@ -1,5 +1,5 @@
 // What both C floors share (sqlite-floor/floor.c, xml-floor/floor.c): the clock, error checks, and the store's
-// records table and insert statement as `portrait sync` has them (migration v4-records-appended: a rowid table
+// records table and insert statement (and one row's insert) as `portrait sync` has them (migration v4-records-appended: a rowid table
 // with the key in a unique index; an insert-first upsert).
 #ifndef PORTRAIT_FLOOR_RECORDS_H
 #define PORTRAIT_FLOOR_RECORDS_H
@@ -34,5 +34,25 @@ static const char *const recordsInsert =
     "INSERT INTO records (connector, stream, source_id, entity, raw, canonical, location, deleted, "
     "content_hash, first_seen_at, updated_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (connector, stream, source_id) DO NOTHING";
+
+/// Inserts one row with `recordsInsert`: the texts bound where they lie, a fixed content hash and times.
+static void insertRecord(sqlite3 *db, sqlite3_stmt *insert, const char *connector, const char *stream,
+    const char *id, const char *raw, int rawBytes, const char *canonical, int canonicalBytes, const char *location) {
+    static const char *const hash = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
+    sqlite3_bind_text(insert, 1, connector, -1, SQLITE_STATIC);
+    sqlite3_bind_text(insert, 2, stream, -1, SQLITE_STATIC);
+    sqlite3_bind_text(insert, 3, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(insert, 4, "order", 5, SQLITE_STATIC);
+    sqlite3_bind_text(insert, 5, raw, rawBytes, SQLITE_STATIC);
+    sqlite3_bind_text(insert, 6, canonical, canonicalBytes, SQLITE_STATIC);
+    sqlite3_bind_text(insert, 7, location, -1, SQLITE_STATIC);
+    sqlite3_bind_int(insert, 8, 0);
+    sqlite3_bind_text(insert, 9, hash, 64, SQLITE_STATIC);
+    sqlite3_bind_double(insert, 10, 1.0);
+    sqlite3_bind_double(insert, 11, 1.0);
+    sqlite3_bind_int(insert, 12, 1);
+    check(sqlite3_step(insert), db, "insert");
+    sqlite3_reset(insert);
+}
 
 #endif

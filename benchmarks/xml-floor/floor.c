@@ -86,7 +86,6 @@ static void *writer(void *unused) {
     sqlite3_stmt *insert;
     check(sqlite3_prepare_v2(db, recordsInsert, -1, &insert, 0), db, "prepare");
     sqlite3_wal_hook(db, walHook, 0);
-    const char *hash = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
     for (int slot = 0;; slot ^= 1) {
         double waitStart = now();
         pthread_mutex_lock(&lock);
@@ -97,20 +96,8 @@ static void *writer(void *unused) {
         check(sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0), db, "begin");
         for (int i = 0; i < batch->count; i++) {
             Row *row = &batch->rows[i];
-            sqlite3_bind_text(insert, 1, "shop", 4, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 2, "order", 5, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 3, row->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 4, "order", 5, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 5, row->raw, row->rawLength, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 6, row->canonical, row->canonicalLength, SQLITE_STATIC);
-            sqlite3_bind_text(insert, 7, row->location, -1, SQLITE_STATIC);
-            sqlite3_bind_int(insert, 8, 0);
-            sqlite3_bind_text(insert, 9, hash, 64, SQLITE_STATIC);
-            sqlite3_bind_double(insert, 10, 1.0);
-            sqlite3_bind_double(insert, 11, 1.0);
-            sqlite3_bind_int(insert, 12, 1);
-            check(sqlite3_step(insert), db, "insert");
-            sqlite3_reset(insert);
+            insertRecord(db, insert, "shop", "order", row->id, row->raw, row->rawLength, row->canonical,
+                row->canonicalLength, row->location);
         }
         check(sqlite3_exec(db, "COMMIT", 0, 0, 0), db, "commit");
         int last = batch->last;
