@@ -145,6 +145,27 @@ struct XMLFeedZipTests {
         }
     }
 
+    @Test func aLaterFeedThatCannotBeReadStopsTheArchiveAfterTheRecordsBeforeIt() async throws {
+        try await TemporaryDirectory.with { directory in
+            let script = """
+                import io, sys, zipfile
+                out = io.BytesIO()
+                with zipfile.ZipFile(out, "w") as archive:
+                    archive.writestr(zipfile.ZipInfo("a.xml"), sys.argv[1], compress_type=zipfile.ZIP_DEFLATED)
+                    archive.writestr(zipfile.ZipInfo("b.xml"), sys.argv[2], compress_type=zipfile.ZIP_BZIP2)
+                sys.stdout.buffer.write(out.getvalue())
+                """
+            let archive = try XMLFeedGzipTests.output(
+                of: ["python3", "-c", script, Self.feed(["A-1", "A-2"]), Self.feed(["B-1"])], input: Data())
+            let (messages, error) = try await read(archive, in: directory)
+            #expect(XMLFeedConnectorTests.records(messages).map(\.sourceID) == ["A-1", "A-2"])
+            #expect(
+                error?.contains("the zip entry b.xml is compressed with method 12, which Portrait does not read") == true,
+                "\(error ?? "")")
+            #expect(error?.contains("the 2 records before it are imported") == true, "\(error ?? "")")
+        }
+    }
+
     @Test func aZipWithoutAnXMLFileSaysWhatItHolds() async throws {
         try await TemporaryDirectory.with { directory in
             let archive = try Self.zip([("orders.csv", "id,total\n1,2\n"), ("notes.txt", "none")])

@@ -75,7 +75,15 @@ final class XMLZipInput: XMLInput {
             case .finished, .waiting:
                 return 0
             case .header:
-                guard readHeader() else { return -1 }
+                guard readHeader() else {
+                    // Past the end of a document, a failure ends that document cleanly: its records are handed
+                    // out, and the reader says why after them (`failure`).
+                    if document != nil {
+                        state = .finished
+                        return 0
+                    }
+                    return -1
+                }
             case .deflated(let descriptor):
                 let length = inflate(into: output, count: count, descriptor: descriptor)
                 if length != 0 { return length }
