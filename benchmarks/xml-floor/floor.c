@@ -6,7 +6,9 @@
 // log back into the database (passive checkpoints on its own connection), as the store's `WALCheckpointer` does.
 //
 // It is the least any implementation of the issue can do on this machine: whatever `portrait sync` takes beyond
-// this is mapping, validation, hashing and Swift. Usage: floor FEED DB   (benchmarks/xml-floor/run.sh)
+// this is mapping, validation, hashing and Swift. With `sax` the orders are read through libxml2's SAX2 callbacks
+// instead of the reader (which builds and frees a node per element), to tell what that choice is worth.
+// Usage: floor FEED DB [sax]   (benchmarks/xml-floor/run.sh)
 #include <libxml/xmlreader.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -141,9 +143,146 @@ static void *checkpointer(void *unused) {
     return 0;
 }
 
+// The reading thread's side: the batch being filled and the order being written.
+static int slot, orders;
+static Batch *batch = &batches[0];
+static Row *row;
+
+static void startOrder(int line, const char *id) {
+    if (batch->count == batchSize) {
+        double waitStart = now();
+        pthread_mutex_lock(&lock);
+        filled[slot] = 1;
+        pthread_cond_broadcast(&changed);
+        slot ^= 1;
+        while (filled[slot]) pthread_cond_wait(&changed, &lock);
+        pthread_mutex_unlock(&lock);
+        readerWaited += now() - waitStart;
+        batch = &batches[slot];
+        batch->count = 0;
+    }
+    row = &batch->rows[batch->count++];
+    row->rawLength = 0;
+    row->canonicalLength = 0;
+    append(row->raw, &row->rawLength, "{", 1);
+    append(row->canonical, &row->canonicalLength, "{\"channel\":\"online\",\"customer\":{", 32);
+    snprintf(row->location, sizeof row->location, "orders.xml:%d /o:feed/o:order[%d]", line, ++orders);
+    snprintf(row->id, sizeof row->id, "%s", id ? id : "");
+}
+
+static void addField(const xmlChar *name, const xmlChar *value) {
+    appendField(row->raw, &row->rawLength, name, value);
+    appendField(row->canonical, &row->canonicalLength, name, value);
+}
+
+static void endOrder(void) {
+    append(row->raw, &row->rawLength, "}", 1);
+    append(row->canonical, &row->canonicalLength, "}}", 2);
+}
+
+/// libxml2's streaming reader, as the connector reads a feed.
+static int readWithReader(const char *path) {
+    xmlTextReaderPtr reader = xmlReaderForFile(path, 0,
+        XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE);
+    if (!reader) return 0;
+    const xmlChar *element = 0;
+    while (xmlTextReaderRead(reader) == 1) {
+        int type = xmlTextReaderNodeType(reader), depth = xmlTextReaderDepth(reader);
+        if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
+            xmlChar *id = xmlTextReaderGetAttribute(reader, BAD_CAST "id");
+            startOrder(xmlTextReaderGetParserLineNumber(reader), (const char *)id);
+            xmlFree(id);
+        }
+        if (!row || depth < 1) continue;
+        if (type == XML_READER_TYPE_ELEMENT) {
+            element = xmlTextReaderConstLocalName(reader);
+            while (xmlTextReaderMoveToNextAttribute(reader) == 1) {
+                addField(xmlTextReaderConstLocalName(reader), xmlTextReaderConstValue(reader));
+            }
+        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) && element) {
+            addField(element, xmlTextReaderConstValue(reader));
+        } else if (type == XML_READER_TYPE_END_ELEMENT && depth == 1) {
+            endOrder();
+        }
+    }
+    xmlFreeTextReader(reader);
+    return 1;
+}
+
+// libxml2's SAX2 interface instead (`floor FEED DB sax`): callbacks as the parser goes, no node built or freed.
+static int saxDepth;
+static char saxText[textBytes];
+static int saxTextLength;
+/// The element ending now had no child element: its text is a field (a container's is only whitespace).
+static int saxLeaf;
+
+static void saxStart(void *context, const xmlChar *localName, const xmlChar *prefix, const xmlChar *uri,
+    int namespaceCount, const xmlChar **namespaces, int attributeCount, int defaulted, const xmlChar **attributes) {
+    (void)prefix, (void)uri, (void)namespaceCount, (void)namespaces, (void)defaulted;
+    saxDepth++;
+    saxTextLength = 0;
+    saxLeaf = 1;
+    if (saxDepth == 2) {
+        char id[32] = "";
+        for (int i = 0; i < attributeCount; i++) {
+            const xmlChar **attribute = attributes + 5 * i;  // local name, prefix, URI, value, value end
+            if (strcmp((const char *)attribute[0], "id") == 0) {
+                snprintf(id, sizeof id, "%.*s", (int)(attribute[4] - attribute[3]), (const char *)attribute[3]);
+            }
+        }
+        startOrder(xmlSAX2GetLineNumber(context), id);
+    }
+    if (saxDepth < 2) return;
+    for (int i = 0; i < attributeCount; i++) {
+        const xmlChar **attribute = attributes + 5 * i;
+        char value[textBytes];
+        snprintf(value, sizeof value, "%.*s", (int)(attribute[4] - attribute[3]), (const char *)attribute[3]);
+        addField(attribute[0], BAD_CAST value);
+    }
+}
+
+static void saxCharacters(void *context, const xmlChar *text, int length) {
+    (void)context;
+    if (saxDepth >= 2) append(saxText, &saxTextLength, (const char *)text, length);
+}
+
+static void saxEnd(void *context, const xmlChar *localName, const xmlChar *prefix, const xmlChar *uri) {
+    (void)context, (void)prefix, (void)uri;
+    if (saxDepth >= 3 && saxLeaf && saxTextLength > 0) {
+        saxText[saxTextLength] = 0;
+        addField(localName, BAD_CAST saxText);
+    }
+    saxTextLength = 0;
+    saxLeaf = 0;
+    if (saxDepth == 2) endOrder();
+    saxDepth--;
+}
+
+static int readWithSAX(const char *path) {
+    xmlSAXHandler handler;
+    memset(&handler, 0, sizeof handler);
+    handler.initialized = XML_SAX2_MAGIC;
+    handler.startElementNs = saxStart;
+    handler.endElementNs = saxEnd;
+    handler.characters = saxCharacters;
+    handler.cdataBlock = saxCharacters;
+    FILE *file = fopen(path, "rb");
+    if (!file) return 0;
+    char chunk[256 << 10];
+    xmlParserCtxtPtr parser = xmlCreatePushParserCtxt(&handler, 0, 0, 0, path);
+    xmlCtxtUseOptions(parser, XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE);
+    size_t length;
+    while ((length = fread(chunk, 1, sizeof chunk, file)) > 0) xmlParseChunk(parser, chunk, (int)length, 0);
+    xmlParseChunk(parser, chunk, 0, 1);
+    int wellFormed = parser->wellFormed;
+    xmlFreeParserCtxt(parser);
+    fclose(file);
+    return wellFormed;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: floor FEED DB\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: floor FEED DB [sax]\n");
         return 2;
     }
     databasePath = argv[2];
@@ -162,61 +301,11 @@ int main(int argc, char **argv) {
     pthread_create(&writerThread, 0, writer, 0);
     pthread_create(&checkpointerThread, 0, checkpointer, 0);
 
-    xmlTextReaderPtr reader = xmlReaderForFile(argv[1], 0,
-        XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES | XML_PARSE_NOXINCNODE);
-    if (!reader) {
-        fprintf(stderr, "cannot open %s\n", argv[1]);
+    int sax = argc == 4 && strcmp(argv[3], "sax") == 0;
+    if (!(sax ? readWithSAX(argv[1]) : readWithReader(argv[1]))) {
+        fprintf(stderr, "cannot read %s\n", argv[1]);
         return 1;
     }
-    int slot = 0, orders = 0;
-    Batch *batch = &batches[0];
-    batch->count = 0;
-    Row *row = 0;
-    const xmlChar *element = 0;
-    while (xmlTextReaderRead(reader) == 1) {
-        int type = xmlTextReaderNodeType(reader), depth = xmlTextReaderDepth(reader);
-        if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
-            if (batch->count == batchSize) {
-                double waitStart = now();
-                pthread_mutex_lock(&lock);
-                filled[slot] = 1;
-                pthread_cond_broadcast(&changed);
-                slot ^= 1;
-                while (filled[slot]) pthread_cond_wait(&changed, &lock);
-                pthread_mutex_unlock(&lock);
-                readerWaited += now() - waitStart;
-                batch = &batches[slot];
-                batch->count = 0;
-            }
-            row = &batch->rows[batch->count++];
-            row->rawLength = 0;
-            row->canonicalLength = 0;
-            append(row->raw, &row->rawLength, "{", 1);
-            append(row->canonical, &row->canonicalLength, "{\"channel\":\"online\",\"customer\":{", 32);
-            snprintf(row->location, sizeof row->location, "orders.xml:%d /o:feed/o:order[%d]",
-                xmlTextReaderGetParserLineNumber(reader), ++orders);
-            xmlChar *id = xmlTextReaderGetAttribute(reader, BAD_CAST "id");
-            snprintf(row->id, sizeof row->id, "%s", id ? (const char *)id : "");
-            xmlFree(id);
-        }
-        if (!row || depth < 1) continue;
-        if (type == XML_READER_TYPE_ELEMENT) {
-            element = xmlTextReaderConstLocalName(reader);
-            while (xmlTextReaderMoveToNextAttribute(reader) == 1) {
-                appendField(row->raw, &row->rawLength, xmlTextReaderConstLocalName(reader),
-                    xmlTextReaderConstValue(reader));
-                appendField(row->canonical, &row->canonicalLength, xmlTextReaderConstLocalName(reader),
-                    xmlTextReaderConstValue(reader));
-            }
-        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) && element) {
-            appendField(row->raw, &row->rawLength, element, xmlTextReaderConstValue(reader));
-            appendField(row->canonical, &row->canonicalLength, element, xmlTextReaderConstValue(reader));
-        } else if (type == XML_READER_TYPE_END_ELEMENT && depth == 1) {
-            append(row->raw, &row->rawLength, "}", 1);
-            append(row->canonical, &row->canonicalLength, "}}", 2);
-        }
-    }
-    xmlFreeTextReader(reader);
     double readerDone = now() - start;
     pthread_mutex_lock(&lock);
     batch->last = 1;

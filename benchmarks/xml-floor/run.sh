@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The floor under an xml_feed import, beside Portrait's own import of the same feed, taking turns: `xmllint
 # --stream --noout` (libxml2's reader and nothing else), floor.c (the reader extracting each order's values, the
-# records table of the store written as `portrait sync` writes it, with no mapping, validation or hashing) and
-# `portrait sync --no-resolve` (everything the issue asks). The floor is the most any implementation on libxml2's
-# reader and this store can reach on the machine; see docs/PERFORMANCE.md.
+# records table of the store written as `portrait sync` writes it, with no mapping, validation or hashing; then the
+# same through libxml2's SAX2 callbacks instead of the reader) and `portrait sync --no-resolve` (everything the
+# issue asks). The floor is the most any implementation on libxml2's reader and this store can reach on the
+# machine; see docs/PERFORMANCE.md.
 # Usage: benchmarks/xml-floor/run.sh [ORDERS] [ROUNDS]   (default 150000 orders, a ~100 MB feed; 3 rounds)
 # Needs gcc, libxml2-dev and libsqlite3-dev; BENCH_WORK=DIR keeps the feed and the stores in DIR.
 set -euo pipefail
@@ -29,6 +30,7 @@ for (( round = 1; round <= rounds; round++ )); do
   start=$(date +%s.%N); xmllint --stream --noout orders.xml; end=$(date +%s.%N)
   python3 -c "print(f'  xmllint --stream --noout   {$megabytes / ($end - $start):5.1f} MB/s  ({$end - $start:.2f} s)')"
   ./xml-floor orders.xml floor.db | sed 's/^/  /'
+  ./xml-floor orders.xml floor.db sax | sed 's/^xml floor:/xml floor, SAX:/; s/^/  /'
   rm -f portrait.db portrait.db-wal portrait.db-shm
   /usr/bin/time -f "%e %U %S" -o portrait.time "$portrait" sync --no-resolve --config portrait.yml >/dev/null
   read -r wall user system < portrait.time
