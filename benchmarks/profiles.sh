@@ -27,8 +27,11 @@ if [[ ! -f "$work/ready" || "$(cat "$work/ready")" != "$people" ]]; then
   "$portrait" sync --no-resolve --config "$config" > /dev/null || bench_fail "the world's import failed"
   kill "$server"; server=""
   "$portrait" identity resolve --no-profiles --config "$config" | head -1
-  # The store as identity resolution leaves it, before any profile: every run starts from a copy of it.
-  cp "$work/world/.portrait/portrait.db" "$work/resolved.db"
+  # The store as identity resolution leaves it, before any profile: every run starts from a copy of it. Copied by
+  # SQLite's backup API: the file alone misses what is still in its write-ahead log (a plain `cp` had left the
+  # resolved profiles behind, and "full rebuild" then found no record to compute).
+  python3 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))" \
+    "$work/world/.portrait/portrait.db" "$work/resolved.db"
   echo "$people" > "$work/ready"
 fi
 cp "$work/resolved.db" "$work/world/.portrait/portrait.db"
