@@ -20,6 +20,7 @@ struct Portrait: AsyncParsableCommand {
         subcommands: [
             Init.self, Check.self, Connectors.self, Sync.self, Status.self, Quarantine.self, Export.self, Demo.self,
             MockCRMServer.self, Run.self, Identity.self, Profiles.self, Segments.self, Changes.self, Webhooks.self, Generate.self,
+            Backup.self,
         ]
     )
 
