@@ -291,7 +291,7 @@ extension TenRecordSource {
     func discover() async throws -> [StreamDescription] { [] }
 
     func read(from state: ConnectorState?, into output: ConnectorOutput) async throws {
-        let start = state?.value["next"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
+        let start = state?.value["next"]?.intValue ?? 0
         let limit = Self.failAfter.withLock { $0 }
         for index in start..<10 {
             if let limit, index >= limit { throw PortraitError.connector("source went away at record \(index)") }

@@ -25,7 +25,7 @@ struct WebhookCommandLineTests {
             let received = Mutex<[Int]>([])
             try await withTestServer({
                 $0.route("/hook", method: "POST") { request in
-                    let change = try JSONValue(parsing: request.body)["id"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
+                    let change = try JSONValue(parsing: request.body)["id"]?.intValue ?? 0
                     received.withLock { $0.append(change) }
                     return TestHTTPServer.Response(status: change == refused ? 410 : 200)
                 }

@@ -66,10 +66,10 @@ struct WebhookDeliveryTests {
         let body = try JSONValue(parsing: request.body)
         let type = try #require(body["type"]?.stringValue)
         #expect(request.header("X-Portrait-Event") == type)
-        let delivery = try #require(body["delivery_id"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue })
+        let delivery = try #require(body["delivery_id"]?.intValue)
         #expect(request.header("X-Portrait-Delivery") == String(delivery))
         #expect(body["webhook"]?.stringValue != nil)
-        let change = try #require(body["id"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue })
+        let change = try #require(body["id"]?.intValue)
         return (change, delivery, type)
     }
 
