@@ -337,7 +337,7 @@ public struct XMLFeedConnector: Connector {
         while true {
             let reader = try XMLRecordReader(
                 input: input, document: feed.display, selection: options.selection, limits: options.limits,
-                whitespace: options.whitespace, closesInput: false)
+                whitespace: options.whitespace)
             let locationFormat = RecordLocationFormat(
                 document: feed.display, recordPath: options.selection.recordPathText)
             let skipTo = max(resumeAt - earlierRecords, 0)

@@ -131,23 +131,21 @@ final class XMLRecordReader {
 
     /// - Parameters:
     ///   - input: The document's bytes; gzip files and zip archives are inflated as they are read
-    ///     (`XMLDecompressingInput`).
+    ///     (`XMLDecompressingInput`). Given as an `XMLDecompressingInput`, it is the caller's to close (the next
+    ///     feed of a zip archive is read from it after this one); otherwise the reader closes it when it goes.
     ///   - document: The document's name for messages (a path or a URL without its query).
-    ///   - closesInput: Whether the reader closes `input` when it goes (not when the next document of a zip archive
-    ///     is read from it after this one).
     /// - Throws: `XMLDocumentError` when libxml2 cannot create a reader.
-    init(
-        input: any XMLInput, document: String, selection: XMLSelection, limits: XMLLimits, whitespace: XMLWhitespace,
-        closesInput: Bool = true
-    ) throws(XMLDocumentError) {
-        let input = input as? XMLDecompressingInput ?? XMLDecompressingInput(input)
-        self.input = input
-        self.closesInput = closesInput
+    init(input: any XMLInput, document: String, selection: XMLSelection, limits: XMLLimits, whitespace: XMLWhitespace)
+        throws(XMLDocumentError)
+    {
+        let decompressing = input as? XMLDecompressingInput
+        self.input = decompressing ?? XMLDecompressingInput(input)
+        closesInput = decompressing == nil
         self.document = document
         self.selection = selection
         self.limits = limits
         self.whitespace = whitespace
-        context = ReaderContext(input)
+        context = ReaderContext(self.input)
         errors = XMLErrorCollector()
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
         guard
