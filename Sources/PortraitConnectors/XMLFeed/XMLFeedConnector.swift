@@ -330,6 +330,13 @@ public struct XMLFeedConnector: Connector {
             sinceCheckpoint = 0
         }
 
+        /// The document stops here: the records before `error` and a checkpoint naming it are committed.
+        func stop(_ error: XMLDocumentError) async throws -> Stop {
+            try await checkpoint(error: error)
+            try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
+            return Stop(error: error, records: handled)
+        }
+
         // The first feed goes by the document's name; a later one of the same archive by `archive/entry`.
         var feed = (display: display, id: name)
         /// Records of the archive's feeds before this one.
@@ -348,9 +355,7 @@ public struct XMLFeedConnector: Connector {
                 do {
                     item = try reader.next(skippingUntil: skipTo)
                 } catch {
-                    try await checkpoint(error: error)
-                    try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
-                    return Stop(error: error, records: handled)
+                    return try await stop(error)
                 }
                 guard let item else { break }
                 // A periodic checkpoint waits for no pending hash: it is taken a little later instead.
@@ -395,10 +400,7 @@ public struct XMLFeedConnector: Connector {
         }
         if let failure = input.failure {
             // The archive failed between two feeds (the reader reports a failure inside one itself).
-            let error = XMLDocumentError(document: feed.display, line: 0, column: 0, message: failure)
-            try await checkpoint(error: error)
-            try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
-            return Stop(error: error, records: handled)
+            return try await stop(XMLDocumentError(document: feed.display, line: 0, column: 0, message: failure))
         }
         try await report(skippedOld: skippedOld, undated: undated, display: display, output: output)
         watermark.consider(state.watermark)
