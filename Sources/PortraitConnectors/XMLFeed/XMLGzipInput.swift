@@ -12,8 +12,8 @@ final class XMLGzipInput: XMLInput {
     private let source: any XMLInput
     private(set) var failure: String?
     private let compressed = UnsafeMutableRawBufferPointer.allocate(byteCount: XMLGzipInput.chunkSize, alignment: 16)
-    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-    private var streamReady = false
+    private let inflater = XMLInflateStream(windowBits: 15 + 16)
+    private let stream: UnsafeMutablePointer<z_stream>
     private var sourceEnded = false
     /// The current member ended; what follows, if anything, starts another.
     private var memberEnded = false
@@ -22,27 +22,22 @@ final class XMLGzipInput: XMLInput {
 
     init(_ source: any XMLInput) {
         self.source = source
-        stream.initialize(to: z_stream())
+        stream = inflater.z
     }
 
     deinit {
-        if streamReady { inflateEnd(stream) }
-        stream.deinitialize(count: 1)
-        stream.deallocate()
         compressed.deallocate()
     }
 
     /// Inflates up to `count` bytes (at least one, unless at the end); refills the compressed buffer from the
     /// source as it runs dry.
     func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int {
-        if !streamReady {
-            // 15 + 16: a gzip wrapper (header and CRC-32 trailer checked) around a window of up to 32 KiB.
-            let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        if !inflater.started {
+            let status = inflater.start()
             guard status == Z_OK else {
-                failure = "zlib could not start inflating the gzip data (status \(status))"
+                failure = "zlib could not start inflating the gzip data (\(inflater.message(status)))"
                 return -1
             }
-            streamReady = true
         }
         let room = uInt(clamping: count)
         stream.pointee.next_out = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Bytef.self)
@@ -54,7 +49,7 @@ final class XMLGzipInput: XMLInput {
                 }
                 // The end of the last member is the end of the document; bytes after it start another member.
                 guard stream.pointee.avail_in > 0 else { return 0 }
-                inflateReset(stream)
+                _ = inflater.start()
                 memberEnded = false
             }
             if stream.pointee.avail_in == 0 {
@@ -75,7 +70,7 @@ final class XMLGzipInput: XMLInput {
                 memberEnded = true
             default:
                 let consumed = compressedBytes - Int(stream.pointee.avail_in)
-                let message = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
+                let message = inflater.message(status)
                 // Where zlib found the damage, which may lie before (a wrong CRC-32 is found at the member's end).
                 failure =
                     "the gzip data is corrupt (zlib: \(message), found at compressed byte \(consumed)); fetch or export the file again"

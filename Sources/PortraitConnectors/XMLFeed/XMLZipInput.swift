@@ -42,8 +42,8 @@ final class XMLZipInput: XMLInput {
     /// Archive bytes consumed before `buffer[start]`, for messages.
     private var offset = 0
     private var state = State.header
-    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-    private var streamReady = false
+    private let inflater = XMLInflateStream(windowBits: -15)
+    private let stream: UnsafeMutablePointer<z_stream>
     /// The current document's entry name, and its CRC-32 as read so far and as its header gives it.
     private(set) var document: String?
     private var crc: uLong = 0
@@ -58,13 +58,10 @@ final class XMLZipInput: XMLInput {
     init(source: any XMLInput, maxPassedOverBytes: Int = 1 << 30) {
         self.source = source
         self.maxPassedOverBytes = maxPassedOverBytes
-        stream.initialize(to: z_stream())
+        stream = inflater.z
     }
 
     deinit {
-        if streamReady { inflateEnd(stream) }
-        stream.deinitialize(count: 1)
-        stream.deallocate()
         buffer.deallocate()
     }
 
@@ -157,12 +154,10 @@ final class XMLZipInput: XMLInput {
             return fail("the zip entry \(name) is a zip64 stored entry, which Portrait does not read; deflate it")
         }
         if method == 8 {
-            // -15: raw deflate data (a zip entry has no zlib or gzip wrapper), a window of up to 32 KiB.
-            let status =
-                streamReady
-                ? inflateReset(stream) : inflateInit2_(stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard status == Z_OK else { return fail("zlib could not start inflating the zip entry \(name)") }
-            streamReady = true
+            let status = inflater.start()
+            guard status == Z_OK else {
+                return fail("zlib could not start inflating the zip entry \(name) (\(inflater.message(status)))")
+            }
         }
         guard isXML else {
             passedOver.append(name)
@@ -292,7 +287,7 @@ final class XMLZipInput: XMLInput {
             case Z_OK, Z_BUF_ERROR:
                 if produced > 0 { return (produced, false, false) }
             default:
-                let message = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
+                let message = inflater.message(status)
                 _ = fail(
                     "the zip entry \(document ?? passedOver.last ?? "") is corrupt (zlib: \(message), at archive byte \(offset)); fetch or export the file again"
                 )
