@@ -16,18 +16,12 @@ import Synchronization
 /// way, and a changed one starts again under its new settings once the old dispatcher has stopped, so two never
 /// deliver one webhook at once.
 final class WebhookService: Service, CustomStringConvertible, Sendable {
-    /// A webhook being delivered: its settings, how to stop it, and a signal raised once it has stopped.
-    private struct Running {
-        var webhook: WebhookConfig
-        var stop: StopSignal
-        var stopped: StopSignal
-    }
-
-    /// A dispatcher to start, once `after` (the previous dispatcher of the same webhook) has stopped.
-    private struct Start: Sendable {
+    /// One dispatcher's run: how to stop it, a signal it raises once it has stopped, and the one of the previous
+    /// dispatcher of the same webhook, which it waits for before it starts.
+    private struct Delivery: Sendable {
         var dispatcher: WebhookDispatcher
-        var stop: StopSignal
-        var stopped: StopSignal
+        var stop = StopSignal()
+        var stopped = StopSignal()
         var after: StopSignal?
     }
 
@@ -44,16 +38,11 @@ final class WebhookService: Service, CustomStringConvertible, Sendable {
     private let logger: Logger
     private let timing: WebhookDispatcher.Timing
     private let holder = Scheduler.makeHolder(role: "webhooks")
-    /// The webhooks delivered now, and the "stopped" signals of those removed, for one added back before its
-    /// old dispatcher has stopped.
-    private struct Webhooks {
-        var running: [String: Running] = [:]
-        var removed: [String: StopSignal] = [:]
-    }
-
-    private let state = Mutex(Webhooks())
-    private let starts: AsyncStream<Start>
-    private let startsContinuation: AsyncStream<Start>.Continuation
+    /// The last delivery of each webhook name: running while its webhook is configured, stopping or stopped after
+    /// a reload removed or changed it (the next one of that name waits for it).
+    private let deliveries = Mutex<[String: Delivery]>([:])
+    private let starts: AsyncStream<Delivery>
+    private let startsContinuation: AsyncStream<Delivery>.Continuation
 
     /// The group logs services by description: names only, never the URLs' queries or the secrets.
     var description: String { "webhooks" }
@@ -67,7 +56,7 @@ final class WebhookService: Service, CustomStringConvertible, Sendable {
         self.counters = counters
         self.logger = logger
         self.timing = timing
-        (starts, startsContinuation) = AsyncStream.makeStream(of: Start.self)
+        (starts, startsContinuation) = AsyncStream.makeStream(of: Delivery.self)
         _ = apply(workspace.config.webhooks)
     }
 
@@ -84,30 +73,28 @@ final class WebhookService: Service, CustomStringConvertible, Sendable {
     /// deliveries are the store's, so a webhook that comes back goes on where it was.
     func apply(_ webhooks: [WebhookConfig]) -> Changes {
         var changes = Changes()
-        let toStart = state.withLock { state -> [Start] in
-            var toStart: [Start] = []
+        let toStart = deliveries.withLock { deliveries -> [Delivery] in
             let names = Set(webhooks.map(\.name))
-            for (name, old) in state.running where !names.contains(name) {
+            for (name, old) in deliveries where !names.contains(name) && !old.stop.isRequested {
                 old.stop.request()
-                state.running[name] = nil
-                state.removed[name] = old.stopped
                 counters.forget(name)
                 changes.removed.append(name)
             }
+            var toStart: [Delivery] = []
             for webhook in webhooks {
-                let old = state.running[webhook.name]
-                if let old, old.webhook == webhook { continue }
+                let old = deliveries[webhook.name]
+                let running = old.map { !$0.stop.isRequested } ?? false
+                if running, old?.dispatcher.webhook == webhook { continue }
                 old?.stop.request()
-                if old == nil { changes.added.append(webhook.name) } else { changes.changed.append(webhook.name) }
+                if running { changes.changed.append(webhook.name) } else { changes.added.append(webhook.name) }
                 counters.register(webhook.name)
-                let start = Start(
+                let delivery = Delivery(
                     dispatcher: WebhookDispatcher(
                         webhook: webhook, store: store, timing: timing, counters: counters, logger: logger,
                         holder: holder),
-                    stop: StopSignal(), stopped: StopSignal(),
-                    after: old?.stopped ?? state.removed.removeValue(forKey: webhook.name))
-                state.running[webhook.name] = Running(webhook: webhook, stop: start.stop, stopped: start.stopped)
-                toStart.append(start)
+                    after: old?.stopped)
+                deliveries[webhook.name] = delivery
+                toStart.append(delivery)
             }
             return toStart
         }
@@ -121,17 +108,17 @@ final class WebhookService: Service, CustomStringConvertible, Sendable {
     func run() async throws {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { tasks in
-                for await start in starts {
+                for await delivery in starts {
                     tasks.addTask {
-                        if let previous = start.after { await previous.waitForRequest() }
-                        await start.dispatcher.run(stop: start.stop)
-                        start.stopped.request()
+                        if let previous = delivery.after { await previous.waitForRequest() }
+                        await delivery.dispatcher.run(stop: delivery.stop)
+                        delivery.stopped.request()
                     }
                 }
             }
         } onGracefulShutdown: {
-            self.state.withLock { state in
-                for webhook in state.running.values { webhook.stop.request() }
+            self.deliveries.withLock { deliveries in
+                for delivery in deliveries.values { delivery.stop.request() }
             }
             self.startsContinuation.finish()
         }
