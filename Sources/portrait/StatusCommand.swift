@@ -50,7 +50,7 @@ extension Portrait {
                         records: total?.records ?? 0, deleted: total?.deleted ?? 0, quarantined: total?.quarantined ?? 0,
                         lastRun: total?.lastRun)
                 },
-                webhooks: workspace.config.webhooks.isEmpty ? [] : try await WebhookAdmin.list(workspace))
+                webhooks: try await WebhookAdmin.list(workspace))
             if json { return try Terminal.printJSON(report) }
             print("config: \(report.config)\nstore:  \(report.store)\n")
             if report.connectors.isEmpty { print("No connectors configured.") }

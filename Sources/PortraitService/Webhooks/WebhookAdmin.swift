@@ -29,8 +29,9 @@ public enum WebhookAdmin {
         }
     }
 
-    /// Every configured webhook with its cursor and delivery counts.
+    /// Every configured webhook with its cursor and delivery counts (none, and no query, when none is configured).
     public static func list(_ workspace: Workspace) async throws -> [Summary] {
+        guard !workspace.config.webhooks.isEmpty else { return [] }
         let store = try WebhookService.store(of: workspace)
         let counts = try await store.webhookDeliveryCounts()
         let latest = try await store.latestChangeID()
