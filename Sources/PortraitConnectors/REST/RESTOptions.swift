@@ -89,13 +89,10 @@ struct RESTOptions: Sendable {
 
         auth = try RESTAuth(options["auth"], at: "\(prefix).auth")
         retry = RetryPolicy(option: options["retry"])
-        func number(_ value: JSONValue?, _ fallback: Int) -> Int {
-            value?.intValue ?? fallback
-        }
         http = HTTPClient.Configuration(
-            connectTimeout: .seconds(number(options["connect_timeout_seconds"], 10)),
-            timeout: .seconds(number(options["timeout_seconds"], 60)),
-            maxResponseBytes: number(options["max_response_bytes"], 32 << 20),
+            connectTimeout: .seconds(options["connect_timeout_seconds"]?.intValue ?? 10),
+            timeout: .seconds(options["timeout_seconds"]?.intValue ?? 60),
+            maxResponseBytes: options["max_response_bytes"]?.intValue ?? 32 << 20,
             caBundlePath: try context.caBundlePath(),
             settingNames: .init(caBundle: "options.ca_bundle", maxResponseBytes: "options.max_response_bytes"))
     }

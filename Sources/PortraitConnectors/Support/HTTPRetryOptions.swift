@@ -7,14 +7,11 @@ extension RetryPolicy {
     /// `options.retry` (`max_attempts`, `base_delay_ms`, `max_delay_ms`, `max_retry_after_seconds`), as the
     /// HTTP-reading kinds (`rest`, `xml_feed`) share it; defaults where not set.
     init(option retry: JSONValue?) {
-        func number(_ value: JSONValue?, _ fallback: Int) -> Int {
-            value?.intValue ?? fallback
-        }
         self.init(
-            maxAttempts: number(retry?["max_attempts"], 6),
-            baseDelay: .milliseconds(number(retry?["base_delay_ms"], 500)),
-            maxDelay: .milliseconds(number(retry?["max_delay_ms"], 30_000)),
-            maxRetryAfter: .seconds(number(retry?["max_retry_after_seconds"], 300)))
+            maxAttempts: retry?["max_attempts"]?.intValue ?? 6,
+            baseDelay: .milliseconds(retry?["base_delay_ms"]?.intValue ?? 500),
+            maxDelay: .milliseconds(retry?["max_delay_ms"]?.intValue ?? 30_000),
+            maxRetryAfter: .seconds(retry?["max_retry_after_seconds"]?.intValue ?? 300))
     }
 }
 
