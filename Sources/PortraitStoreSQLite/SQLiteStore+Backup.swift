@@ -48,14 +48,12 @@ extension SQLiteStore {
             return Backup(
                 file: target.path, bytes: bytes, records: counts.records, profiles: counts.profiles,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        } catch let error as PortraitError {
-            try? fileManager.removeItem(at: partial)
-            throw error
         } catch {
             try? fileManager.removeItem(at: partial)
-            throw PortraitError.store(
-                "cannot write the backup \(target.path) (\((error as NSError).localizedDescription)); check the folder's permissions and free space"
-            )
+            throw error as? PortraitError
+                ?? PortraitError.store(
+                    "cannot write the backup \(target.path) (\((error as NSError).localizedDescription)); check the folder's permissions and free space"
+                )
         }
     }
 
