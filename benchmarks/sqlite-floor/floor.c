@@ -25,8 +25,7 @@ int main(int argc, char **argv) {
     memset(raw, 'r', rawBytes);
     memset(canonical, 'c', canonicalBytes);
     unlink(path);
-    sqlite3 *db;
-    check(sqlite3_open(path, &db), db, "open");
+    sqlite3 *db = openStore(path);
     check(sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;",
               0, 0, 0),
         db, "pragma");

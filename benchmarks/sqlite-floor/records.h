@@ -1,6 +1,6 @@
-// What both C floors share (sqlite-floor/floor.c, xml-floor/floor.c): the clock, error checks, and the store's
-// records table and insert statement (and one row's insert) as `portrait sync` has them (migration v4-records-appended: a rowid table
-// with the key in a unique index; an insert-first upsert).
+// What both C floors share (sqlite-floor/floor.c, xml-floor/floor.c): the clock, error checks, a connection, and
+// the store's records table, insert statement and one row's insert as `portrait sync` has them (migration
+// v4-records-appended: a rowid table with the key in a unique index; an insert-first upsert).
 #ifndef PORTRAIT_FLOOR_RECORDS_H
 #define PORTRAIT_FLOOR_RECORDS_H
 
@@ -20,6 +20,14 @@ static void check(int code, sqlite3 *db, const char *what) {
         fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
         exit(1);
     }
+}
+
+/// A connection to `path` that waits for a lock held for a moment, as the store's connections do.
+static sqlite3 *openStore(const char *path) {
+    sqlite3 *db;
+    check(sqlite3_open(path, &db), db, "open");
+    sqlite3_busy_timeout(db, 5000);
+    return db;
 }
 
 static const char *const recordsTable =

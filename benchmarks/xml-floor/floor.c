@@ -82,9 +82,7 @@ static int walHook(void *unused, sqlite3 *db, const char *name, int frames) {
 
 static void *writer(void *unused) {
     (void)unused;
-    sqlite3 *db;
-    check(sqlite3_open(databasePath, &db), db, "open");
-    sqlite3_busy_timeout(db, 5000);  // As the store's connections: a lock held for a moment is waited for.
+    sqlite3 *db = openStore(databasePath);
     check(sqlite3_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;", 0, 0, 0), db, "pragma");
     sqlite3_stmt *insert;
     check(sqlite3_prepare_v2(db, recordsInsert, -1, &insert, 0), db, "prepare");
@@ -125,9 +123,7 @@ static void *writer(void *unused) {
 
 static void *checkpointer(void *unused) {
     (void)unused;
-    sqlite3 *db;
-    check(sqlite3_open(databasePath, &db), db, "open");
-    sqlite3_busy_timeout(db, 5000);  // As the store's connections: a lock held for a moment is waited for.
+    sqlite3 *db = openStore(databasePath);
     // A connection opens the database (and learns it is in WAL mode) lazily, at its first statement.
     check(sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", 0, 0, 0), db, "open the log");
     for (;;) {
@@ -294,9 +290,7 @@ int main(int argc, char **argv) {
     unlink(path);
     snprintf(path, sizeof path, "%s-shm", databasePath);
     unlink(path);
-    sqlite3 *db;
-    check(sqlite3_open(databasePath, &db), db, "open");
-    sqlite3_busy_timeout(db, 5000);  // As the store's connections: a lock held for a moment is waited for.
+    sqlite3 *db = openStore(databasePath);
     check(sqlite3_exec(db, "PRAGMA journal_mode = WAL;", 0, 0, 0), db, "pragma");
     check(sqlite3_exec(db, recordsTable, 0, 0, 0), db, "schema");
     sqlite3_close(db);
